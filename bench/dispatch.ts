@@ -1,0 +1,426 @@
+/**
+ * End-to-end campaign dispatch benchmark. Seeds N contacts set-based, boots the real app (in this
+ * process) against a fresh database, and sends one `sinch-sms` campaign with identical text through
+ * the real dispatcher to a fast fake Sinch SMS server running in a child process
+ * (bench/fake-sinch-sms.ts), driving everything through the HTTP API. Then it writes the same rows
+ * with plain SQL as a baseline, and prints one JSON line of figures.
+ *
+ * Usage:
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:dispatch   # fresh DB on that server, dropped after
+ *   N=100000 npm run bench:dispatch                                                   # embedded PGlite in a temp dir
+ * Options (env or flag): N / --recipients (default 1,000,000); POLL_MS (default 500); LOG_LEVEL (default error);
+ *   MAX_SECONDS (default 900); AUDIENCE=tags|all (default tags); BENCH_PROFILE=1 adds a timing
+ *   breakdown (per dispatcher function and per SQL statement) to the JSON line.
+ * appPeakRssMb is the peak `process.memoryUsage().rss` of this process, which runs the app (and, without
+ * DATABASE_URL, the embedded PGlite too), sampled every 100 ms from app start until the campaign completes.
+ */
+import 'reflect-metadata';
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { INestApplication } from '@nestjs/common';
+import pg from 'pg';
+import { createApp } from '../src/app.factory.js';
+import { CampaignAudienceService } from '../src/campaigns/campaign-audience.service.js';
+import { CampaignDispatcher } from '../src/campaigns/campaign-dispatcher.service.js';
+import { CampaignRecoveryService } from '../src/campaigns/campaign-recovery.service.js';
+import { CampaignSender } from '../src/campaigns/campaign-sender.service.js';
+import { CampaignsService } from '../src/campaigns/campaigns.service.js';
+import { ProviderHttpClient } from '../src/channels/providers/http/provider-http.client.js';
+import { SinchSmsProvider } from '../src/channels/providers/sinch-sms/sinch-sms.provider.js';
+import { loadConfig } from '../src/config/load-config.js';
+import { withDatabase } from '../src/database/database-url.js';
+import { EmbeddedDatabase } from '../src/database/embedded-database.js';
+import { UsersService } from '../src/users/users.service.js';
+
+const { values: flags } = parseArgs({
+  options: { recipients: { type: 'string' }, 'poll-ms': { type: 'string' } },
+  allowPositionals: true,
+});
+const N = Number(flags.recipients ?? process.env.N ?? 1_000_000);
+const POLL_MS = Number(flags['poll-ms'] ?? process.env.POLL_MS ?? 500);
+const MAX_SECONDS = Number(process.env.MAX_SECONDS ?? 900);
+const AUDIENCE = process.env.AUDIENCE === 'all' ? { all: true } : { tags: ['bench'] };
+const PROFILE = process.env.BENCH_PROFILE === '1';
+const TEXT = 'Spring sale: 20% off everything today only. Reply STOP to opt out.';
+const UPDATE_CHUNK = 1000;
+const ADMIN = { email: 'bench-admin@example.com', password: 'bench-password-1234' };
+const SINCH = { servicePlanId: 'benchplan0123456789', apiToken: 'bench-api-token-0123456789', region: 'us' };
+
+if (!Number.isInteger(N) || N < 1 || N > 9_999_999) throw new Error('N / --recipients must be an integer from 1 to 9,999,999');
+
+const log = (message: string) => process.stderr.write(`[bench:dispatch] ${message}\n`);
+const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
+
+// ---------------------------------------------------------------------------------------------
+// Timing instrumentation (BENCH_PROFILE=1): wraps dispatcher methods and pg queries of the app.
+
+interface Timing {
+  calls: number;
+  ms: number;
+  maxMs: number;
+}
+const fnTimings = new Map<string, Timing>();
+const sqlTimings = new Map<string, Timing & { rows: number }>();
+const benchClients = new WeakSet<object>();
+
+function record<T extends Timing>(map: Map<string, T>, key: string, ms: number, init: () => T): T {
+  let t = map.get(key);
+  if (!t) map.set(key, (t = init()));
+  t.calls += 1;
+  t.ms += ms;
+  t.maxMs = Math.max(t.maxMs, ms);
+  return t;
+}
+
+function wrapMethods(instance: object, label: string, methods: string[]): void {
+  for (const name of methods) {
+    const target = instance as Record<string, unknown>;
+    const original = target[name];
+    if (typeof original !== 'function') throw new Error(`${label}.${name} is not a method`);
+    target[name] = function (this: unknown, ...args: unknown[]) {
+      const started = performance.now();
+      const done = () => record(fnTimings, `${label}.${name}`, performance.now() - started, () => ({ calls: 0, ms: 0, maxMs: 0 }));
+      const result = (original as (...a: unknown[]) => unknown).apply(this, args);
+      if (result instanceof Promise) return result.finally(done);
+      done();
+      return result;
+    };
+  }
+}
+
+function instrumentPg(): void {
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  proto.query = function (this: object, ...args: unknown[]) {
+    const result = original.apply(this, args);
+    if (benchClients.has(this) || !(result instanceof Promise)) return result;
+    const config = args[0] as string | { text?: string };
+    const sql = (typeof config === 'string' ? config : (config?.text ?? '?')).replace(/\s+/g, ' ').trim().slice(0, 110);
+    const started = performance.now();
+    return result.then(
+      (res: { rowCount?: number | null }) => {
+        record(sqlTimings, sql, performance.now() - started, () => ({ calls: 0, ms: 0, maxMs: 0, rows: 0 })).rows += res?.rowCount ?? 0;
+        return res;
+      },
+      (error: unknown) => {
+        record(sqlTimings, `ERROR ${sql}`, performance.now() - started, () => ({ calls: 0, ms: 0, maxMs: 0, rows: 0 }));
+        throw error;
+      },
+    );
+  };
+}
+
+function timingTable<T extends Timing>(map: Map<string, T>, top: number): Array<Record<string, unknown>> {
+  return [...map.entries()]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .slice(0, top)
+    .map(([key, t]) => ({ key, calls: t.calls, totalS: round(t.ms / 1000, 2), avgMs: round(t.ms / t.calls, 1), maxMs: round(t.maxMs, 1), ...('rows' in t ? { rows: (t as unknown as { rows: number }).rows } : {}) }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fake Sinch SMS server, in a child process.
+
+interface FakeStats {
+  batches: number;
+  recipients: number;
+  rejected: number;
+  duplicateReferences: number;
+  firstAt: number;
+  lastAt: number;
+  rssMb: number;
+}
+
+class FakeSinch {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly origin: string,
+  ) {}
+
+  static start(): Promise<FakeSinch> {
+    const script = join(dirname(fileURLToPath(import.meta.url)), 'fake-sinch-sms.js');
+    const child = fork(script, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    return new Promise((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`The fake Sinch SMS server exited with code ${code}`)));
+      child.once('message', (message: { type: string; port: number }) => {
+        if (message.type === 'listening') resolve(new FakeSinch(child, `http://127.0.0.1:${message.port}`));
+      });
+    });
+  }
+
+  stats(): Promise<FakeStats> {
+    return new Promise((resolve) => {
+      const onMessage = (message: FakeStats & { type: string }) => {
+        if (message.type !== 'stats') return;
+        this.child.off('message', onMessage);
+        resolve(message);
+      };
+      this.child.on('message', onMessage);
+      this.child.send({ type: 'stats' });
+    });
+  }
+
+  stop(): Promise<void> {
+    if (this.child.exitCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.child.removeAllListeners('exit');
+      this.child.once('exit', () => resolve());
+      this.child.send({ type: 'stop' });
+      setTimeout(() => this.child.kill('SIGKILL'), 3000).unref();
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A tiny HTTP client for the app's API.
+
+class Api {
+  private token = '';
+  constructor(private readonly base: string) {}
+
+  async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, expected = [200, 201]): Promise<T> {
+    const response = await fetch(`${this.base}/api/v1${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!expected.includes(response.status)) throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 500)}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  async login(email: string, password: string): Promise<void> {
+    const { accessToken } = await this.call<{ accessToken: string }>('POST', '/auth/login', { email, password });
+    this.token = accessToken;
+  }
+}
+
+interface CampaignView {
+  id: string;
+  status: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  failureReason: string | null;
+  stats: Record<string, number>;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const server = process.env.DATABASE_URL;
+  const tmp = mkdtempSync(join(tmpdir(), 'switchboard-bench-dispatch-'));
+  const dbName = `switchboard_bench_dispatch_${Date.now()}`;
+  let admin: pg.Client | undefined;
+  let embedded: EmbeddedDatabase | undefined;
+  let app: INestApplication | undefined;
+  let fake: FakeSinch | undefined;
+  let peakRss = process.memoryUsage().rss;
+  let sampling = true;
+  const sampler = setInterval(() => {
+    if (sampling) peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 100);
+  sampler.unref();
+
+  try {
+    let databaseUrl: string;
+    if (server) {
+      admin = new pg.Client({ connectionString: server });
+      benchClients.add(admin);
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${dbName}`);
+      databaseUrl = withDatabase(server, dbName);
+    } else {
+      embedded = await EmbeddedDatabase.start(join(tmp, 'data'));
+      databaseUrl = embedded.url;
+    }
+    log(`database: ${server ? `PostgreSQL, fresh database ${dbName}` : `embedded PGlite in ${tmp}`}; recipients: ${N}`);
+
+    fake = await FakeSinch.start();
+    if (PROFILE) instrumentPg();
+
+    peakRss = process.memoryUsage().rss;
+    const config = loadConfig({
+      NODE_ENV: 'development',
+      PORT: '0',
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: tmp,
+      CAMPAIGN_DISPATCH_INTERVAL_MS: process.env.CAMPAIGN_DISPATCH_INTERVAL_MS ?? '100',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
+      ...(process.env.DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE } : {}),
+    });
+    app = await createApp(config);
+    await app.listen(0, '127.0.0.1');
+    const api = new Api((await app.getUrl()).replace('[::1]', '127.0.0.1'));
+    if (PROFILE) {
+      wrapMethods(app.get(CampaignAudienceService), 'audience', ['materialise']);
+      wrapMethods(app.get(CampaignSender), 'sender', ['sendChunk', 'claim', 'recordFinals', 'recordRetries', 'release']);
+      wrapMethods(app.get(SinchSmsProvider), 'sinchSms', ['send']);
+      wrapMethods(app.get(ProviderHttpClient), 'http', ['request']);
+      wrapMethods(app.get(CampaignDispatcher), 'dispatcher', ['pass', 'startDue', 'sending', 'dispatch', 'stillSending', 'completeIfDone', 'logProgress']);
+      wrapMethods(app.get(CampaignRecoveryService), 'recovery', ['recoverExpired']);
+      wrapMethods(app.get(CampaignsService), 'campaigns', ['get']);
+    }
+
+    // Seed the audience set-based (not timed).
+    const db = new pg.Client({ connectionString: databaseUrl });
+    benchClients.add(db);
+    await db.connect();
+    try {
+      let started = performance.now();
+      await db.query(
+        `INSERT INTO contacts (phone, name, first_name, last_name, tags)
+         SELECT '+1415' || lpad(g::text, 7, '0'), 'Contact ' || g, 'Contact', g::text, ARRAY['bench']
+           FROM generate_series(1, $1::int) g`,
+        [N],
+      );
+      await db.query('ANALYZE contacts');
+      log(`seeded ${N} contacts in ${round((performance.now() - started) / 1000)} s`);
+
+      await app.get(UsersService).create({ ...ADMIN, name: 'Bench admin', role: 'admin' });
+      await api.login(ADMIN.email, ADMIN.password);
+      const channel = await api.call<{ id: string }>('POST', '/channels', {
+        name: 'Bench Sinch SMS',
+        provider: 'sinch-sms',
+        sender: '+12025550142',
+        config: { ...SINCH, baseUrl: fake.origin },
+      });
+      const campaign = await api.call<CampaignView>('POST', '/campaigns', {
+        name: `Bench ${N}`,
+        channelId: channel.id,
+        message: { text: TEXT },
+        audience: AUDIENCE,
+      });
+
+      // The measured part: from scheduling until the campaign reports completed.
+      const elu0 = performance.eventLoopUtilization();
+      const scheduledAt = Date.now();
+      await api.call('POST', `/campaigns/${campaign.id}/schedule`, {});
+      let view: CampaignView = campaign;
+      let timedOut = false;
+      let pollErrors = 0;
+      let progressAt = Date.now();
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        try {
+          view = await api.call<CampaignView>('GET', `/campaigns/${campaign.id}`);
+        } catch (error) {
+          // "503 Database unavailable, retry later" (e.g. the embedded database busy materialising): retry, as a client would.
+          // Also a dropped keep-alive connection ("fetch failed"): the embedded database runs in this process and blocks its event loop.
+          if (!(error instanceof Error && / answered 503:|fetch failed/.test(error.message))) throw error;
+          log(`poll failed, retrying: ${error.message.slice(0, 120)}${error.cause ? ` (${String(error.cause)})` : ''}`);
+          pollErrors += 1;
+          continue;
+        }
+        if (['completed', 'failed', 'cancelled'].includes(view.status)) break;
+        if (Date.now() - progressAt >= 10_000) {
+          progressAt = Date.now();
+          log(`t=${round((Date.now() - scheduledAt) / 1000, 1)} s: ${view.status}, sent ${view.stats.sent} of ${view.stats.total || '?'}`);
+        }
+        if (Date.now() - scheduledAt > MAX_SECONDS * 1000) {
+          // Report what was reached rather than nothing: the rate is over the recipients sent so far.
+          timedOut = true;
+          view = await api.call<CampaignView>('POST', `/campaigns/${campaign.id}/cancel`, {});
+          log(`MAX_SECONDS=${MAX_SECONDS} reached: cancelled with ${view.stats.sent} sent`);
+          break;
+        }
+      }
+      sampling = false;
+      const elu = performance.eventLoopUtilization(elu0);
+      if (view.status !== 'completed' && !timedOut) throw new Error(`The campaign ended ${view.status}: ${view.failureReason}`);
+      const completedAt = timedOut ? Date.now() : Date.parse(view.completedAt!);
+      const seconds = (completedAt - scheduledAt) / 1000;
+      const sentCount = view.stats.sent;
+      const fakeStats = await fake.stats();
+      log(`campaign completed in ${round(seconds)} s; stats ${JSON.stringify(view.stats)}; fake got ${fakeStats.recipients} recipients in ${fakeStats.batches} batches`);
+      const [phases] = (
+        await db.query<{ started_at: Date }>(`SELECT started_at FROM campaigns WHERE id = $1`, [campaign.id])
+      ).rows;
+
+      await app.close();
+      app = undefined;
+
+      // Baseline: the same rows written with plain SQL.
+      const baselineCampaign = randomUUID();
+      started = performance.now();
+      const inserted = await db.query<{ id: string }>(
+        `INSERT INTO messages (direction, channel_id, contact_id, conversation_id, campaign_id, recipient, content, status, client_reference)
+         SELECT 'outbound', $1::uuid, c.id, cv.id, $2::uuid, c.phone, jsonb_build_object('kind', 'text', 'text', $3::text), 'queued',
+                'base_' || replace(gen_random_uuid()::text, '-', '')
+           FROM contacts c JOIN conversations cv ON cv.contact_id = c.id AND cv.channel_id = $1::uuid
+         RETURNING id`,
+        [channel.id, baselineCampaign, TEXT],
+      );
+      const insertSeconds = (performance.now() - started) / 1000;
+      const ids = inserted.rows.map((row) => row.id);
+      for (let i = 0; i < ids.length; i += UPDATE_CHUNK) {
+        await db.query(`UPDATE messages SET status = 'sent', status_updated_at = now() WHERE id = ANY($1::uuid[])`, [ids.slice(i, i + UPDATE_CHUNK)]);
+      }
+      const baselineSeconds = (performance.now() - started) / 1000;
+      if (ids.length !== N) throw new Error(`The baseline wrote ${ids.length} rows, expected ${N}`);
+
+      const recipientsPerSecond = sentCount / seconds;
+      const rowsPerSecond = N / baselineSeconds;
+      const result = {
+        bench: 'dispatch',
+        database: server ? 'postgresql' : 'pglite',
+        recipients: N,
+        ...(timedOut ? { completed: false, timedOutAfterS: MAX_SECONDS, recipientsSentBeforeTimeout: sentCount } : { completed: true }),
+        seconds: round(seconds),
+        recipientsPerSecond: Math.round(recipientsPerSecond),
+        appPeakRssMb: mb(peakRss),
+        appPeakRssOf: server
+          ? 'bench process running the app (fake Sinch SMS in a child process)'
+          : 'bench process running the app and the embedded PGlite (fake Sinch SMS in a child process)',
+        baseline: {
+          seconds: round(baselineSeconds),
+          rowsPerSecond: Math.round(rowsPerSecond),
+          insertSeconds: round(insertSeconds),
+          updateSeconds: round(baselineSeconds - insertSeconds),
+        },
+        ratio: round(recipientsPerSecond / rowsPerSecond, 3),
+        phases: {
+          scheduleToStartedS: round((phases.started_at.getTime() - scheduledAt) / 1000),
+          startedToFirstRequestS: round((fakeStats.firstAt - phases.started_at.getTime()) / 1000),
+          firstToLastRequestS: round((fakeStats.lastAt - fakeStats.firstAt) / 1000),
+          lastRequestToCompletedS: round((completedAt - fakeStats.lastAt) / 1000),
+        },
+        stats: view.stats,
+        fake: { batches: fakeStats.batches, recipients: fakeStats.recipients, rejected: fakeStats.rejected, duplicateReferences: fakeStats.duplicateReferences },
+        poll503s: pollErrors,
+        appEventLoopUtilization: round(elu.utilization, 3),
+        settings: { dispatchIntervalMs: config.campaignDispatchIntervalMs, poolSize: config.databasePoolSize, pollMs: POLL_MS, audience: AUDIENCE },
+        node: process.version,
+        ...(PROFILE ? { profile: { functions: timingTable(fnTimings, 30), sql: timingTable(sqlTimings, 20) } } : {}),
+      };
+      if (!timedOut && (fakeStats.recipients !== N || view.stats.sent !== N)) log(`WARNING: expected ${N} sent; the fake counted ${fakeStats.recipients}, the campaign ${view.stats.sent}`);
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    } finally {
+      await db.end();
+    }
+  } finally {
+    sampling = false;
+    if (app) await app.close().catch(() => undefined);
+    if (fake) await fake.stop();
+    if (embedded) await embedded.stop().catch(() => undefined);
+    if (admin) {
+      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch((error: unknown) => log(`could not drop ${dbName}: ${String(error)}`));
+      await admin.end();
+    }
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

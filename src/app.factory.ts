@@ -1,0 +1,54 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import { requestIdMiddleware } from './common/http/request-id.js';
+import { rejectUnstorableText } from './common/http/unstorable-text.middleware.js';
+import { createValidationPipe } from './common/http/validation-pipe.js';
+import type { AppConfig } from './config/app-config.js';
+import { httpMetricsMiddleware } from './health/http-metrics.middleware.js';
+import { MetricsService } from './health/metrics.service.js';
+import { setUpSwagger } from './swagger.js';
+
+export const API_PREFIX = 'api/v1';
+/** Larger JSON or form bodies are refused with 413. */
+export const BODY_LIMIT = '1mb';
+const ROUTES_OUTSIDE_API = ['health/live', 'health/ready', 'metrics'];
+
+/** Builds the fully configured HTTP application (used by main.ts and by the e2e tests). */
+export async function createApp(config: AppConfig): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
+    bufferLogs: true,
+    // The parsers are registered below, after the request id, so that even a body refused by the
+    // parser (413, malformed JSON) gets an error body with its request id.
+    bodyParser: false,
+    // Webhook signatures are computed over the exact bytes received.
+    rawBody: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.use(requestIdMiddleware);
+  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
+  app.use(rejectUnstorableText);
+  app.use(httpMetricsMiddleware(app.get(MetricsService)));
+  app.use(
+    helmet({
+      // Swagger UI and the console need their own inline bootstrap; everything else stays strict.
+      contentSecurityPolicy: {
+        directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:', 'https:'] },
+      },
+    }),
+  );
+  if (config.corsOrigins) {
+    app.enableCors({
+      origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+      exposedHeaders: ['x-request-id'],
+    });
+  }
+  app.setGlobalPrefix(API_PREFIX, { exclude: ROUTES_OUTSIDE_API });
+  app.useGlobalPipes(createValidationPipe());
+  setUpSwagger(app);
+  return app;
+}

@@ -1,0 +1,13 @@
+import type { Role } from '../users/user.entity.js';
+
+/** Who is calling: attached to the request by the JWT guard. */
+export interface AuthenticatedUser {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+}
+
+export interface AuthenticatedRequest {
+  user?: AuthenticatedUser;
+}

@@ -1,0 +1,208 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ChannelsService } from '../channels/channels.service.js';
+import type { ChannelContext } from '../channels/providers/channel-provider.interface.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { AppConfig } from '../config/app-config.js';
+import { queryRows } from '../database/query-rows.js';
+import { CampaignAudienceService } from './campaign-audience.service.js';
+import { CampaignRecoveryService } from './campaign-recovery.service.js';
+import { CampaignSender } from './campaign-sender.service.js';
+import { TokenBucket } from './token-bucket.js';
+
+const INTERVAL_NAME = 'campaign-dispatch';
+const CAMPAIGNS_PER_TICK = 20;
+/** One campaign does not hold a tick longer than this, so the others get their turn. */
+const CAMPAIGN_SLICE_MS = 5_000;
+const PROGRESS_LOG_EVERY_MS = 5_000;
+/** How stale the "is the campaign still sending" answer may be between requests. */
+const STATUS_CHECK_MS = 100;
+
+interface SendingRow {
+  id: string;
+  channel_id: string;
+  rate_per_second: number | null;
+}
+
+/**
+ * The campaign job: every CAMPAIGN_DISPATCH_INTERVAL_MS (never overlapping itself) it recovers
+ * crashed sends, starts due campaigns, materialises their audience and sends their queued rows.
+ * Every step claims its work with row locks or compare-and-set, so any number of instances can run.
+ */
+@Injectable()
+export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(CampaignDispatcher.name);
+  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly loggedAt = new Map<string, number>();
+  private running: Promise<void> | undefined;
+  private stopping = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly scheduler: SchedulerRegistry,
+    private readonly channels: ChannelsService,
+    private readonly audience: CampaignAudienceService,
+    private readonly sender: CampaignSender,
+    private readonly recovery: CampaignRecoveryService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const handle = setInterval(() => void this.tick(), this.config.campaignDispatchIntervalMs);
+    this.scheduler.addInterval(INTERVAL_NAME, handle);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.scheduler.doesExist('interval', INTERVAL_NAME)) this.scheduler.deleteInterval(INTERVAL_NAME);
+    await this.running;
+  }
+
+  /** One pass; a call while the previous one still runs does nothing. */
+  tick(): Promise<void> {
+    if (this.running || this.stopping) return this.running ?? Promise.resolve();
+    this.running = this.pass().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
+    try {
+      await this.recovery.recoverExpired();
+      await this.startDue();
+      for (const campaign of await this.sending()) {
+        if (this.stopping) return;
+        try {
+          await this.dispatch(campaign);
+        } catch (error) {
+          this.logger.warn({ campaignId: campaign.id }, `Campaign dispatch failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+    } catch (error) {
+      this.logger.warn(`Campaign dispatch pass failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async startDue(): Promise<void> {
+    const started = await queryRows<{ id: string }>(
+      this.dataSource,
+      `UPDATE campaigns SET status = 'sending', started_at = coalesce(started_at, now()), updated_at = now()
+        WHERE id IN (SELECT id FROM campaigns WHERE status = 'scheduled' AND scheduled_at <= now()
+                      ORDER BY scheduled_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+          AND status = 'scheduled'
+        RETURNING id`,
+      [CAMPAIGNS_PER_TICK],
+    );
+    for (const { id } of started) this.logger.log({ campaignId: id }, 'Campaign started sending');
+  }
+
+  private sending(): Promise<SendingRow[]> {
+    return queryRows<SendingRow>(
+      this.dataSource,
+      `SELECT id, channel_id, rate_per_second FROM campaigns WHERE status = 'sending' ORDER BY started_at LIMIT $1`,
+      [CAMPAIGNS_PER_TICK],
+    );
+  }
+
+  private async dispatch(campaign: SendingRow): Promise<void> {
+    const materialised = await this.audience.materialise(campaign.id);
+    if (materialised) this.logger.log({ campaignId: campaign.id, ...materialised }, 'Campaign audience materialised');
+
+    let channel: ChannelContext;
+    try {
+      channel = await this.channels.activeContext(campaign.channel_id);
+    } catch (error) {
+      if (error instanceof DomainError) return this.fail(campaign.id, `The channel cannot send: ${error.message}`);
+      throw error;
+    }
+
+    const bucket = this.bucketFor(campaign);
+    const sliceEnds = Date.now() + CAMPAIGN_SLICE_MS;
+    const isActive = cached(async () => !this.stopping && (await this.stillSending(campaign.id)), STATUS_CHECK_MS);
+    while (Date.now() < sliceEnds && (await isActive())) {
+      const outcome = await this.sender.sendChunk({ id: campaign.id, ratePerSecond: campaign.rate_per_second }, channel, bucket, isActive);
+      if (outcome.credentialsError) {
+        return this.fail(campaign.id, `The provider rejected the channel's credentials (HTTP ${outcome.credentialsError.httpStatus})`);
+      }
+      if (outcome.claimed === 0) break;
+      await this.logProgress(campaign.id);
+    }
+    await this.completeIfDone(campaign.id);
+  }
+
+  private async stillSending(id: string): Promise<boolean> {
+    const [row] = await queryRows<{ status: string }>(this.dataSource, `SELECT status FROM campaigns WHERE id = $1`, [id]);
+    return row?.status === 'sending';
+  }
+
+  /** Completed when no row is left queued: neither waiting, nor retrying, nor held under a lease. */
+  private async completeIfDone(id: string): Promise<void> {
+    const done = await queryRows<{ id: string }>(
+      this.dataSource,
+      `UPDATE campaigns SET status = 'completed', completed_at = now(), updated_at = now()
+        WHERE id = $1 AND status = 'sending' AND materialized_at IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM messages WHERE campaign_id = $1 AND status = 'queued')
+        RETURNING id`,
+      [id],
+    );
+    if (done.length > 0) {
+      this.buckets.delete(id);
+      this.loggedAt.delete(id);
+      this.logger.log({ campaignId: id }, 'Campaign completed');
+    }
+  }
+
+  /** The whole channel is refused: the campaign fails and its unsent rows with it. */
+  private async fail(id: string, reason: string): Promise<void> {
+    const failed = await queryRows<{ id: string }>(
+      this.dataSource,
+      `UPDATE campaigns SET status = 'failed', failure_reason = $2, completed_at = now(), updated_at = now()
+        WHERE id = $1 AND status = 'sending' RETURNING id`,
+      [id, reason],
+    );
+    if (failed.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE messages SET status = 'failed', status_reason = $2, sending_until = NULL, next_attempt_at = NULL, status_updated_at = now()
+        WHERE campaign_id = $1 AND status = 'queued'`,
+      [id, reason],
+    );
+    this.buckets.delete(id);
+    this.logger.warn({ campaignId: id, reason }, 'Campaign failed');
+  }
+
+  private bucketFor(campaign: SendingRow): TokenBucket | undefined {
+    if (!campaign.rate_per_second) return undefined;
+    let bucket = this.buckets.get(campaign.id);
+    if (!bucket || bucket.ratePerSecond !== campaign.rate_per_second) {
+      bucket = new TokenBucket(campaign.rate_per_second);
+      this.buckets.set(campaign.id, bucket);
+    }
+    return bucket;
+  }
+
+  private async logProgress(id: string): Promise<void> {
+    const last = this.loggedAt.get(id) ?? 0;
+    if (Date.now() - last < PROGRESS_LOG_EVERY_MS) return;
+    this.loggedAt.set(id, Date.now());
+    const rows = await queryRows<{ status: string; count: string }>(
+      this.dataSource,
+      `SELECT status, count(*) AS count FROM messages WHERE campaign_id = $1 GROUP BY status`,
+      [id],
+    );
+    this.logger.log({ campaignId: id, counts: Object.fromEntries(rows.map((r) => [r.status, Number(r.count)])) }, 'Campaign progress');
+  }
+}
+
+/** `probe`'s answer, asked again only once it is older than `maxAgeMs`. */
+function cached(probe: () => Promise<boolean>, maxAgeMs: number): () => Promise<boolean> {
+  let value: boolean | undefined;
+  let at = 0;
+  return async () => {
+    if (value === undefined || Date.now() - at > maxAgeMs) {
+      value = await probe();
+      at = Date.now();
+    }
+    return value;
+  };
+}

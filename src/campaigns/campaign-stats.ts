@@ -1,0 +1,41 @@
+import type { CampaignStatus } from './campaign-state.js';
+
+export interface CampaignStats {
+  total: number;
+  queued: number;
+  sent: number;
+  delivered: number;
+  read: number;
+  failed: number;
+  skippedOptedOut: number;
+  skippedInvalid: number;
+}
+
+export interface StatusCount {
+  status: string;
+  count: number;
+}
+
+/** Counters from the message rows (one GROUP BY) plus the skipped counts recorded at materialisation. */
+export function campaignStats(
+  campaign: { total: number; skippedOptedOut: number; skippedInvalid: number },
+  counts: readonly StatusCount[],
+): CampaignStats {
+  const of = (...statuses: string[]) => counts.filter((c) => statuses.includes(c.status)).reduce((sum, c) => sum + c.count, 0);
+  return {
+    total: campaign.total,
+    queued: of('queued'),
+    sent: of('sent'),
+    delivered: of('delivered'),
+    read: of('read'),
+    failed: of('failed', 'rejected'),
+    skippedOptedOut: campaign.skippedOptedOut,
+    skippedInvalid: campaign.skippedInvalid,
+  };
+}
+
+export function campaignProgress(status: CampaignStatus, stats: CampaignStats): number {
+  if (status === 'completed') return 1;
+  if (stats.total === 0) return 0;
+  return Math.min(1, Math.max(0, (stats.total - stats.queued) / stats.total));
+}

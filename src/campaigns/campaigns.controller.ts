@@ -1,0 +1,132 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/decorators/roles.decorator.js';
+import { ApiErrorResponses } from '../common/http/api-error-responses.decorator.js';
+import { PaginationQueryDto } from '../common/pagination/pagination-query.dto.js';
+import { CampaignsService, type CampaignMessageRow, type CampaignView } from './campaigns.service.js';
+import { CampaignDto, CampaignMessagePageDto, CampaignMessageRowDto, CampaignMessagesQueryDto, CampaignPageDto } from './dto/campaign.dto.js';
+import { CreateCampaignDto, ScheduleCampaignDto } from './dto/create-campaign.dto.js';
+
+@ApiTags('campaigns')
+@ApiBearerAuth()
+@ApiErrorResponses(401, 403)
+@Controller('campaigns')
+export class CampaignsController {
+  constructor(private readonly campaigns: CampaignsService) {}
+
+  @Post()
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Create a campaign as a draft (admin)',
+    description: 'A WhatsApp channel needs a template (422). The channel must exist (404) and be enabled (409).',
+  })
+  @ApiCreatedResponse({ type: CampaignDto })
+  @ApiErrorResponses(400, 404, 409, 422)
+  async create(@Body() body: CreateCampaignDto): Promise<CampaignDto> {
+    return toDto(await this.campaigns.create(body));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List campaigns, newest first' })
+  @ApiOkResponse({ type: CampaignPageDto })
+  @ApiErrorResponses(400)
+  async list(@Query() query: PaginationQueryDto): Promise<CampaignPageDto> {
+    const page = await this.campaigns.list(query.limit, query.cursor);
+    return { items: page.items.map(toDto), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One campaign with its delivery stats and progress' })
+  @ApiOkResponse({ type: CampaignDto })
+  @ApiErrorResponses(400, 404)
+  async get(@Param('id', ParseUUIDPipe) id: string): Promise<CampaignDto> {
+    return toDto(await this.campaigns.get(id));
+  }
+
+  @Get(':id/messages')
+  @ApiOperation({ summary: "The campaign's per-recipient messages, newest first" })
+  @ApiOkResponse({ type: CampaignMessagePageDto })
+  @ApiErrorResponses(400, 404)
+  async messages(@Param('id', ParseUUIDPipe) id: string, @Query() query: CampaignMessagesQueryDto): Promise<CampaignMessagePageDto> {
+    const page = await this.campaigns.messages(id, query.limit, query.cursor, query.status);
+    return { items: page.items.map(toMessageDto), nextCursor: page.nextCursor };
+  }
+
+  @Post(':id/schedule')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Schedule at the given time, else the stored scheduledAt, else now (admin)', description: '409 from a final state or while sending.' })
+  @ApiOkResponse({ type: CampaignDto })
+  @ApiErrorResponses(400, 404, 409)
+  async schedule(@Param('id', ParseUUIDPipe) id: string, @Body() body: ScheduleCampaignDto): Promise<CampaignDto> {
+    return toDto(await this.campaigns.schedule(id, body.scheduledAt));
+  }
+
+  @Post(':id/pause')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Pause a scheduled or sending campaign (admin)' })
+  @ApiOkResponse({ type: CampaignDto })
+  @ApiErrorResponses(400, 404, 409)
+  async pause(@Param('id', ParseUUIDPipe) id: string): Promise<CampaignDto> {
+    return toDto(await this.campaigns.pause(id));
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Resume a paused campaign: sending again if it had started, else scheduled (admin)' })
+  @ApiOkResponse({ type: CampaignDto })
+  @ApiErrorResponses(400, 404, 409)
+  async resume(@Param('id', ParseUUIDPipe) id: string): Promise<CampaignDto> {
+    return toDto(await this.campaigns.resume(id));
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Cancel a campaign that has not finished; unsent messages stay queued and are never sent (admin)' })
+  @ApiOkResponse({ type: CampaignDto })
+  @ApiErrorResponses(400, 404, 409)
+  async cancel(@Param('id', ParseUUIDPipe) id: string): Promise<CampaignDto> {
+    return toDto(await this.campaigns.cancel(id));
+  }
+}
+
+function toDto({ campaign, stats, progress }: CampaignView): CampaignDto {
+  return {
+    id: campaign.id,
+    name: campaign.name,
+    channelId: campaign.channelId,
+    message: campaign.message,
+    audience: campaign.audience,
+    scheduledAt: campaign.scheduledAt?.toISOString() ?? null,
+    ratePerSecond: campaign.ratePerSecond,
+    status: campaign.status,
+    failureReason: campaign.failureReason,
+    stats,
+    progress,
+    startedAt: campaign.startedAt?.toISOString() ?? null,
+    completedAt: campaign.completedAt?.toISOString() ?? null,
+    createdAt: campaign.createdAt.toISOString(),
+    updatedAt: campaign.updatedAt.toISOString(),
+  };
+}
+
+function toMessageDto(row: CampaignMessageRow): CampaignMessageRowDto {
+  return {
+    id: row.id,
+    contactId: row.contact_id,
+    conversationId: row.conversation_id,
+    recipient: row.recipient,
+    content: row.content,
+    status: row.status,
+    statusReason: row.status_reason,
+    errorCode: row.error_code,
+    providerMessageId: row.provider_message_id ?? row.provider_batch_id,
+    clientReference: row.client_reference,
+    attempts: row.attempts,
+    createdAt: new Date(row.created_at).toISOString(),
+    statusUpdatedAt: new Date(row.status_updated_at).toISOString(),
+  };
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ChannelsModule } from '../channels/channels.module.js';
+import { CampaignAudienceService } from './campaign-audience.service.js';
+import { CampaignDispatcher } from './campaign-dispatcher.service.js';
+import { CampaignRecoveryService } from './campaign-recovery.service.js';
+import { CampaignSender } from './campaign-sender.service.js';
+import { Campaign } from './campaign.entity.js';
+import { CampaignsController } from './campaigns.controller.js';
+import { CampaignsService } from './campaigns.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Campaign]), ChannelsModule],
+  controllers: [CampaignsController],
+  providers: [CampaignsService, CampaignAudienceService, CampaignSender, CampaignRecoveryService, CampaignDispatcher],
+})
+export class CampaignsModule {}

@@ -1,0 +1,216 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { ChannelsService } from '../channels/channels.service.js';
+import type { MessageStatus } from '../channels/providers/channel-provider.interface.js';
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../common/errors/domain-error.js';
+import { decodeCursor } from '../common/pagination/cursor.js';
+import { type Page, toPage } from '../common/pagination/page.js';
+import { assertChannelCanCarry, isWhatsAppChannel } from '../conversations/message-content.js';
+import { queryRows } from '../database/query-rows.js';
+import { type CampaignEvent, nextStatus } from './campaign-state.js';
+import { campaignProgress, campaignStats, type CampaignStats, type StatusCount } from './campaign-stats.js';
+import { parseCampaignText, UnknownPlaceholderError } from './campaign-text.js';
+import { Campaign, type CampaignAudience, type CampaignMessage } from './campaign.entity.js';
+import type { CampaignAudienceDto, CampaignMessageDto, CreateCampaignDto } from './dto/create-campaign.dto.js';
+
+export interface CampaignView {
+  campaign: Campaign;
+  stats: CampaignStats;
+  progress: number;
+}
+
+export interface CampaignMessageRow {
+  id: string;
+  contact_id: string;
+  conversation_id: string;
+  recipient: string | null;
+  content: Record<string, unknown>;
+  status: MessageStatus;
+  status_reason: string | null;
+  error_code: string | null;
+  provider_message_id: string | null;
+  provider_batch_id: string | null;
+  client_reference: string | null;
+  attempts: number;
+  created_at: Date;
+  status_updated_at: Date;
+}
+
+/** Campaigns as users see and steer them; sending is the dispatcher's. */
+@Injectable()
+export class CampaignsService {
+  constructor(
+    @InjectRepository(Campaign) private readonly campaigns: Repository<Campaign>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly channels: ChannelsService,
+  ) {}
+
+  async create(input: CreateCampaignDto): Promise<CampaignView> {
+    const message = messageFrom(input.message);
+    const audience = audienceFrom(input.audience);
+    const channel = await this.channels.activeContext(input.channelId);
+    assertChannelCanCarry(channel, message);
+    if (isWhatsAppChannel(channel) && message.kind !== 'template') {
+      throw new UnprocessableError('A WhatsApp campaign needs a template: its recipients are outside the 24-hour customer-service window');
+    }
+    const campaign = await this.campaigns.save(
+      this.campaigns.create({
+        name: input.name.trim(),
+        channelId: channel.id,
+        message,
+        audience,
+        scheduledAt: input.scheduledAt ? new Date(input.scheduledAt) : null,
+        ratePerSecond: input.ratePerSecond ?? null,
+        status: 'draft',
+      }),
+    );
+    return this.view(campaign);
+  }
+
+  async list(limit: number, cursor?: string): Promise<Page<CampaignView>> {
+    const query = this.campaigns.createQueryBuilder('c').orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').limit(limit + 1);
+    if (cursor) query.where('(c.created_at, c.id) < (:at, :id)', decodeCursor(cursor));
+    const rows = await query.getMany();
+    const counts = await this.statusCounts(rows.slice(0, limit).map((c) => c.id));
+    return toPage(rows, limit, (c) => ({ at: c.createdAt, id: c.id }), (c) => viewOf(c, counts.get(c.id) ?? []));
+  }
+
+  async get(id: string): Promise<CampaignView> {
+    return this.view(await this.find(id));
+  }
+
+  async schedule(id: string, scheduledAt?: string): Promise<CampaignView> {
+    return this.transition(id, 'schedule', (campaign) => ({
+      scheduledAt: scheduledAt ? new Date(scheduledAt) : (campaign.scheduledAt ?? new Date()),
+    }));
+  }
+
+  pause(id: string): Promise<CampaignView> {
+    return this.transition(id, 'pause');
+  }
+
+  resume(id: string): Promise<CampaignView> {
+    return this.transition(id, 'resume');
+  }
+
+  cancel(id: string): Promise<CampaignView> {
+    return this.transition(id, 'cancel', () => ({ completedAt: new Date() }));
+  }
+
+  async messages(id: string, limit: number, cursor?: string, status?: MessageStatus): Promise<Page<CampaignMessageRow>> {
+    await this.find(id);
+    const params: unknown[] = [id, limit + 1];
+    let where = 'campaign_id = $1';
+    if (status) {
+      params.push(status);
+      where += ` AND status = $${params.length}`;
+    }
+    if (cursor) {
+      const position = decodeCursor(cursor);
+      params.push(position.at, position.id);
+      where += ` AND (created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+    }
+    const rows = await queryRows<CampaignMessageRow>(
+      this.dataSource,
+      `SELECT id, contact_id, conversation_id, recipient, content, status, status_reason, error_code, provider_message_id,
+              provider_batch_id, client_reference, attempts, created_at, status_updated_at
+         FROM messages WHERE ${where}
+        ORDER BY created_at DESC, id DESC LIMIT $2`,
+      params,
+    );
+    return toPage(rows, limit, (m) => ({ at: m.created_at, id: m.id }), (m) => m);
+  }
+
+  /**
+   * Compare-and-set on the status, so a user's request and the dispatcher never overwrite each
+   * other: a lost race is retried against the fresh row.
+   */
+  private async transition(id: string, event: CampaignEvent, changes: (c: Campaign) => Partial<Campaign> = () => ({})): Promise<CampaignView> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const campaign = await this.find(id);
+      const to = nextStatus(campaign.status, event, campaign.startedAt !== null);
+      if (!to) throw new ConflictError(`A ${campaign.status} campaign cannot be ${pastTense(event)}`);
+      const result = await this.campaigns.update(
+        { id, status: campaign.status },
+        { ...changes(campaign), status: to, updatedAt: new Date() },
+      );
+      if (result.affected === 1) return this.get(id);
+    }
+    throw new ConflictError('The campaign changed state concurrently; try again');
+  }
+
+  private async view(campaign: Campaign): Promise<CampaignView> {
+    const counts = await this.statusCounts([campaign.id]);
+    return viewOf(campaign, counts.get(campaign.id) ?? []);
+  }
+
+  /** One GROUP BY over the (campaign_id, status) index for all the campaigns asked about. */
+  private async statusCounts(ids: string[]): Promise<Map<string, StatusCount[]>> {
+    const byCampaign = new Map<string, StatusCount[]>();
+    if (ids.length === 0) return byCampaign;
+    const rows = await this.dataSource.query<Array<{ campaign_id: string; status: string; count: string }>>(
+      `SELECT campaign_id, status, count(*) AS count FROM messages WHERE campaign_id = ANY($1::uuid[]) GROUP BY campaign_id, status`,
+      [ids],
+    );
+    for (const row of rows) {
+      const list = byCampaign.get(row.campaign_id) ?? [];
+      list.push({ status: row.status, count: Number(row.count) });
+      byCampaign.set(row.campaign_id, list);
+    }
+    return byCampaign;
+  }
+
+  private async find(id: string): Promise<Campaign> {
+    const campaign = await this.campaigns.findOneBy({ id });
+    if (!campaign) throw new NotFoundError('Campaign', id);
+    return campaign;
+  }
+}
+
+function viewOf(campaign: Campaign, counts: StatusCount[]): CampaignView {
+  const stats = campaignStats(campaign, counts);
+  return { campaign, stats, progress: campaignProgress(campaign.status, stats) };
+}
+
+function messageFrom(message: CampaignMessageDto): CampaignMessage {
+  if ((message.text === undefined) === (message.template === undefined)) {
+    throw new ValidationError('Give exactly one of message.text and message.template', [
+      { field: 'message', messages: ['exactly one of text and template is required'] },
+    ]);
+  }
+  if (message.template) return { kind: 'template', template: { ...message.template } };
+  const text = message.text as string;
+  try {
+    parseCampaignText(text);
+  } catch (error) {
+    if (error instanceof UnknownPlaceholderError) throw ValidationError.forField('message.text', error.message);
+    throw error;
+  }
+  return { kind: 'text', text };
+}
+
+function audienceFrom(audience: CampaignAudienceDto): CampaignAudience {
+  const given = [audience.contactIds, audience.tags, audience.all].filter((v) => v !== undefined).length;
+  if (given !== 1) {
+    throw new ValidationError('Give exactly one of audience.contactIds, audience.tags and audience.all', [
+      { field: 'audience', messages: ['exactly one of contactIds, tags and all is required'] },
+    ]);
+  }
+  if (audience.contactIds) return { contactIds: [...new Set(audience.contactIds.map((id) => id.toLowerCase()))] };
+  if (audience.tags) return { tags: [...new Set(audience.tags)] };
+  return { all: true };
+}
+
+function pastTense(event: CampaignEvent): string {
+  const words: Record<CampaignEvent, string> = {
+    schedule: 'scheduled',
+    pause: 'paused',
+    resume: 'resumed',
+    cancel: 'cancelled',
+    start: 'started',
+    complete: 'completed',
+    fail: 'failed',
+  };
+  return words[event];
+}

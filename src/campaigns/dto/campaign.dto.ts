@@ -1,0 +1,132 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { MESSAGE_STATUSES, type MessageStatus } from '../../channels/providers/channel-provider.interface.js';
+import { PageDto } from '../../common/pagination/page.js';
+import { PaginationQueryDto } from '../../common/pagination/pagination-query.dto.js';
+import { CAMPAIGN_STATUSES, type CampaignStatus } from '../campaign-state.js';
+import type { CampaignAudience, CampaignMessage } from '../campaign.entity.js';
+
+export class CampaignStatsDto {
+  @ApiProperty({ description: 'Unique audience contacts, skipped ones included (0 until the audience is resolved)', example: 2500 })
+  total!: number;
+
+  @ApiProperty({ example: 0 })
+  queued!: number;
+
+  @ApiProperty({ example: 1200 })
+  sent!: number;
+
+  @ApiProperty({ example: 1250 })
+  delivered!: number;
+
+  @ApiProperty({ example: 10 })
+  read!: number;
+
+  @ApiProperty({ description: 'Failed or rejected', example: 20 })
+  failed!: number;
+
+  @ApiProperty({ example: 15 })
+  skippedOptedOut!: number;
+
+  @ApiProperty({ description: 'Erased contacts and contacts without a phone number', example: 5 })
+  skippedInvalid!: number;
+}
+
+export class CampaignDto {
+  @ApiProperty({ format: 'uuid', example: '7d4b2c1a-0e9f-4b8a-a6c5-3e2d1f0a9b8c' })
+  id!: string;
+
+  @ApiProperty({ example: 'Spring sale' })
+  name!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  channelId!: string;
+
+  @ApiProperty({ example: { kind: 'text', text: 'Hi {{firstName}}, 20% off today.' } })
+  message!: CampaignMessage;
+
+  @ApiProperty({ example: { tags: ['vip'] } })
+  audience!: CampaignAudience;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2026-12-01T15:00:00.000Z' })
+  scheduledAt!: string | null;
+
+  @ApiProperty({ type: Number, nullable: true, example: 50 })
+  ratePerSecond!: number | null;
+
+  @ApiProperty({ enum: CAMPAIGN_STATUSES, example: 'draft' })
+  status!: CampaignStatus;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  failureReason!: string | null;
+
+  @ApiProperty({ type: CampaignStatsDto })
+  stats!: CampaignStatsDto;
+
+  @ApiProperty({ minimum: 0, maximum: 1, description: '(total − queued) / total; 1 once completed', example: 0.5 })
+  progress!: number;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
+  startedAt!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
+  completedAt!: string | null;
+
+  @ApiProperty({ format: 'date-time', example: '2026-11-23T08:00:00.000Z' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time', example: '2026-11-23T08:00:00.000Z' })
+  updatedAt!: string;
+}
+
+export class CampaignPageDto extends PageDto(CampaignDto) {}
+
+export class CampaignMessageRowDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  contactId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  conversationId!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: '+14155550100' })
+  recipient!: string | null;
+
+  @ApiProperty({ example: { kind: 'text', text: 'Hi Ada, 20% off today.' } })
+  content!: Record<string, unknown>;
+
+  @ApiProperty({ enum: MESSAGE_STATUSES, example: 'sent' })
+  status!: MessageStatus;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  statusReason!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  errorCode!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: '01JHFFHQ0P99JPPNQPJDV7JTBP' })
+  providerMessageId!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'cmp_5c1d1e8e2f574f1c9a433b8f0d6a9e21' })
+  clientReference!: string | null;
+
+  @ApiProperty({ example: 1 })
+  attempts!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  statusUpdatedAt!: string;
+}
+
+export class CampaignMessagePageDto extends PageDto(CampaignMessageRowDto) {}
+
+export class CampaignMessagesQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ enum: MESSAGE_STATUSES, example: 'failed' })
+  @IsOptional()
+  @IsIn(MESSAGE_STATUSES)
+  status?: MessageStatus;
+}

@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SecretBox } from '../common/crypto/secret-box.js';
+import { Channel } from './channel.entity.js';
+import { ChannelsController } from './channels.controller.js';
+import { ChannelsService } from './channels.service.js';
+import type { ChannelProvider } from './providers/channel-provider.interface.js';
+import { ProviderHttpClient } from './providers/http/provider-http.client.js';
+import { PlivoProvider } from './providers/plivo/plivo.provider.js';
+import { CHANNEL_PROVIDERS, ProviderRegistry } from './providers/provider-registry.js';
+import { SandboxProvider } from './providers/sandbox/sandbox.provider.js';
+import { SinchConversationProvider } from './providers/sinch-conversation/sinch-conversation.provider.js';
+import { SinchOAuthTokenProvider } from './providers/sinch-conversation/sinch-oauth.token-provider.js';
+import { SinchSmsProvider } from './providers/sinch-sms/sinch-sms.provider.js';
+
+const STRATEGIES = [SinchSmsProvider, SinchConversationProvider, PlivoProvider, SandboxProvider];
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Channel])],
+  controllers: [ChannelsController],
+  providers: [
+    ChannelsService,
+    SecretBox,
+    ProviderHttpClient,
+    SinchOAuthTokenProvider,
+    ...STRATEGIES,
+    { provide: CHANNEL_PROVIDERS, useFactory: (...providers: ChannelProvider[]) => providers, inject: STRATEGIES },
+    ProviderRegistry,
+  ],
+  exports: [ChannelsService, ProviderRegistry, SandboxProvider, SinchSmsProvider],
+})
+export class ChannelsModule {}

@@ -1,0 +1,46 @@
+import type { NextFunction, Request, Response } from 'express';
+import { ValidationError } from '../errors/domain-error.js';
+
+/** NUL and lone surrogates: valid in JSON and forms, but PostgreSQL text and jsonb refuse them. */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const MAX_DEPTH = 64;
+const WEBHOOKS_PREFIX = '/api/v1/webhooks/';
+
+const UNSTORABLE_GLOBAL = new RegExp(UNSTORABLE.source, 'g');
+
+/**
+ * Refuses a body carrying text the database cannot store, with a 400 naming the field, instead of
+ * a failed statement (a 500) deep inside a service. Provider webhooks are exempt: a customer's
+ * message is accepted as sent, and cleaned (see withStorableText) once its signature has been checked.
+ */
+export function rejectUnstorableText(request: Request, _response: Response, next: NextFunction): void {
+  if (request.path.startsWith(WEBHOOKS_PREFIX)) return next();
+  const field = findUnstorable(request.body as unknown, '', 0);
+  if (field === undefined) return next();
+  next(ValidationError.forField(field || 'body', 'contains characters that cannot be stored (NUL or an unpaired surrogate)'));
+}
+
+/** A copy of `value` whose strings lose NULs and have lone surrogates replaced by U+FFFD. */
+export function withStorableText<T>(value: T): T {
+  if (typeof value === 'string') {
+    return value.replace(UNSTORABLE_GLOBAL, (match) => (match === '\u0000' ? '' : '\uFFFD')) as T;
+  }
+  if (Array.isArray(value)) return value.map((item: unknown) => withStorableText(item)) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, child]) => [withStorableText(key), withStorableText(child)])) as T;
+  }
+  return value;
+}
+
+function findUnstorable(value: unknown, path: string, depth: number): string | undefined {
+  if (typeof value === 'string') return UNSTORABLE.test(value) ? path : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (depth > MAX_DEPTH) return path;
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = path ? `${path}.${key}` : key;
+    if (UNSTORABLE.test(key)) return childPath;
+    const found = findUnstorable(child, childPath, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}

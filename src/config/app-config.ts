@@ -1,0 +1,39 @@
+import type { LogLevel } from './env.schema.js';
+
+/**
+ * The validated configuration, read once at start-up and injected wherever it is needed
+ * (inject the class itself: `constructor(private readonly config: AppConfig)`).
+ */
+export class AppConfig {
+  constructor(values: AppConfigValues) {
+    Object.assign(this, values);
+  }
+
+  readonly nodeEnv!: 'development' | 'production' | 'test';
+  readonly port!: number;
+  /** Set when an external PostgreSQL is used; otherwise the embedded database's URL is filled in at start-up. */
+  readonly databaseUrl!: string | undefined;
+  readonly dataDir!: string;
+  /** Connections this instance keeps to the database. */
+  readonly databasePoolSize!: number;
+  readonly jwt!: { secret: string; accessTtlSeconds: number; refreshTtlSeconds: number };
+  readonly initialAdmin!: { email: string; password: string } | undefined;
+  readonly publicBaseUrl!: string;
+  /** 32-byte AES-256-GCM key for channel secrets at rest. */
+  readonly credentialsKey!: Buffer;
+  readonly campaignDispatchIntervalMs!: number;
+  readonly logLevel!: LogLevel;
+  /** `undefined`: no CORS headers (the console is same-origin); `['*']`: any origin. */
+  readonly corsOrigins!: string[] | undefined;
+  readonly loginThrottle!: { perIp: number; perEmail: number; windowSeconds: number };
+
+  get isProduction(): boolean {
+    return this.nodeEnv === 'production';
+  }
+
+  withDatabaseUrl(databaseUrl: string): AppConfig {
+    return new AppConfig({ ...this, databaseUrl });
+  }
+}
+
+export type AppConfigValues = Omit<AppConfig, 'isProduction' | 'withDatabaseUrl'>;

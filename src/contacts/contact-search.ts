@@ -1,0 +1,32 @@
+/**
+ * How `GET /contacts?search=` reads its term. The embedded database cannot install pg_trgm, so
+ * there is no index for infix matches: a term that starts like an international number (`+49151`,
+ * `0049151`) becomes a prefix match on the E.164 phone, served by `contacts_phone_pattern_idx`
+ * (text_pattern_ops); other digit-only terms (`(415) 555-0100`, `5550100`) match anywhere in the
+ * phone; anything else matches names case-insensitively anywhere. The infix matches filter rows
+ * while walking the newest-first index, which stays cheap for common terms and costs one scan of
+ * the table for a rare one.
+ */
+export type ContactSearch =
+  | { kind: 'phone-prefix'; pattern: string }
+  | { kind: 'phone-digits'; pattern: string }
+  | { kind: 'name'; pattern: string };
+
+const PHONE_LIKE = /^\+?[\d\s().\-/]+$/;
+
+export function parseContactSearch(term: string | undefined): ContactSearch | undefined {
+  const trimmed = term?.trim() ?? '';
+  if (trimmed.length === 0) return undefined;
+  const digits = trimmed.replace(/\D/g, '');
+  if (PHONE_LIKE.test(trimmed) && digits.length > 0) {
+    if (trimmed.startsWith('+')) return { kind: 'phone-prefix', pattern: `+${digits}%` };
+    if (digits.startsWith('00') && digits.length > 2) return { kind: 'phone-prefix', pattern: `+${digits.slice(2)}%` };
+    return { kind: 'phone-digits', pattern: `%${digits}%` };
+  }
+  return { kind: 'name', pattern: `%${escapeLike(trimmed)}%` };
+}
+
+/** LIKE treats `%`, `_` and the escape character `\` specially; a search term means them literally. */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (character) => `\\${character}`);
+}

@@ -1,0 +1,201 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, IsNull, Repository } from 'typeorm';
+import { ConflictError, NotFoundError } from '../common/errors/domain-error.js';
+import { decodeCursor } from '../common/pagination/cursor.js';
+import { type Page, toPage } from '../common/pagination/page.js';
+import { toE164OrThrow } from '../common/phone/phone-number.js';
+import { isUniqueViolation } from '../database/postgres-errors.js';
+import { queryRows } from '../database/query-rows.js';
+import { normaliseName, normaliseTags } from './contact-fields.js';
+import { parseContactSearch } from './contact-search.js';
+import { Contact } from './contact.entity.js';
+
+/** WhatsApp's customer-service window: free-form messages are allowed this long after the last inbound one. */
+export const WHATSAPP_WINDOW_MS = 24 * 3600 * 1000;
+
+const PHONE_KEY = 'contacts_phone_key';
+
+export interface NewContact {
+  phone: string;
+  defaultCountry?: string;
+  name?: string;
+  firstName?: string;
+  lastName?: string;
+  attributes?: Record<string, string>;
+  tags?: string[];
+}
+
+/** Omitted fields keep their values; `null` clears a name; attributes and tags replace the stored ones. */
+export interface ContactChanges {
+  phone?: string;
+  defaultCountry?: string;
+  name?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  attributes?: Record<string, string>;
+  tags?: string[];
+}
+
+export interface ContactFilter {
+  search?: string;
+  tag?: string;
+  optedOut?: boolean;
+}
+
+@Injectable()
+export class ContactsService {
+  constructor(
+    @InjectRepository(Contact) private readonly contacts: Repository<Contact>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  /** Any contact, erased ones included (their messages still point at them). */
+  async get(id: string): Promise<Contact> {
+    const contact = await this.contacts.findOneBy({ id });
+    if (!contact) throw new NotFoundError('Contact', id);
+    return contact;
+  }
+
+  /** A contact that has not been erased: what the contacts API shows. */
+  async getActive(id: string): Promise<Contact> {
+    const contact = await this.contacts.findOneBy({ id, erasedAt: IsNull() });
+    if (!contact) throw new NotFoundError('Contact', id);
+    return contact;
+  }
+
+  /** 409 when a contact already has the number, however it was written. */
+  async create(input: NewContact): Promise<Contact> {
+    const phone = toE164OrThrow(input.phone, 'phone', input.defaultCountry);
+    const contact = this.contacts.create({
+      phone,
+      name: normaliseName(input.name ?? null),
+      firstName: normaliseName(input.firstName ?? null),
+      lastName: normaliseName(input.lastName ?? null),
+      attributes: input.attributes ?? {},
+      tags: normaliseTags(input.tags ?? []),
+    });
+    // Re-read so the columns the database filled in (timestamps, nulls) are what the caller sees.
+    return this.get((await this.saveOrConflict(contact)).id);
+  }
+
+  /** Newest first, erased contacts left out; the cursor is stable under concurrent inserts. */
+  async list(filter: ContactFilter, limit: number, cursor?: string): Promise<Page<Contact>> {
+    const query = this.contacts
+      .createQueryBuilder('c')
+      .where('c.erased_at IS NULL')
+      .orderBy('c.created_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .limit(limit + 1);
+    if (cursor) query.andWhere('(c.created_at, c.id) < (:at, :id)', decodeCursor(cursor));
+    if (filter.tag !== undefined) query.andWhere('c.tags @> ARRAY[:tag]::text[]', { tag: filter.tag });
+    if (filter.optedOut !== undefined) {
+      query.andWhere(filter.optedOut ? 'c.opted_out_at IS NOT NULL' : 'c.opted_out_at IS NULL');
+    }
+    const search = parseContactSearch(filter.search);
+    if (search?.kind === 'name') {
+      query.andWhere(`lower(concat_ws(' ', c.name, c.first_name, c.last_name)) LIKE lower(:pattern)`, { pattern: search.pattern });
+    } else if (search) {
+      query.andWhere('c.phone LIKE :pattern', { pattern: search.pattern });
+    }
+    const rows = await query.getMany();
+    return toPage(rows, limit, (contact) => ({ at: contact.createdAt, id: contact.id }), (contact) => contact);
+  }
+
+  async update(id: string, changes: ContactChanges): Promise<Contact> {
+    const contact = await this.getActive(id);
+    if (changes.phone !== undefined) contact.phone = toE164OrThrow(changes.phone, 'phone', changes.defaultCountry);
+    if (changes.name !== undefined) contact.name = normaliseName(changes.name);
+    if (changes.firstName !== undefined) contact.firstName = normaliseName(changes.firstName);
+    if (changes.lastName !== undefined) contact.lastName = normaliseName(changes.lastName);
+    if (changes.attributes !== undefined) contact.attributes = changes.attributes;
+    if (changes.tags !== undefined) contact.tags = normaliseTags(changes.tags);
+    contact.updatedAt = new Date();
+    return this.saveOrConflict(contact);
+  }
+
+  /**
+   * Erases the personal data but keeps the row, so messages and campaign counts keep pointing at
+   * it; the number becomes free for a new contact. Channel identities are personal data too.
+   */
+  async erase(id: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const erased = await queryRows<{ id: string }>(
+        manager,
+        `UPDATE contacts
+         SET phone = NULL, name = NULL, first_name = NULL, last_name = NULL, attributes = '{}', tags = '{}',
+             wa_window_expires_at = NULL, erased_at = now(), updated_at = now()
+         WHERE id = $1 AND erased_at IS NULL
+         RETURNING id`,
+        [id],
+      );
+      if (erased.length === 0) throw new NotFoundError('Contact', id);
+      await manager.query(`DELETE FROM contact_identities WHERE contact_id = $1`, [id]);
+    });
+  }
+
+  /** Opt-out is per contact, across every channel; repeating it keeps the first opt-out time. */
+  async changeConsent(id: string, optedOut: boolean): Promise<Contact> {
+    const changed = await queryRows<{ id: string }>(this.dataSource, `${consentUpdate(optedOut)} AND erased_at IS NULL RETURNING id`, [id]);
+    if (changed.length === 0) throw new NotFoundError('Contact', id);
+    return this.get(id);
+  }
+
+  /** The contact with this E.164 number, created on first contact (safe under concurrency). */
+  async findOrCreateByPhone(phone: string): Promise<Contact> {
+    const rows = await this.dataSource.query<Record<string, unknown>[]>(
+      `INSERT INTO contacts (phone) VALUES ($1)
+       ON CONFLICT (phone) DO UPDATE SET phone = EXCLUDED.phone
+       RETURNING id`,
+      [phone],
+    );
+    return this.get(rows[0].id as string);
+  }
+
+  /** A contact known by a non-phone channel identity (Messenger, Telegram, …). */
+  async findOrCreateByIdentity(channel: string, identity: string): Promise<Contact> {
+    const existing = await this.dataSource.query<Array<{ contact_id: string }>>(
+      `SELECT contact_id FROM contact_identities WHERE channel = $1 AND identity = $2`,
+      [channel, identity],
+    );
+    if (existing.length > 0) return this.get(existing[0].contact_id);
+    return this.dataSource.transaction(async (manager) => {
+      const [created] = await manager.query<Array<{ id: string }>>(`INSERT INTO contacts (name) VALUES (NULL) RETURNING id`);
+      const claimed = await manager.query<Array<{ contact_id: string }>>(
+        `INSERT INTO contact_identities (contact_id, channel, identity) VALUES ($1, $2, $3)
+         ON CONFLICT (channel, identity) DO UPDATE SET channel = EXCLUDED.channel
+         RETURNING contact_id`,
+        [created.id, channel, identity],
+      );
+      const contact = await manager.findOneByOrFail(Contact, { id: claimed[0].contact_id });
+      return contact;
+    });
+  }
+
+  async setOptedOut(contactId: string, optedOut: boolean): Promise<void> {
+    await this.dataSource.query(consentUpdate(optedOut), [contactId]);
+  }
+
+  /** An inbound WhatsApp message opens (or extends) the 24-hour window for free-form replies. */
+  async refreshWhatsAppWindow(contactId: string, receivedAt: Date): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE contacts SET wa_window_expires_at = GREATEST(COALESCE(wa_window_expires_at, $2), $2), updated_at = now() WHERE id = $1`,
+      [contactId, new Date(receivedAt.getTime() + WHATSAPP_WINDOW_MS)],
+    );
+  }
+
+  private async saveOrConflict(contact: Contact): Promise<Contact> {
+    try {
+      return await this.contacts.save(contact);
+    } catch (error) {
+      if (isUniqueViolation(error, PHONE_KEY)) throw new ConflictError(`A contact with phone ${contact.phone} already exists`);
+      throw error;
+    }
+  }
+}
+
+function consentUpdate(optedOut: boolean): string {
+  return optedOut
+    ? `UPDATE contacts SET opted_out_at = COALESCE(opted_out_at, now()), updated_at = now() WHERE id = $1`
+    : `UPDATE contacts SET opted_out_at = NULL, updated_at = now() WHERE id = $1`;
+}

@@ -1,0 +1,92 @@
+import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
+import { PageDto } from '../../common/pagination/page.js';
+import {
+  ATTRIBUTE_VALUE_MAX_LENGTH,
+  MAX_ATTRIBUTES,
+  MAX_TAGS,
+  TAG_MAX_LENGTH,
+} from '../contact-fields.js';
+import type { Contact } from '../contact.entity.js';
+
+export const ATTRIBUTES_SCHEMA = {
+  type: 'object',
+  additionalProperties: { type: 'string', maxLength: ATTRIBUTE_VALUE_MAX_LENGTH },
+  maxProperties: MAX_ATTRIBUTES,
+  description: `Flat string values; keys match ^[A-Za-z][A-Za-z0-9_]{0,63}$ (at most ${MAX_ATTRIBUTES})`,
+  example: { company: 'Analytical Engines Ltd', plan: 'gold' },
+} satisfies ApiPropertyOptions;
+
+export const TAGS_SCHEMA = {
+  type: [String],
+  maxItems: MAX_TAGS,
+  description: `1..${TAG_MAX_LENGTH} characters each, trimmed and de-duplicated (at most ${MAX_TAGS})`,
+  example: ['vip', 'newsletter'],
+} satisfies ApiPropertyOptions;
+
+export const DEFAULT_COUNTRY_SCHEMA = {
+  description: 'ISO 3166-1 alpha-2 country used for numbers written without a country code',
+  example: 'US',
+} satisfies ApiPropertyOptions;
+
+export class ContactDto {
+  @ApiProperty({ format: 'uuid', example: '6a1f4f0e-2f7e-4b8e-9a55-0c1d2e3f4a5b' })
+  id!: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'E.164; null for a contact known only by a channel identity', example: '+14155550100' })
+  phone!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Ada Lovelace' })
+  name!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Ada' })
+  firstName!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Lovelace' })
+  lastName!: string | null;
+
+  @ApiProperty(ATTRIBUTES_SCHEMA)
+  attributes!: Record<string, string>;
+
+  @ApiProperty(TAGS_SCHEMA)
+  tags!: string[];
+
+  @ApiProperty({ description: 'Opted out of messages on every channel', example: false })
+  optedOut!: boolean;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
+  optedOutAt!: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: "End of WhatsApp's 24-hour customer-service window",
+    example: '2026-11-24T08:00:00.000Z',
+  })
+  whatsappWindowExpiresAt!: string | null;
+
+  @ApiProperty({ format: 'date-time', example: '2026-11-23T08:00:00.000Z' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time', example: '2026-11-23T08:00:00.000Z' })
+  updatedAt!: string;
+
+  static from(contact: Contact): ContactDto {
+    return {
+      id: contact.id,
+      phone: contact.phone,
+      name: contact.name,
+      firstName: contact.firstName,
+      lastName: contact.lastName,
+      attributes: contact.attributes,
+      tags: contact.tags,
+      optedOut: contact.optedOut,
+      optedOutAt: contact.optedOutAt?.toISOString() ?? null,
+      whatsappWindowExpiresAt: contact.waWindowExpiresAt?.toISOString() ?? null,
+      createdAt: contact.createdAt.toISOString(),
+      updatedAt: contact.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class ContactPageDto extends PageDto(ContactDto) {}

@@ -1,0 +1,35 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export const CONVERSATION_STATUSES = ['open', 'closed', 'archived'] as const;
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+
+/** The thread between one contact and one channel. */
+@Entity('conversations')
+export class Conversation {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  contactId!: string;
+
+  @Column({ type: 'uuid' })
+  channelId!: string;
+
+  @Column({ type: 'text' })
+  status!: ConversationStatus;
+
+  @Column({ type: 'timestamptz', precision: 3 })
+  lastMessageAt!: Date;
+
+  @Column({ type: 'text', nullable: true })
+  lastMessagePreview!: string | null;
+
+  @Column({ type: 'int' })
+  unreadCount!: number;
+
+  @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
+  createdAt!: Date;
+
+  @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
+  updatedAt!: Date;
+}

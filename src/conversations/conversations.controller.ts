@@ -1,0 +1,118 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
+import { AcceptsQueryToken } from '../auth/decorators/query-token.decorator.js';
+import { ApiErrorResponses } from '../common/http/api-error-responses.decorator.js';
+import { PaginationQueryDto } from '../common/pagination/pagination-query.dto.js';
+import { ConversationsService } from './conversations.service.js';
+import {
+  ConversationDto,
+  ConversationPageDto,
+  ListConversationsQueryDto,
+  ReplyDto,
+  UpdateConversationDto,
+} from './dto/conversation.dto.js';
+import { MessageDto, MessagePageDto, SendMessageResultDto } from './dto/message.dto.js';
+import { InboxStream } from './inbox-stream.js';
+import { contentFrom } from './message-content.js';
+import { MessagesService } from './messages.service.js';
+
+@ApiTags('conversations')
+@ApiBearerAuth()
+@ApiErrorResponses(401)
+@Controller('conversations')
+export class ConversationsController {
+  constructor(
+    private readonly conversations: ConversationsService,
+    private readonly messages: MessagesService,
+    private readonly stream: InboxStream,
+  ) {}
+
+  // Declared before `:id` so that "stream" is not taken for an id.
+  @Get('stream')
+  @AcceptsQueryToken()
+  @ApiOperation({
+    summary: 'Live inbox updates (Server-Sent Events)',
+    description:
+      'Events `message.created`, `message.status` and `conversation.updated`, each with the JSON object as `data`; ' +
+      'a comment line every 15 s keeps proxies from closing the stream. The token may also be given as `?access_token=` (for EventSource).',
+  })
+  @ApiQuery({ name: 'access_token', required: false, description: 'Access token, for clients that cannot set headers' })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'An event stream', schema: { type: 'string', example: 'event: message.created\ndata: {"id":"…"}\n\n' } })
+  events(@Req() request: Request, @Res() response: Response): void {
+    this.stream.open(request, response);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'The inbox: conversations with the newest activity first' })
+  @ApiOkResponse({ type: ConversationPageDto })
+  @ApiErrorResponses(400)
+  list(@Query() query: ListConversationsQueryDto): Promise<ConversationPageDto> {
+    return this.conversations.list({ status: query.status, channelId: query.channelId, search: query.search }, query.limit, query.cursor);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One conversation' })
+  @ApiOkResponse({ type: ConversationDto })
+  @ApiErrorResponses(400, 404)
+  get(@Param('id', ParseUUIDPipe) id: string): Promise<ConversationDto> {
+    return this.conversations.get(id);
+  }
+
+  @Get(':id/messages')
+  @ApiOperation({
+    summary: 'The thread, a page at a time going back in time',
+    description: 'The first page holds the newest messages; items within a page are oldest first; `nextCursor` goes further back.',
+  })
+  @ApiOkResponse({ type: MessagePageDto })
+  @ApiErrorResponses(400, 404)
+  async thread(@Param('id', ParseUUIDPipe) id: string, @Query() query: PaginationQueryDto): Promise<MessagePageDto> {
+    const page = await this.messages.thread(id, query.limit, query.cursor);
+    return { items: page.items.map((message) => MessageDto.from(message)), nextCursor: page.nextCursor };
+  }
+
+  @Post(':id/messages')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Reply in the conversation',
+    description: 'Same rules as POST /messages: 403 when the contact opted out, 422 outside the WhatsApp 24-hour window (send a template).',
+  })
+  @ApiAcceptedResponse({ type: SendMessageResultDto })
+  @ApiErrorResponses(400, 403, 404, 409, 422)
+  reply(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: ReplyDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<SendMessageResultDto> {
+    return this.messages.reply(id, contentFrom(body), user.id);
+  }
+
+  @Post(':id/read')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Mark the conversation read (unread count to 0)' })
+  @ApiNoContentResponse({ description: 'Marked read' })
+  @ApiErrorResponses(400, 404)
+  async markRead(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.conversations.markRead(id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Open, close or archive the conversation' })
+  @ApiOkResponse({ type: ConversationDto })
+  @ApiErrorResponses(400, 404)
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateConversationDto): Promise<ConversationDto> {
+    return this.conversations.setStatus(id, body.status);
+  }
+}

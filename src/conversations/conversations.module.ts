@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ChannelsModule } from '../channels/channels.module.js';
+import { ContactsModule } from '../contacts/contacts.module.js';
+import { AutoRepliesModule } from '../auto-replies/auto-replies.module.js';
+import { ConversationsController } from './conversations.controller.js';
+import { InboxEvents } from './inbox-events.js';
+import { InboxStream } from './inbox-stream.js';
+import { InboundPipeline } from './inbound-pipeline.service.js';
+import { Conversation } from './conversation.entity.js';
+import { ConversationsService } from './conversations.service.js';
+import { DeliveryStatusService } from './delivery-status.service.js';
+import { InboundMessagesService } from './inbound-messages.service.js';
+import { Message } from './message.entity.js';
+import { MessagesController } from './messages.controller.js';
+import { MessagesService } from './messages.service.js';
+import { OutboundRetryJob } from './outbound-retry.job.js';
+import { OutboundSender } from './outbound-sender.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Conversation, Message]), ChannelsModule, ContactsModule, AutoRepliesModule],
+  controllers: [MessagesController, ConversationsController],
+  providers: [
+    ConversationsService,
+    MessagesService,
+    OutboundSender,
+    OutboundRetryJob,
+    DeliveryStatusService,
+    InboundMessagesService,
+    InboundPipeline,
+    InboxEvents,
+    InboxStream,
+  ],
+  exports: [MessagesService, DeliveryStatusService, InboundPipeline, InboxEvents],
+})
+export class ConversationsModule {}

@@ -1,0 +1,33 @@
+import type { ChannelContext, MessageContent } from '../channels/providers/channel-provider.interface.js';
+import { UnprocessableError, ValidationError } from '../common/errors/domain-error.js';
+import type { MessageBodyDto } from './dto/send-message.dto.js';
+
+/** Exactly one of text, template and media. */
+export function contentFrom(body: MessageBodyDto): MessageContent {
+  const given = [body.text !== undefined, body.template !== undefined, body.media !== undefined].filter(Boolean).length;
+  if (given !== 1) {
+    throw new ValidationError('Give exactly one of text, template and media', [
+      { field: 'text', messages: ['exactly one of text, template and media is required'] },
+    ]);
+  }
+  if (body.text !== undefined) return { kind: 'text', text: body.text };
+  if (body.template !== undefined) return { kind: 'template', template: { ...body.template } };
+  return { kind: 'media', media: { ...body.media! } };
+}
+
+/** What each provider can carry; asking for more is a 422 rather than a message that fails later. */
+export function assertChannelCanCarry(channel: ChannelContext, content: MessageContent): void {
+  const supported: Record<ChannelContext['provider'], MessageContent['kind'][]> = {
+    'sinch-sms': ['text'],
+    'sinch-conversation': ['text', 'template', 'media'],
+    plivo: ['text', 'media', 'template'],
+    sandbox: ['text', 'template', 'media'],
+  };
+  if (!supported[channel.provider].includes(content.kind)) {
+    throw new UnprocessableError(`A ${channel.provider} channel cannot send ${content.kind} messages`);
+  }
+}
+
+export function isWhatsAppChannel(channel: ChannelContext): boolean {
+  return channel.provider === 'sinch-conversation' && (channel as ChannelContext<'sinch-conversation'>).config.channel === 'WHATSAPP';
+}

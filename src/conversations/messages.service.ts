@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { loggableError } from '../common/errors/all-exceptions.filter.js';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { ChannelsService } from '../channels/channels.service.js';
+import type { ChannelContext, MessageContent, MessageStatus } from '../channels/providers/channel-provider.interface.js';
+import { ForbiddenError, NotFoundError, UnprocessableError } from '../common/errors/domain-error.js';
+import { decodeCursor } from '../common/pagination/cursor.js';
+import { type Page, toPage } from '../common/pagination/page.js';
+import { toE164OrThrow } from '../common/phone/phone-number.js';
+import type { Contact } from '../contacts/contact.entity.js';
+import { ContactsService } from '../contacts/contacts.service.js';
+import { ConversationsService } from './conversations.service.js';
+import { MessageDto } from './dto/message.dto.js';
+import { InboxEvents } from './inbox-events.js';
+import { Message } from './message.entity.js';
+import { assertChannelCanCarry, isWhatsAppChannel } from './message-content.js';
+import { OutboundSender } from './outbound-sender.service.js';
+
+/** How long one instance may hold a message while handing it to the provider (retries included). */
+export const SEND_LEASE_SECONDS = 120;
+
+export interface OutgoingMessage {
+  channelId: string;
+  to: string;
+  defaultCountry?: string;
+  content: MessageContent;
+  sentByUserId?: string;
+}
+
+export interface SendOutcome {
+  id: string;
+  status: MessageStatus;
+  conversationId: string;
+  clientReference: string;
+}
+
+interface Dispatch {
+  channel: ChannelContext;
+  contactId: string;
+  to: string;
+  conversationId: string;
+  content: MessageContent;
+  sentByUserId?: string;
+}
+
+@Injectable()
+export class MessagesService {
+  private readonly logger = new Logger(MessagesService.name);
+
+  constructor(
+    @InjectRepository(Message) private readonly messages: Repository<Message>,
+    private readonly channels: ChannelsService,
+    private readonly contacts: ContactsService,
+    private readonly conversations: ConversationsService,
+    private readonly sender: OutboundSender,
+    private readonly events: InboxEvents,
+  ) {}
+
+  /** POST /messages: the contact and conversation are created when new. */
+  async send(input: OutgoingMessage): Promise<SendOutcome> {
+    const channel = await this.channels.activeContext(input.channelId);
+    assertChannelCanCarry(channel, input.content);
+    const to = toE164OrThrow(input.to, 'to', input.defaultCountry);
+    const contact = await this.contacts.findOrCreateByPhone(to);
+    assertMaySend(channel, contact, input.content);
+    const conversationId = await this.conversations.findOrCreate(contact.id, channel.id);
+    return this.dispatch({ channel, contactId: contact.id, to, conversationId, content: input.content, sentByUserId: input.sentByUserId });
+  }
+
+  /** An agent's reply in a conversation: the same rules as POST /messages. */
+  async reply(conversationId: string, content: MessageContent, sentByUserId: string): Promise<SendOutcome> {
+    const conversation = await this.conversations.getRow(conversationId);
+    const channel = await this.channels.activeContext(conversation.channelId);
+    assertChannelCanCarry(channel, content);
+    const contact = await this.contacts.get(conversation.contactId);
+    if (!contact.phone) throw new UnprocessableError('This contact has no phone number to reply to');
+    assertMaySend(channel, contact, content);
+    return this.dispatch({ channel, contactId: contact.id, to: contact.phone, conversationId, content, sentByUserId });
+  }
+
+  /**
+   * An automatic reply to an inbound message. Consent is not checked: the confirmation of an
+   * opt-out is the one message an opted-out contact still receives.
+   */
+  async sendAutoReply(channel: ChannelContext, contact: Contact, conversationId: string, text: string): Promise<void> {
+    if (!contact.phone) return;
+    const input: Dispatch = { channel, contactId: contact.id, to: contact.phone, conversationId, content: { kind: 'text', text } };
+    const pending = await this.store(input);
+    // The provider call happens after the webhook has been answered; the row is stored already.
+    setImmediate(() => {
+      this.deliver(input, pending).catch((error: unknown) =>
+        this.logger.warn({ err: loggableError(error), messageId: pending.id }, 'Auto-reply could not be sent'),
+      );
+    });
+  }
+
+  /** A reply the provider delivers itself from our webhook answer (Plivo XML): recorded as sent. */
+  async recordInlineReply(channel: ChannelContext, contact: Contact, conversationId: string, text: string): Promise<void> {
+    const content: MessageContent = { kind: 'text', text };
+    const id = randomUUID();
+    await this.messages.insert({
+      id,
+      direction: 'outbound',
+      channelId: channel.id,
+      contactId: contact.id,
+      conversationId,
+      recipient: contact.phone,
+      content,
+      status: 'sent',
+      statusReason: 'Replied inline in the webhook answer',
+    });
+    await this.conversations.recordActivity(conversationId, content, new Date(), false);
+    this.events.publish('message.created', MessageDto.from(await this.get(id)));
+  }
+
+  async get(id: string): Promise<Message> {
+    const message = await this.messages.findOneBy({ id });
+    if (!message) throw new NotFoundError('Message', id);
+    return message;
+  }
+
+  /** A page of a conversation going back in time; the items of a page are oldest first. */
+  async thread(conversationId: string, limit: number, cursor?: string): Promise<Page<Message>> {
+    await this.conversations.getRow(conversationId);
+    const query = this.messages
+      .createQueryBuilder('m')
+      .where('m.conversation_id = :conversationId', { conversationId })
+      .orderBy('m.created_at', 'DESC')
+      .addOrderBy('m.id', 'DESC')
+      .limit(limit + 1);
+    if (cursor) query.andWhere('(m.created_at, m.id) < (:at, :id)', decodeCursor(cursor));
+    const page = toPage(await query.getMany(), limit, (m) => ({ at: m.createdAt, id: m.id }), (m) => m);
+    return { items: page.items.reverse(), nextCursor: page.nextCursor };
+  }
+
+  private async dispatch(input: Dispatch): Promise<SendOutcome> {
+    const pending = await this.store(input);
+    return this.deliver(input, pending);
+  }
+
+  /** Stores the message, leased to this instance for the provider call that follows. */
+  private async store(input: Dispatch): Promise<{ id: string; clientReference: string }> {
+    const id = randomUUID();
+    const clientReference = `sb_${id.replaceAll('-', '')}`;
+    await this.messages.insert({
+      id,
+      direction: 'outbound',
+      channelId: input.channel.id,
+      contactId: input.contactId,
+      conversationId: input.conversationId,
+      sentByUserId: input.sentByUserId ?? null,
+      recipient: input.to,
+      content: input.content,
+      status: 'queued',
+      clientReference,
+      attempts: 1,
+      sendingUntil: new Date(Date.now() + SEND_LEASE_SECONDS * 1000),
+    });
+    await this.conversations.recordActivity(input.conversationId, input.content, new Date(), false);
+    this.events.publish('message.created', MessageDto.from(await this.get(id)));
+    return { id, clientReference };
+  }
+
+  private async deliver(input: Dispatch, { id, clientReference }: { id: string; clientReference: string }): Promise<SendOutcome> {
+    await this.sender.send(input.channel, { id, recipient: input.to, content: input.content, clientReference, attempts: 1 });
+    const stored = await this.get(id);
+    this.events.publish('message.status', statusEvent(stored));
+    return { id, status: stored.status, conversationId: input.conversationId, clientReference };
+  }
+}
+
+function assertMaySend(channel: ChannelContext, contact: Contact, content: MessageContent): void {
+  if (contact.optedOut) throw new ForbiddenError('The contact has opted out of messages');
+  if (isWhatsAppChannel(channel) && content.kind !== 'template' && !contact.inWhatsAppWindow) {
+    throw new UnprocessableError(
+      'Free-form WhatsApp messages are only allowed within 24 hours of the customer’s last message; send a template instead',
+    );
+  }
+}
+
+export function statusEvent(message: Message) {
+  return {
+    id: message.id,
+    conversationId: message.conversationId,
+    status: message.status,
+    statusReason: message.statusReason,
+    errorCode: message.errorCode,
+    statusUpdatedAt: message.statusUpdatedAt.toISOString(),
+  };
+}

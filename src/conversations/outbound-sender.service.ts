@@ -1,0 +1,103 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { ChannelContext, MessageContent, SendResult } from '../channels/providers/channel-provider.interface.js';
+import { ProviderCredentialsError, ProviderRequestError, ProviderTransientError } from '../channels/providers/provider-errors.js';
+import { ProviderRegistry } from '../channels/providers/provider-registry.js';
+import { MetricsService } from '../health/metrics.service.js';
+import { loggableError } from '../common/errors/all-exceptions.filter.js';
+import { Counter } from 'prom-client';
+
+/** How many times a single message is handed to a provider before it is marked failed. */
+export const MAX_SEND_ATTEMPTS = 5;
+const RETRY_BASE_MS = 5_000;
+
+export interface PendingMessage {
+  id: string;
+  recipient: string;
+  content: MessageContent;
+  clientReference: string;
+  attempts: number;
+}
+
+/**
+ * Hands one already-claimed message (status `queued`, `sending_until` set) to its provider and
+ * records the outcome. A transient failure leaves it `queued` with a later `next_attempt_at`.
+ */
+@Injectable()
+export class OutboundSender {
+  private readonly logger = new Logger(OutboundSender.name);
+  private readonly outcomes: Counter<'provider' | 'channel_id' | 'outcome'>;
+
+  constructor(
+    private readonly providers: ProviderRegistry,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    metrics: MetricsService,
+  ) {
+    this.outcomes = new Counter({
+      name: 'switchboard_messages_sent_total',
+      help: 'Outbound messages handed to providers, by provider, channel and outcome (sent, failed, rejected, retry)',
+      labelNames: ['provider', 'channel_id', 'outcome'] as const,
+      registers: [metrics.registry],
+    });
+  }
+
+  async send(channel: ChannelContext, message: PendingMessage): Promise<void> {
+    let result: SendResult;
+    try {
+      [result] = await this.providers.get(channel.provider).send(channel, {
+        clientReference: message.clientReference,
+        recipients: [{ messageId: message.id, to: message.recipient, content: message.content }],
+      });
+    } catch (error) {
+      await this.recordFailure(channel, message, error);
+      return;
+    }
+    if (result.outcome === 'accepted') {
+      await this.dataSource.query(
+        `UPDATE messages
+            SET status = CASE WHEN message_status_rank(status) < message_status_rank('sent') THEN 'sent' ELSE status END,
+                provider_message_id = $2, provider_batch_id = $3, sending_until = NULL, next_attempt_at = NULL,
+                status_updated_at = now()
+          WHERE id = $1`,
+        [message.id, result.providerMessageId ?? null, result.providerBatchId ?? null],
+      );
+      this.outcomes.inc({ provider: channel.provider, channel_id: channel.id, outcome: 'sent' });
+    } else {
+      await this.finish(message.id, 'rejected', result.reason, result.errorCode);
+      this.outcomes.inc({ provider: channel.provider, channel_id: channel.id, outcome: 'rejected' });
+    }
+  }
+
+  private async recordFailure(channel: ChannelContext, message: PendingMessage, error: unknown): Promise<void> {
+    if (error instanceof ProviderTransientError && message.attempts < MAX_SEND_ATTEMPTS) {
+      const delayMs = error.retryAfterMs ?? RETRY_BASE_MS * 2 ** (message.attempts - 1);
+      await this.dataSource.query(
+        `UPDATE messages SET sending_until = NULL, next_attempt_at = now() + make_interval(secs => $2), status_reason = $3 WHERE id = $1`,
+        [message.id, delayMs / 1000, `Retrying: ${error.message}`],
+      );
+      this.outcomes.inc({ provider: channel.provider, channel_id: channel.id, outcome: 'retry' });
+      return;
+    }
+    if (error instanceof ProviderCredentialsError) {
+      await this.finish(message.id, 'failed', `The provider rejected the channel's credentials (HTTP ${error.httpStatus})`, String(error.httpStatus));
+    } else if (error instanceof ProviderRequestError) {
+      await this.finish(message.id, 'rejected', error.message, error.errorCode);
+    } else if (error instanceof ProviderTransientError) {
+      await this.finish(message.id, 'failed', `Provider unavailable after ${message.attempts} attempts: ${error.message}`);
+    } else {
+      this.logger.error({ err: loggableError(error), messageId: message.id }, 'Unexpected error while sending');
+      await this.finish(message.id, 'failed', 'Internal error while sending');
+    }
+    this.outcomes.inc({ provider: channel.provider, channel_id: channel.id, outcome: 'failed' });
+  }
+
+  private async finish(id: string, status: 'failed' | 'rejected', reason: string, errorCode?: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE messages SET status = $2, status_reason = $3, error_code = $4, sending_until = NULL, next_attempt_at = NULL,
+              status_updated_at = now()
+        WHERE id = $1 AND status = 'queued'`,
+      [id, status, reason.slice(0, 1000), errorCode ?? null],
+    );
+  }
+}

@@ -1,0 +1,45 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { REDACTED_PATHS, sanitizeUrl } from './logger-options.js';
+
+describe('log redaction', () => {
+  const capture = () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    return { logger: pino({ redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' } }, stream), lines };
+  };
+
+  it('removes passwords, tokens and provider secrets at any depth', () => {
+    const { logger, lines } = capture();
+
+    logger.info({
+      password: 'hunter2-password',
+      body: { refreshToken: 'refresh-token-value', config: { apiToken: 'sinch-api-token', keySecret: 'key-secret-value' } },
+      channel: { config: { authToken: 'plivo-auth-token', webhookSecret: 'webhook-secret-value' } },
+      req: { headers: { authorization: 'Bearer eyJhbGciOi' } },
+    });
+
+    const line = lines.join('');
+    for (const secret of ['hunter2-password', 'refresh-token-value', 'sinch-api-token', 'key-secret-value', 'plivo-auth-token', 'webhook-secret-value', 'eyJhbGciOi']) {
+      expect(line).not.toContain(secret);
+    }
+    expect(line).toContain('[REDACTED]');
+  });
+
+  it('masks search terms and phone numbers in query strings', () => {
+    expect(sanitizeUrl('/api/v1/contacts?search=%2B14155550100&limit=5')).toBe('/api/v1/contacts?search=%5BREDACTED%5D&limit=5');
+    expect(sanitizeUrl('/api/v1/x?number=14155550100')).toBe('/api/v1/x?number=14***00');
+  });
+
+  it('masks the token in Sinch SMS webhook URLs and credential query parameters', () => {
+    expect(sanitizeUrl('/api/v1/webhooks/sinch-sms/4b1c/s3cr3t-token')).toBe('/api/v1/webhooks/sinch-sms/4b1c/[REDACTED]');
+    expect(sanitizeUrl('/api/v1/conversations/stream?access_token=eyJ&x=1')).toBe(
+      '/api/v1/conversations/stream?access_token=%5BREDACTED%5D&x=1',
+    );
+  });
+});

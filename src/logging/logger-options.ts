@@ -1,0 +1,79 @@
+import type { Params } from 'nestjs-pino';
+import type { Options as PinoHttpOptions } from 'pino-http';
+import type { DestinationStream } from 'pino';
+import type { IncomingMessage } from 'node:http';
+import type { AppConfig } from '../config/app-config.js';
+import { assignRequestId } from '../common/http/request-id.js';
+
+const SECRET_KEYS = [
+  'password',
+  'newPassword',
+  'passwordHash',
+  'accessToken',
+  'refreshToken',
+  'access_token',
+  'token',
+  'apiToken',
+  'keySecret',
+  'authToken',
+  'webhookSecret',
+  'secret',
+  'clientSecret',
+  'authorization',
+];
+
+/** Every secret-bearing key, at the top level and up to three levels down, plus sensitive headers. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-sinch-webhook-signature"]',
+  'req.headers["x-plivo-signature-v2"]',
+  'req.headers["x-plivo-signature-v3"]',
+  'req.headers["x-plivo-signature-ma-v3"]',
+  'res.headers["set-cookie"]',
+  ...SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]),
+];
+
+/**
+ * Logged URLs lose what identifies a person or opens a door: credential parameters and the Sinch
+ * SMS webhook token are masked, and so are search terms and any long run of digits (a phone number).
+ */
+export function sanitizeUrl(url: string): string {
+  const [path, query] = url.split('?', 2);
+  const safePath = path.replace(/(\/webhooks\/sinch-sms\/[^/]+\/)[^/?]+/, '$1[REDACTED]');
+  if (!query) return safePath;
+  const params = new URLSearchParams(query);
+  for (const [key, value] of [...params.entries()]) {
+    if (/token|secret|password|signature|search|phone|^to$|^from$|^q$/i.test(key)) params.set(key, '[REDACTED]');
+    else params.set(key, value.replace(/\d{7,}/g, (digits) => `${digits.slice(0, 2)}***${digits.slice(-2)}`));
+  }
+  return `${safePath}?${params.toString()}`;
+}
+
+const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
+
+export function pinoHttpOptions(config: Pick<AppConfig, 'logLevel'>): PinoHttpOptions {
+  return {
+    level: config.logLevel,
+    genReqId: assignRequestId,
+    redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
+    autoLogging: { ignore: (request: IncomingMessage) => QUIET_ROUTES.has((request.url ?? '').split('?')[0]) },
+    customLogLevel: (_request, response, error) =>
+      error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+    serializers: {
+      // Receives pino's standard request summary; headers are dropped on purpose.
+      req: (request: { id?: unknown; method?: string; url?: string; remoteAddress?: string }) => ({
+        id: request.id,
+        method: request.method,
+        url: sanitizeUrl(request.url ?? ''),
+        remoteAddress: request.remoteAddress,
+      }),
+      res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+    },
+  };
+}
+
+export function loggerParams(config: Pick<AppConfig, 'logLevel'>, destination?: DestinationStream): Params {
+  const options = pinoHttpOptions(config);
+  return { pinoHttp: destination ? [options, destination] : options };
+}

@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { ConflictError, NotFoundError } from '../common/errors/domain-error.js';
+import { decodeCursor } from '../common/pagination/cursor.js';
+import { type Page, toPage } from '../common/pagination/page.js';
+import { isUniqueViolation } from '../database/postgres-errors.js';
+import { PasswordHasher } from './password-hasher.js';
+import { type Role, User } from './user.entity.js';
+
+export interface NewUser {
+  email: string;
+  password: string;
+  name?: string;
+  role: Role;
+}
+
+export interface UserChanges {
+  name?: string;
+  role?: Role;
+  password?: string;
+  disabled?: boolean;
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  async create(input: NewUser): Promise<User> {
+    const passwordHash = await this.hasher.hash(input.password);
+    try {
+      const user = this.users.create({
+        email: input.email.trim().toLowerCase(),
+        name: input.name ?? null,
+        role: input.role,
+        passwordHash,
+      });
+      return await this.users.save(user);
+    } catch (error) {
+      if (isUniqueViolation(error, 'users_email_key')) {
+        throw new ConflictError(`A user with email ${input.email} already exists`);
+      }
+      throw error;
+    }
+  }
+
+  async list(limit: number, cursor?: string): Promise<Page<User>> {
+    const query = this.users
+      .createQueryBuilder('u')
+      .orderBy('u.created_at', 'DESC')
+      .addOrderBy('u.id', 'DESC')
+      .limit(limit + 1);
+    if (cursor) {
+      const position = decodeCursor(cursor);
+      query.where('(u.created_at, u.id) < (:at, :id)', position);
+    }
+    const rows = await query.getMany();
+    return toPage(rows, limit, (user) => ({ at: user.createdAt, id: user.id }), (user) => user);
+  }
+
+  async get(id: string): Promise<User> {
+    const user = await this.users.findOneBy({ id });
+    if (!user) throw new NotFoundError('User', id);
+    return user;
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.users
+      .createQueryBuilder('u')
+      .where('lower(u.email) = lower(:email)', { email: email.trim() })
+      .getOne();
+  }
+
+  count(): Promise<number> {
+    return this.users.count();
+  }
+
+  async update(id: string, changes: UserChanges): Promise<User> {
+    const user = await this.get(id);
+    const losesAdmin =
+      user.role === 'admin' && !user.disabled && ((changes.role && changes.role !== 'admin') || changes.disabled === true);
+    if (losesAdmin && (await this.countActiveAdmins()) <= 1) {
+      throw new ConflictError('The last active admin cannot be demoted or disabled');
+    }
+    if (changes.name !== undefined) user.name = changes.name;
+    if (changes.role !== undefined) user.role = changes.role;
+    if (changes.disabled !== undefined) user.disabled = changes.disabled;
+    if (changes.password !== undefined) {
+      user.passwordHash = await this.hasher.hash(changes.password);
+      user.passwordChangedAt = new Date();
+    }
+    user.updatedAt = new Date();
+    return this.users.save(user);
+  }
+
+  private countActiveAdmins(): Promise<number> {
+    return this.users.countBy({ role: 'admin', disabled: false });
+  }
+}

@@ -1,0 +1,125 @@
+import { randomInt } from 'node:crypto';
+import type { FakeSinchSmsServer } from '../fakes/fake-sinch-sms.server.js';
+import { bearer, type TestApp } from './test-app.js';
+import { waitFor, type WaitOptions } from './wait-for.js';
+
+type Caller = { accessToken: string };
+
+export interface CampaignStatsView {
+  total: number;
+  queued: number;
+  sent: number;
+  delivered: number;
+  read: number;
+  failed: number;
+  skippedOptedOut: number;
+  skippedInvalid: number;
+}
+
+export interface CampaignView {
+  id: string;
+  name: string;
+  channelId: string;
+  status: string;
+  failureReason: string | null;
+  scheduledAt: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  stats: CampaignStatsView;
+  progress: number;
+}
+
+let tagSequence = 0;
+
+/** A tag no other test (file, worker or run) uses. */
+export function uniqueTag(prefix = 'cmp'): string {
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${++tagSequence}-${randomInt(1e6)}`;
+}
+
+export interface SeedOptions {
+  count: number;
+  tag: string;
+  /** Rows 1..count; anything null renders empty. */
+  firstName?: (i: number) => string | null;
+  city?: (i: number) => string | null;
+  optedOut?: (i: number) => boolean;
+}
+
+/**
+ * Creates `count` contacts with `tag` in one set-based statement and returns their phones, in
+ * order. The phones share a random 6-digit prefix so parallel tests never collide.
+ */
+export async function seedContacts(sut: TestApp, options: SeedOptions): Promise<string[]> {
+  const prefix = `+1${randomInt(200, 999)}${randomInt(100, 999)}`;
+  const width = 5;
+  if (options.count >= 10 ** width) throw new Error('seedContacts: too many contacts for one prefix');
+  const firstNames = Array.from({ length: options.count }, (_, i) => (options.firstName ? options.firstName(i + 1) : `First${i + 1}`));
+  const cities = Array.from({ length: options.count }, (_, i) => options.city?.(i + 1) ?? null);
+  const optedOut = Array.from({ length: options.count }, (_, i) => options.optedOut?.(i + 1) ?? false);
+  const rows = await sut.dataSource.query<Array<{ phone: string }>>(
+    `INSERT INTO contacts (phone, first_name, attributes, tags, opted_out_at)
+     SELECT $1::text || lpad(g::text, $2::int, '0'),
+            ($4::text[])[g],
+            CASE WHEN ($5::text[])[g] IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('city', ($5::text[])[g]) END,
+            ARRAY[$3::text],
+            CASE WHEN ($6::boolean[])[g] THEN now() END
+       FROM generate_series(1, $7::int) AS g
+     RETURNING phone`,
+    [prefix, width, options.tag, firstNames, cities, optedOut, options.count],
+  );
+  return rows.map((r) => r.phone).sort();
+}
+
+/** A contact in the audience that cannot be messaged: no phone number. */
+export async function seedContactWithoutPhone(sut: TestApp, tag: string): Promise<void> {
+  await sut.dataSource.query(`INSERT INTO contacts (phone, name, tags) VALUES (NULL, 'No phone', ARRAY[$1::text])`, [tag]);
+}
+
+export async function createCampaign(sut: TestApp, admin: Caller, body: Record<string, unknown>): Promise<CampaignView> {
+  const response = await sut.http.post('/api/v1/campaigns').set(bearer(admin)).send({ name: 'e2e campaign', ...body });
+  if (response.status !== 201) throw new Error(`POST /campaigns answered ${response.status}: ${response.text}`);
+  return response.body as CampaignView;
+}
+
+export async function campaignAction(
+  sut: TestApp,
+  admin: Caller,
+  id: string,
+  action: 'schedule' | 'pause' | 'resume' | 'cancel',
+  body: Record<string, unknown> = {},
+): Promise<CampaignView> {
+  const response = await sut.http.post(`/api/v1/campaigns/${id}/${action}`).set(bearer(admin)).send(body);
+  if (response.status !== 200) throw new Error(`POST /campaigns/${id}/${action} answered ${response.status}: ${response.text}`);
+  return response.body as CampaignView;
+}
+
+export async function getCampaign(sut: TestApp, user: Caller, id: string): Promise<CampaignView> {
+  const response = await sut.http.get(`/api/v1/campaigns/${id}`).set(bearer(user)).expect(200);
+  return response.body as CampaignView;
+}
+
+export function waitForCampaign(
+  sut: TestApp,
+  user: Caller,
+  id: string,
+  until: (campaign: CampaignView) => boolean,
+  options: WaitOptions = {},
+): Promise<CampaignView> {
+  return waitFor(() => getCampaign(sut, user, id), until, { description: `campaign ${id}`, timeoutMs: 45_000, ...options });
+}
+
+/** Every recipient (E.164) of every batch the fake accepted with a client reference, in order. */
+export function recipientsSentTo(fake: FakeSinchSmsServer, phones?: ReadonlySet<string>): string[] {
+  const all = fake.batches.flatMap((batch) => batch.to.map((digits) => `+${digits}`));
+  return phones ? all.filter((phone) => phones.has(phone)) : all;
+}
+
+/** The batches the fake accepted for any of these recipients. */
+export function batchesFor(fake: FakeSinchSmsServer, phones: ReadonlySet<string>) {
+  return fake.batches.filter((batch) => batch.to.some((digits) => phones.has(`+${digits}`)));
+}
+
+export function addsUp(stats: CampaignStatsView): boolean {
+  const { total, ...parts } = stats;
+  return Object.values(parts).reduce((sum, n) => sum + n, 0) === total;
+}

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { computeSinchSignature } from '../src/webhooks/signatures/sinch-signature.js';
+import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database.js';
+import { bearer, createUserAndLogin, startTestApp, type TestApp } from './support/test-app.js';
+
+describe('Webhooks while the database is down', () => {
+  const secret = 'outage-webhook-secret-value';
+  let database: IsolatedDatabase;
+  let sut: TestApp;
+  let callbackPath: string;
+
+  beforeAll(async () => {
+    database = await createIsolatedDatabase();
+    sut = await startTestApp({ DATABASE_URL: database.url, LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'silent' });
+    const admin = await createUserAndLogin(sut, 'admin');
+    const channel = await sut.http
+      .post('/api/v1/channels')
+      .set(bearer(admin))
+      .send({
+        name: 'Outage WhatsApp',
+        provider: 'sinch-conversation',
+        sender: '+12025550142',
+        config: { projectId: 'p1', appId: 'a1', keyId: 'k1', keySecret: 'key-secret-value', region: 'eu', channel: 'WHATSAPP', webhookSecret: secret },
+      })
+      .expect(201);
+    callbackPath = new URL(channel.body.webhookUrls.callback as string).pathname;
+  });
+  afterAll(async () => {
+    await sut.close();
+    await database.destroy();
+  });
+
+  const postSignedReport = () => {
+    const body = JSON.stringify({
+      app_id: 'a1',
+      accepted_time: new Date().toISOString(),
+      message_delivery_report: { message_id: `m-${randomUUID()}`, conversation_id: 'c', status: 'DELIVERED', contact_id: 'x' },
+    });
+    const nonce = randomUUID();
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    return sut.http
+      .post(callbackPath)
+      .set('Content-Type', 'application/json')
+      .set('x-sinch-webhook-signature', computeSinchSignature(secret, body, nonce, timestamp))
+      .set('x-sinch-webhook-signature-nonce', nonce)
+      .set('x-sinch-webhook-signature-timestamp', timestamp)
+      .send(body);
+  };
+
+  it('answers 503 so the provider retries, and 200 again once the database is back', async () => {
+    expect((await postSignedReport()).status).toBe(200);
+
+    await database.takeDown();
+    const during = await postSignedReport();
+    expect(during.status).toBe(503);
+    expect(during.body).toMatchObject({ statusCode: 503, requestId: expect.any(String) });
+
+    await database.bringUp();
+    let after = 0;
+    for (let i = 0; i < 60 && after !== 200; i += 1) {
+      after = (await postSignedReport()).status;
+      if (after !== 200) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(after).toBe(200);
+  });
+});
