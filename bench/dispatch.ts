@@ -260,7 +260,7 @@ async function main(): Promise<void> {
     const api = new Api((await app.getUrl()).replace('[::1]', '127.0.0.1'));
     if (PROFILE) {
       wrapMethods(app.get(CampaignAudienceService), 'audience', ['materialise']);
-      wrapMethods(app.get(CampaignSender), 'sender', ['sendChunk', 'claim', 'recordFinals', 'recordRetries', 'release']);
+      wrapMethods(app.get(CampaignSender), 'sender', ['sendChunk', 'claim', 'recordFinals', 'queuedRows', 'recordRetries', 'settleUnits']);
       wrapMethods(app.get(SinchSmsProvider), 'sinchSms', ['send']);
       wrapMethods(app.get(ProviderHttpClient), 'http', ['request']);
       wrapMethods(app.get(CampaignDispatcher), 'dispatcher', ['pass', 'startDue', 'sending', 'dispatch', 'stillSending', 'completeIfDone', 'logProgress']);

@@ -36,20 +36,34 @@ export class Campaigns1732390000000 implements MigrationInterface {
       `CREATE UNIQUE INDEX messages_campaign_contact_key ON messages (campaign_id, contact_id) WHERE campaign_id IS NOT NULL`,
     );
     await queryRunner.query(`CREATE INDEX messages_campaign_status_idx ON messages (campaign_id, status) WHERE campaign_id IS NOT NULL`);
-    // The dispatcher's claim reads only the rows it takes, however many are still queued.
-    await queryRunner.query(
-      `CREATE INDEX messages_campaign_queued_idx ON messages (campaign_id, id) WHERE status = 'queued' AND sending_until IS NULL`,
-    );
     await queryRunner.query(`CREATE INDEX messages_batch_reference_idx ON messages (batch_reference) WHERE batch_reference IS NOT NULL`);
-    // Campaign rows whose sender may have crashed mid-request.
+
+    // The dispatcher's queue: one row per send unit (a provider request for batch providers, a chunk
+    // of single requests otherwise), fixed when the audience is materialised. Claims, leases and
+    // retries are written here, once per unit, rather than on each of a million message rows.
+    await queryRunner.query(`
+      CREATE TABLE campaign_batches (
+        reference text PRIMARY KEY,
+        campaign_id uuid NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+        channel_id uuid NOT NULL REFERENCES channels (id),
+        size int NOT NULL,
+        attempts int NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz(3),
+        sending_until timestamptz(3),
+        done_at timestamptz(3)
+      )`);
     await queryRunner.query(
-      `CREATE INDEX messages_campaign_lease_idx ON messages (sending_until)
-        WHERE campaign_id IS NOT NULL AND status = 'queued' AND sending_until IS NOT NULL`,
+      `CREATE INDEX campaign_batches_open_idx ON campaign_batches (campaign_id, reference) WHERE done_at IS NULL`,
+    );
+    // Units whose sender may have crashed mid-request.
+    await queryRunner.query(
+      `CREATE INDEX campaign_batches_lease_idx ON campaign_batches (sending_until) WHERE done_at IS NULL AND sending_until IS NOT NULL`,
     );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const index of ['messages_campaign_queued_idx', 'messages_campaign_lease_idx', 'messages_batch_reference_idx', 'messages_campaign_status_idx', 'messages_campaign_contact_key']) {
+    await queryRunner.query(`DROP TABLE campaign_batches`);
+    for (const index of ['messages_batch_reference_idx', 'messages_campaign_status_idx', 'messages_campaign_contact_key']) {
       await queryRunner.query(`DROP INDEX ${index}`);
     }
     await queryRunner.query(`ALTER TABLE messages DROP COLUMN batch_reference`);

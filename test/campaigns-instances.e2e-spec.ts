@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { FakeSinchSmsServer } from './fakes/fake-sinch-sms.server.js';
 import { batchesFor, campaignAction, createCampaign, recipientsSentTo, seedContacts, uniqueTag, waitForCampaign } from './support/campaigns.js';
-import { createChannel, sinchSmsChannel, startMessagingApp } from './support/messaging.js';
+import { createChannel, sandboxChannel, sinchSmsChannel, startMessagingApp } from './support/messaging.js';
 import { createUserAndLogin, type TestApp, type TestUser } from './support/test-app.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -75,11 +75,12 @@ describe('Campaign crash recovery', () => {
     const knownBatchId = ((await accepted.json()) as { id: string }).id;
     await simulateCrashedSend(first, { campaignId: campaign.id, channelId: channel.id, tag, reached, knownReference, unknownReference });
 
-    const rows = await waitFor(
-      () => campaignRows(first, campaign.id),
-      (list) => list.every((r) => r.sending_until === null),
+    await waitFor(
+      () => campaignUnits(first, campaign.id),
+      (units) => units.length === 2 && units.every((unit) => unit.sending_until === null),
       { description: 'the expired leases to be recovered' },
     );
+    const rows = await campaignRows(first, campaign.id);
     for (const row of rows.filter((r) => reached.includes(r.recipient))) {
       expect(row).toMatchObject({ status: 'sent', provider_batch_id: knownBatchId });
     }
@@ -91,6 +92,29 @@ describe('Campaign crash recovery', () => {
     const sentTo = recipientsSentTo(fake, new Set(phones)).sort();
     expect(sentTo).toEqual([...phones].sort());
     expect(done.stats).toMatchObject({ total: 6, sent: 6, queued: 0, failed: 0 });
+  });
+
+  it('marks a crashed unit failed as interrupted when its provider cannot be asked, rather than sending twice', async () => {
+    const tag = uniqueTag('lost');
+    const phones = await seedContacts(first, { count: 6, tag });
+    const channel = await createChannel(first, admin, sandboxChannel());
+    const campaign = await createCampaign(first, admin, { channelId: channel.id, message: { text: 'Crash' }, audience: { tags: [tag] } });
+    const reference = `crash_sandbox_${randomUUID()}`;
+    await simulateCrashedSend(first, { campaignId: campaign.id, channelId: channel.id, tag, reached: phones, knownReference: reference, unknownReference: `unused_${randomUUID()}` });
+    await first.dataSource.query(`DELETE FROM campaign_batches WHERE campaign_id = $1 AND reference <> $2`, [campaign.id, reference]);
+
+    const units = await waitFor(
+      () => campaignUnits(first, campaign.id),
+      (list) => list.every((unit) => unit.done_at !== null),
+      { description: 'the interrupted unit to be closed' },
+    );
+    expect(units).toHaveLength(1);
+    const rows = await campaignRows(first, campaign.id);
+    expect(rows.map((row) => [row.status, row.status_reason])).toEqual(phones.map(() => ['failed', 'interrupted']));
+
+    await campaignAction(first, admin, campaign.id, 'resume');
+    const done = await waitForCampaign(first, admin, campaign.id, (c) => c.status === 'completed');
+    expect(done.stats).toMatchObject({ total: 6, failed: 6, queued: 0, sent: 0 });
   });
 });
 
@@ -120,20 +144,30 @@ async function simulateCrashedSend(sut: TestApp, setup: CrashSetup): Promise<voi
     [setup.channelId, setup.tag],
   );
   await sut.dataSource.query(
-    `INSERT INTO messages (direction, channel_id, contact_id, conversation_id, campaign_id, recipient, content, status,
-                           client_reference, attempts, sending_until, batch_reference)
-     SELECT 'outbound', $1, c.id, cv.id, $2, c.phone, '{"kind":"text","text":"Crash"}', 'queued',
-            'cmp_' || replace(gen_random_uuid()::text, '-', ''), 1, now() - interval '1 second',
+    `INSERT INTO messages (direction, channel_id, contact_id, conversation_id, campaign_id, recipient, content, status, attempts, batch_reference)
+     SELECT 'outbound', $1, c.id, cv.id, $2, c.phone, '{"kind":"text","text":"Crash"}', 'queued', 1,
             CASE WHEN c.phone = ANY($4::text[]) THEN $5 ELSE $6 END
        FROM contacts c JOIN conversations cv ON cv.contact_id = c.id AND cv.channel_id = $1
       WHERE $3 = ANY(c.tags)`,
     [setup.channelId, setup.campaignId, setup.tag, setup.reached, setup.knownReference, setup.unknownReference],
   );
+  await sut.dataSource.query(
+    `INSERT INTO campaign_batches (reference, campaign_id, channel_id, size, attempts, sending_until)
+     VALUES ($1, $2, $3, 3, 1, now() - interval '1 second'), ($4, $2, $3, 3, 1, now() - interval '1 second')`,
+    [setup.knownReference, setup.campaignId, setup.channelId, setup.unknownReference],
+  );
+}
+
+function campaignUnits(sut: TestApp, campaignId: string) {
+  return sut.dataSource.query<Array<{ reference: string; sending_until: Date | null; done_at: Date | null }>>(
+    `SELECT reference, sending_until, done_at FROM campaign_batches WHERE campaign_id = $1`,
+    [campaignId],
+  );
 }
 
 function campaignRows(sut: TestApp, campaignId: string) {
-  return sut.dataSource.query<Array<{ recipient: string; status: string; provider_batch_id: string | null; sending_until: Date | null }>>(
-    `SELECT recipient, status, provider_batch_id, sending_until FROM messages WHERE campaign_id = $1`,
+  return sut.dataSource.query<Array<{ recipient: string; status: string; status_reason: string | null; provider_batch_id: string | null }>>(
+    `SELECT recipient, status, status_reason, provider_batch_id FROM messages WHERE campaign_id = $1`,
     [campaignId],
   );
 }

@@ -1,16 +1,21 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { ProviderKind } from '../channels/providers/channel-provider.interface.js';
+import { ProviderRegistry } from '../channels/providers/provider-registry.js';
 import { queryRows } from '../database/query-rows.js';
 import { parseCampaignText, renderSql } from './campaign-text.js';
 import type { CampaignAudience, CampaignMessage } from './campaign.entity.js';
+import { sendPlan } from './send-units.js';
 
 interface LockedCampaign {
   id: string;
   channel_id: string;
+  provider: ProviderKind;
+  rate_per_second: number | null;
   message: CampaignMessage;
   audience: CampaignAudience;
-  materialized_at: Date | null;
 }
 
 export interface MaterialisedAudience {
@@ -21,63 +26,50 @@ export interface MaterialisedAudience {
 }
 
 /**
- * Turns a sending campaign's audience into one `queued` message row per recipient, set-based and
- * exactly once: the campaign row is locked (SKIP LOCKED: another instance already on it simply
- * moves on) and `materialized_at` is set in the same transaction as the rows and counters.
+ * Turns a sending campaign's audience into one `queued` message row per recipient and one
+ * `campaign_batches` row per send unit, set-based and exactly once: the campaign row is locked (SKIP
+ * LOCKED: another instance already on it simply moves on) and `materialized_at` is set in the same
+ * transaction as the rows and counters.
  */
 @Injectable()
 export class CampaignAudienceService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly providers: ProviderRegistry,
+  ) {}
 
   /** Undefined when there was nothing to do (already materialised, or another instance holds it). */
   materialise(campaignId: string): Promise<MaterialisedAudience | undefined> {
     return this.dataSource.transaction(async (tx) => {
       const [campaign] = await queryRows<LockedCampaign>(
         tx,
-        `SELECT id, channel_id, message, audience, materialized_at FROM campaigns
-          WHERE id = $1 AND status = 'sending' AND materialized_at IS NULL
-          FOR UPDATE SKIP LOCKED`,
+        `SELECT cp.id, cp.channel_id, ch.provider, cp.rate_per_second, cp.message, cp.audience
+           FROM campaigns cp JOIN channels ch ON ch.id = cp.channel_id
+          WHERE cp.id = $1 AND cp.status = 'sending' AND cp.materialized_at IS NULL
+          FOR UPDATE OF cp SKIP LOCKED`,
         [campaignId],
       );
       if (!campaign) return undefined;
 
-      const params: unknown[] = [campaign.id, campaign.channel_id];
-      const audience = audienceSql(campaign.audience, 'c', params);
-      const sendable = `${audience} AND c.erased_at IS NULL AND c.phone IS NOT NULL AND c.opted_out_at IS NULL`;
-
       const conversationParams: unknown[] = [campaign.channel_id];
-      const conversationAudience = audienceSql(campaign.audience, 'c', conversationParams);
       await tx.query(
         `INSERT INTO conversations (contact_id, channel_id)
-         SELECT c.id, $1::uuid FROM contacts c
-          WHERE ${conversationAudience} AND c.erased_at IS NULL AND c.phone IS NOT NULL AND c.opted_out_at IS NULL
+         SELECT c.id, $1::uuid FROM contacts c WHERE ${sendableSql(campaign.audience, 'c', conversationParams)}
          ON CONFLICT (contact_id, channel_id) DO NOTHING`,
         conversationParams,
       );
-      const content = contentSql(campaign.message, 'c', params);
-      await tx.query(
-        `INSERT INTO messages (direction, channel_id, contact_id, conversation_id, campaign_id, recipient, content, status, client_reference)
-         SELECT 'outbound', $2::uuid, c.id, cv.id, $1::uuid, c.phone, ${content}, 'queued', 'cmp_' || replace(gen_random_uuid()::text, '-', '')
-           FROM contacts c
-           JOIN conversations cv ON cv.contact_id = c.id AND cv.channel_id = $2
-          -- Phones are unique among contacts, so each recipient appears once without a DISTINCT.
-          WHERE ${sendable}
-         ON CONFLICT DO NOTHING`,
-        params,
-      );
+      const queued = await this.insertMessagesAndUnits(tx, campaign);
 
       const skipParams: unknown[] = [];
-      const skipAudience = audienceSql(campaign.audience, 'c', skipParams);
       const [skipped] = await queryRows<{ invalid: string; opted_out: string }>(
         tx,
         `SELECT count(*) FILTER (WHERE c.erased_at IS NOT NULL OR c.phone IS NULL) AS invalid,
                 count(*) FILTER (WHERE c.erased_at IS NULL AND c.phone IS NOT NULL AND c.opted_out_at IS NOT NULL) AS opted_out
-           FROM contacts c WHERE ${skipAudience}`,
+           FROM contacts c WHERE ${audienceSql(campaign.audience, 'c', skipParams)}`,
         skipParams,
       );
-      const [{ count }] = await queryRows<{ count: string }>(tx, `SELECT count(*) AS count FROM messages WHERE campaign_id = $1`, [campaign.id]);
       const result: MaterialisedAudience = {
-        queued: Number(count),
+        queued,
         skippedInvalid: Number(skipped.invalid),
         skippedOptedOut: Number(skipped.opted_out),
         total: 0,
@@ -86,6 +78,41 @@ export class CampaignAudienceService {
       await this.record(tx, campaign.id, result);
       return result;
     });
+  }
+
+  /**
+   * One statement: the message rows, numbered into send units as they are inserted, and a
+   * `campaign_batches` row per unit counted from what was actually inserted. Returns the rows queued.
+   */
+  private async insertMessagesAndUnits(tx: EntityManager, campaign: LockedCampaign): Promise<number> {
+    const plan = sendPlan(this.providers.get(campaign.provider).maxRecipientsPerRequest, campaign.rate_per_second);
+    // Unique across campaigns and materialisations; it is the client reference a batch provider sees.
+    const prefix = `cmp_${campaign.id.replaceAll('-', '').slice(0, 12)}_${randomBytes(6).toString('hex')}`;
+    const params: unknown[] = [campaign.id, campaign.channel_id, prefix, plan.unitSize, plan.batched];
+    const sendable = sendableSql(campaign.audience, 'c', params);
+    const content = contentSql(campaign.message, 'a', params);
+    const units = await queryRows<{ size: number }>(
+      tx,
+      `WITH inserted AS (
+         INSERT INTO messages (direction, channel_id, contact_id, conversation_id, campaign_id, recipient, content, status,
+                               client_reference, batch_reference)
+         SELECT 'outbound', $2::uuid, a.id, a.conversation_id, $1::uuid, a.phone, ${content}, 'queued',
+                -- Batch providers are sent the unit's reference; single requests each need their own.
+                CASE WHEN $5::boolean THEN NULL ELSE 'cmp_' || replace(gen_random_uuid()::text, '-', '') END,
+                $3::text || '_' || ((a.n - 1) / $4::int)::text
+           FROM (SELECT c.*, cv.id AS conversation_id, row_number() OVER () AS n
+                   FROM contacts c
+                   JOIN conversations cv ON cv.contact_id = c.id AND cv.channel_id = $2
+                  -- Phones are unique among contacts, so each recipient appears once without a DISTINCT.
+                  WHERE ${sendable}) a
+         ON CONFLICT DO NOTHING
+         RETURNING batch_reference)
+       INSERT INTO campaign_batches (reference, campaign_id, channel_id, size)
+       SELECT batch_reference, $1::uuid, $2::uuid, count(*) FROM inserted GROUP BY batch_reference
+       RETURNING size`,
+      params,
+    );
+    return units.reduce((sum, unit) => sum + unit.size, 0);
   }
 
   private async record(tx: EntityManager, id: string, counts: MaterialisedAudience): Promise<void> {
@@ -106,6 +133,10 @@ function audienceSql(audience: CampaignAudience, alias: string, params: unknown[
     return `${alias}.tags && $${params.length}::text[]`;
   }
   return 'TRUE';
+}
+
+function sendableSql(audience: CampaignAudience, alias: string, params: unknown[]): string {
+  return `${audienceSql(audience, alias, params)} AND ${alias}.erased_at IS NULL AND ${alias}.phone IS NOT NULL AND ${alias}.opted_out_at IS NULL`;
 }
 
 function contentSql(message: CampaignMessage, alias: string, params: unknown[]): string {

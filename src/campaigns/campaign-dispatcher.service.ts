@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ChannelsService } from '../channels/channels.service.js';
 import type { ChannelContext } from '../channels/providers/channel-provider.interface.js';
+import type { ProviderCredentialsError } from '../channels/providers/provider-errors.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { queryRows } from '../database/query-rows.js';
@@ -19,6 +20,11 @@ const CAMPAIGN_SLICE_MS = 5_000;
 const PROGRESS_LOG_EVERY_MS = 5_000;
 /** How stale the "is the campaign still sending" answer may be between requests. */
 const STATUS_CHECK_MS = 100;
+/**
+ * Claim-send-record loops per campaign in one instance: while one records its results (database
+ * bound), the other claims and sends (network bound), so neither waits on the other.
+ */
+const SENDERS_PER_CAMPAIGN = 2;
 
 interface SendingRow {
   id: string;
@@ -120,13 +126,18 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
     const bucket = this.bucketFor(campaign);
     const sliceEnds = Date.now() + CAMPAIGN_SLICE_MS;
     const isActive = cached(async () => !this.stopping && (await this.stillSending(campaign.id)), STATUS_CHECK_MS);
-    while (Date.now() < sliceEnds && (await isActive())) {
-      const outcome = await this.sender.sendChunk({ id: campaign.id, ratePerSecond: campaign.rate_per_second }, channel, bucket, isActive);
-      if (outcome.credentialsError) {
-        return this.fail(campaign.id, `The provider rejected the channel's credentials (HTTP ${outcome.credentialsError.httpStatus})`);
+    let credentialsError: ProviderCredentialsError | undefined;
+    const worker = async (): Promise<void> => {
+      while (!credentialsError && Date.now() < sliceEnds && (await isActive())) {
+        const outcome = await this.sender.sendChunk({ id: campaign.id, ratePerSecond: campaign.rate_per_second }, channel, bucket, isActive);
+        credentialsError ??= outcome.credentialsError;
+        if (outcome.claimed === 0) break;
+        await this.logProgress(campaign.id);
       }
-      if (outcome.claimed === 0) break;
-      await this.logProgress(campaign.id);
+    };
+    await Promise.all(Array.from({ length: SENDERS_PER_CAMPAIGN }, worker));
+    if (credentialsError) {
+      return this.fail(campaign.id, `The provider rejected the channel's credentials (HTTP ${credentialsError.httpStatus})`);
     }
     await this.completeIfDone(campaign.id);
   }
@@ -136,13 +147,13 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
     return row?.status === 'sending';
   }
 
-  /** Completed when no row is left queued: neither waiting, nor retrying, nor held under a lease. */
+  /** Completed when every send unit is done: none waiting, retrying or held under a lease. */
   private async completeIfDone(id: string): Promise<void> {
     const done = await queryRows<{ id: string }>(
       this.dataSource,
       `UPDATE campaigns SET status = 'completed', completed_at = now(), updated_at = now()
         WHERE id = $1 AND status = 'sending' AND materialized_at IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM messages WHERE campaign_id = $1 AND status = 'queued')
+          AND NOT EXISTS (SELECT 1 FROM campaign_batches WHERE campaign_id = $1 AND done_at IS NULL)
         RETURNING id`,
       [id],
     );
@@ -163,10 +174,10 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
     );
     if (failed.length === 0) return;
     await this.dataSource.query(
-      `UPDATE messages SET status = 'failed', status_reason = $2, sending_until = NULL, next_attempt_at = NULL, status_updated_at = now()
-        WHERE campaign_id = $1 AND status = 'queued'`,
+      `UPDATE messages SET status = 'failed', status_reason = $2, status_updated_at = now() WHERE campaign_id = $1 AND status = 'queued'`,
       [id, reason],
     );
+    await this.dataSource.query(`UPDATE campaign_batches SET done_at = now(), sending_until = NULL WHERE campaign_id = $1 AND done_at IS NULL`, [id]);
     this.buckets.delete(id);
     this.logger.warn({ campaignId: id, reason }, 'Campaign failed');
   }

@@ -6,20 +6,20 @@ import type { ChannelContext } from '../channels/providers/channel-provider.inte
 import { type SinchBatchRecord, SinchSmsProvider } from '../channels/providers/sinch-sms/sinch-sms.provider.js';
 import { queryRows } from '../database/query-rows.js';
 
-/** How long one instance holds expired rows while it asks the provider what became of them. */
+/** How long one instance holds an expired unit while it asks the provider what became of it. */
 const RECOVERY_LEASE_SECONDS = 60;
-const BATCHES_PER_PASS = 20;
+const UNITS_PER_PASS = 20;
 
-interface ExpiredBatch {
+interface ExpiredUnit {
+  reference: string;
   channel_id: string;
-  batch_reference: string;
 }
 
 /**
- * Campaign rows whose sender crashed mid-request (lease expired, still `queued`). A Sinch SMS
- * request carried a batch reference fixed beforehand, so Sinch can say whether it arrived: the
- * recipients in the found batch are `sent`, the others go back to the queue. Other providers cannot
- * be asked: those rows become `failed` ("interrupted") rather than risk a duplicate text.
+ * Send units whose sender crashed mid-request (lease expired, not done). A Sinch SMS request carried
+ * the unit's reference, fixed beforehand, so Sinch can say whether it arrived: the recipients in the
+ * found batch are `sent`, the others go back to the queue with the unit. Other providers cannot be
+ * asked: the unit's unsent rows become `failed` ("interrupted") rather than risk a duplicate text.
  */
 @Injectable()
 export class CampaignRecoveryService {
@@ -32,48 +32,47 @@ export class CampaignRecoveryService {
   ) {}
 
   async recoverExpired(): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE messages
-          SET status = 'failed', status_reason = 'interrupted', sending_until = NULL, status_updated_at = now()
-        WHERE campaign_id IS NOT NULL AND status = 'queued' AND sending_until < now() AND batch_reference IS NULL`,
-    );
-    const expired = await queryRows<ExpiredBatch>(
+    const expired = await queryRows<ExpiredUnit>(
       this.dataSource,
-      `SELECT DISTINCT channel_id, batch_reference FROM messages
-        WHERE campaign_id IS NOT NULL AND status = 'queued' AND sending_until < now() AND batch_reference IS NOT NULL
-        LIMIT $1`,
-      [BATCHES_PER_PASS],
+      `SELECT reference, channel_id FROM campaign_batches WHERE done_at IS NULL AND sending_until < now() LIMIT $1`,
+      [UNITS_PER_PASS],
     );
-    for (const batch of expired) {
+    for (const unit of expired) {
       try {
-        await this.reconcile(batch);
+        await this.reconcile(unit);
       } catch (error) {
         // The recovery lease stays: another pass retries once it expires.
-        this.logger.warn(`Could not reconcile campaign batch ${batch.batch_reference}: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.warn(`Could not reconcile campaign batch ${unit.reference}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   }
 
-  private async reconcile(batch: ExpiredBatch): Promise<void> {
-    // The channel first: an instance that cannot open its secrets must not claim the rows.
-    const channel = (await this.channels.webhookContext(batch.channel_id))?.context;
-    const claimed = await queryRows<{ id: string; recipient: string }>(
+  private async reconcile(unit: ExpiredUnit): Promise<void> {
+    // The channel first: an instance that cannot open its secrets must not claim the unit.
+    const channel = (await this.channels.webhookContext(unit.channel_id))?.context;
+    const claimed = await queryRows<{ reference: string }>(
       this.dataSource,
-      `UPDATE messages SET sending_until = now() + make_interval(secs => $2)
-        WHERE batch_reference = $1 AND status = 'queued' AND sending_until < now()
-        RETURNING id, recipient`,
-      [batch.batch_reference, RECOVERY_LEASE_SECONDS],
+      `UPDATE campaign_batches SET sending_until = now() + make_interval(secs => $2)
+        WHERE reference = $1 AND done_at IS NULL AND sending_until < now()
+        RETURNING reference`,
+      [unit.reference, RECOVERY_LEASE_SECONDS],
     );
     if (claimed.length === 0) return;
-    const ids = claimed.map((row) => row.id);
+    const rows = await queryRows<{ id: string; recipient: string }>(
+      this.dataSource,
+      `SELECT id, recipient FROM messages WHERE batch_reference = $1 AND status = 'queued'`,
+      [unit.reference],
+    );
 
-    const found = await this.lookUp(channel, batch.batch_reference);
+    const found = await this.lookUp(channel, unit.reference);
     if (found === undefined) {
       await this.dataSource.query(
-        `UPDATE messages SET status = 'failed', status_reason = 'interrupted', sending_until = NULL, status_updated_at = now()
+        `UPDATE messages SET status = 'failed', status_reason = 'interrupted', status_updated_at = now()
           WHERE id = ANY($1::uuid[]) AND status = 'queued'`,
-        [ids],
+        [rows.map((row) => row.id)],
       );
+      await this.dataSource.query(`UPDATE campaign_batches SET done_at = now(), sending_until = NULL WHERE reference = $1`, [unit.reference]);
+      this.logger.warn(`Campaign batch ${unit.reference} was interrupted: ${rows.length} recipients marked failed`);
       return;
     }
     const sent = new Map<string, string>();
@@ -81,27 +80,24 @@ export class CampaignRecoveryService {
       if (record.canceled) continue;
       for (const recipient of record.recipients) sent.set(recipient, record.batchId);
     }
-    const reached = claimed.filter((row) => sent.has(row.recipient));
+    const reached = rows.filter((row) => sent.has(row.recipient));
     if (reached.length > 0) {
       await this.dataSource.query(
         `UPDATE messages m
             SET status = CASE WHEN message_status_rank(m.status) < message_status_rank('sent') THEN 'sent' ELSE m.status END,
-                provider_batch_id = r.batch_id, sending_until = NULL, next_attempt_at = NULL,
-                status_reason = 'Recovered: the provider had the batch', status_updated_at = now()
+                provider_batch_id = r.batch_id, status_reason = 'Recovered: the provider had the batch', status_updated_at = now()
            FROM unnest($1::uuid[], $2::text[]) AS r(id, batch_id)
           WHERE m.id = r.id`,
         [reached.map((row) => row.id), reached.map((row) => sent.get(row.recipient) as string)],
       );
     }
-    const missed = claimed.filter((row) => !sent.has(row.recipient)).map((row) => row.id);
-    if (missed.length > 0) {
-      await this.dataSource.query(
-        `UPDATE messages SET sending_until = NULL, batch_reference = NULL, next_attempt_at = NULL
-          WHERE id = ANY($1::uuid[]) AND status = 'queued'`,
-        [missed],
-      );
-    }
-    this.logger.log(`Recovered campaign batch ${batch.batch_reference}: ${reached.length} had been sent, ${missed.length} re-queued`);
+    const missed = rows.length - reached.length;
+    // The unit goes back to the queue; only its rows still queued (those Sinch never got) are sent again.
+    await this.dataSource.query(
+      `UPDATE campaign_batches SET sending_until = NULL, next_attempt_at = NULL, done_at = CASE WHEN $2 THEN now() END WHERE reference = $1`,
+      [unit.reference, missed === 0],
+    );
+    this.logger.log(`Recovered campaign batch ${unit.reference}: ${reached.length} had been sent, ${missed} re-queued`);
   }
 
   /** The batches the provider knows under this reference, or undefined when it cannot be asked. */

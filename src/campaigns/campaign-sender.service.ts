@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter } from 'prom-client';
@@ -8,38 +7,41 @@ import { ProviderCredentialsError, ProviderRequestError, ProviderTransientError 
 import { ProviderRegistry } from '../channels/providers/provider-registry.js';
 import { queryRows } from '../database/query-rows.js';
 import { MetricsService } from '../health/metrics.service.js';
+import { sendPlan } from './send-units.js';
 import type { TokenBucket } from './token-bucket.js';
 
-/** A recipient is handed to the provider at most this many times before it is marked failed. */
+/** A send unit is handed to the provider at most this many times before its rows are marked failed. */
 export const MAX_CAMPAIGN_SEND_ATTEMPTS = 5;
 const RETRY_BASE_MS = 1_000;
 const RETRY_MAX_MS = 5 * 60_000;
-/** How long an instance may hold claimed rows beyond the time its rate limit needs to send them. */
+/** How long an instance may hold claimed units beyond the time its rate limit needs to send them. */
 const LEASE_BASE_SECONDS = 120;
-/** Requests in flight at once: batch providers send big requests, per-recipient ones many small ones. */
-const BATCH_CONCURRENCY = 4;
-const PER_RECIPIENT_CONCURRENCY = 16;
-const PER_RECIPIENT_CHUNK = 256;
 
 export interface SendingCampaign {
   id: string;
   ratePerSecond: number | null;
 }
 
-interface ClaimedRow {
+interface ClaimedUnit {
+  reference: string;
+  attempts: number;
+}
+
+interface QueuedRow {
   id: string;
   recipient: string;
   content: MessageContent;
-  client_reference: string;
-  attempts: number;
-  batch_reference: string | null;
+  client_reference: string | null;
+  batch_reference: string;
 }
 
+/** `claimed`: send units taken; 0 when the campaign has none due. */
 export type ChunkOutcome = { claimed: number; credentialsError?: ProviderCredentialsError };
 
 interface Final {
   id: string;
   status: 'sent' | 'failed' | 'rejected';
+  attempts: number;
   providerMessageId?: string;
   providerBatchId?: string;
   reason?: string;
@@ -48,15 +50,38 @@ interface Final {
 
 interface Retry {
   id: string;
-  delayMs: number;
   reason: string;
 }
 
+/** What becomes of each claimed unit once its requests are done. */
+class UnitOutcomes {
+  private readonly released = new Set<string>();
+  private readonly retryMs = new Map<string, number>();
+
+  release(reference: string): void {
+    this.released.add(reference);
+  }
+
+  retry(reference: string, delayMs: number): void {
+    this.retryMs.set(reference, Math.max(delayMs, this.retryMs.get(reference) ?? 0));
+  }
+
+  /** Released wins over retry (nothing more was tried), retry over done (some rows are still queued). */
+  split(units: ClaimedUnit[]): { released: string[]; retries: Array<{ reference: string; delayMs: number }>; done: string[] } {
+    const released = units.filter((u) => this.released.has(u.reference)).map((u) => u.reference);
+    const retries = units
+      .filter((u) => !this.released.has(u.reference) && this.retryMs.has(u.reference))
+      .map((u) => ({ reference: u.reference, delayMs: this.retryMs.get(u.reference) as number }));
+    const done = units.filter((u) => !this.released.has(u.reference) && !this.retryMs.has(u.reference)).map((u) => u.reference);
+    return { released, retries, done };
+  }
+}
+
 /**
- * Claims a chunk of a campaign's queued rows, sends them through the channel's provider in requests
- * of its `maxRecipientsPerRequest` and records the results set-based. The rows are claimed with a
- * lease (`sending_until`) and, for batch providers, a `batch_reference` fixed before the request and
- * sent as its client reference, so a crash can be reconciled with the provider afterwards.
+ * Claims a campaign's next send units (`campaign_batches` rows, with a lease), sends their queued
+ * rows through the channel's provider and records the results set-based. A batch provider's request
+ * carries the unit's reference, fixed when the audience was materialised, as its client reference,
+ * so a crash can be reconciled with the provider afterwards.
  */
 @Injectable()
 export class CampaignSender {
@@ -78,7 +103,7 @@ export class CampaignSender {
 
   /**
    * `isActive` is asked before each request (cheaply: the caller caches it), so a pause or cancel
-   * stops a chunk between requests rather than after it; unsent rows of the chunk go back untouched.
+   * stops a claim between requests rather than after it; units not sent go back untouched.
    */
   async sendChunk(
     campaign: SendingCampaign,
@@ -87,83 +112,112 @@ export class CampaignSender {
     isActive: () => Promise<boolean>,
   ): Promise<ChunkOutcome> {
     const provider = this.providers.get(channel.provider);
-    const perRequest = Math.max(1, Math.min(provider.maxRecipientsPerRequest, campaign.ratePerSecond ?? Number.POSITIVE_INFINITY));
-    const batched = provider.maxRecipientsPerRequest > 1;
-    const chunk = batched ? perRequest * (campaign.ratePerSecond ? 1 : BATCH_CONCURRENCY) : Math.min(PER_RECIPIENT_CHUNK, Math.max(PER_RECIPIENT_CONCURRENCY, (campaign.ratePerSecond ?? PER_RECIPIENT_CHUNK) * 10));
-    const leaseSeconds = LEASE_BASE_SECONDS + Math.ceil(chunk / (campaign.ratePerSecond ?? Number.POSITIVE_INFINITY));
+    const plan = sendPlan(provider.maxRecipientsPerRequest, campaign.ratePerSecond);
+    const leaseSeconds = LEASE_BASE_SECONDS + Math.ceil((plan.unitSize * plan.unitsPerClaim) / (campaign.ratePerSecond ?? Number.POSITIVE_INFINITY));
 
-    const rows = await this.claim(campaign.id, chunk, leaseSeconds, batched ? perRequest : 0);
-    if (rows.length === 0) return { claimed: 0 };
+    const units = await this.claim(campaign.id, plan.unitsPerClaim, leaseSeconds);
+    if (units.length === 0) return { claimed: 0 };
+    const attemptsOf = new Map(units.map((unit) => [unit.reference, unit.attempts]));
+    const rows = await this.queuedRows(units.map((unit) => unit.reference));
 
-    const requests = batched ? groupByBatch(rows) : rows.map((row) => [row]);
+    const requests = plan.batched ? groupByUnit(rows) : rows.map((row) => [row]);
     const finals: Final[] = [];
     const retries: Retry[] = [];
-    const released: string[] = [];
+    const unitOutcomes = new UnitOutcomes();
     let credentialsError: ProviderCredentialsError | undefined;
 
-    const sendOne = async (group: ClaimedRow[]): Promise<void> => {
+    const sendOne = async (group: QueuedRow[]): Promise<void> => {
+      const reference = group[0].batch_reference;
+      const attempts = attemptsOf.get(reference) ?? 1;
       if (credentialsError || !(await isActive()) || (bucket && !(await bucket.take(group.length))) || !(await isActive())) {
-        released.push(...group.map((r) => r.id));
+        unitOutcomes.release(reference);
         return;
       }
       const batch: OutboundBatch = {
-        clientReference: group[0].batch_reference ?? group[0].client_reference,
+        clientReference: group[0].client_reference ?? reference,
         recipients: group.map((r) => ({ messageId: r.id, to: r.recipient, content: r.content })),
       };
       try {
         const results = await provider.send(channel, batch);
-        finals.push(...results.map(finalOf));
+        finals.push(...results.map((result) => finalOf(result, attempts)));
       } catch (error) {
         if (error instanceof ProviderCredentialsError) {
           credentialsError = error;
-          released.push(...group.map((r) => r.id));
+          unitOutcomes.release(reference);
+        } else if (error instanceof ProviderTransientError && attempts < MAX_CAMPAIGN_SEND_ATTEMPTS) {
+          const delayMs = error.retryAfterMs ?? Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempts - 1));
+          unitOutcomes.retry(reference, delayMs);
+          retries.push(...group.map((r) => ({ id: r.id, reason: `Retrying: ${error.message}` })));
         } else if (error instanceof ProviderTransientError) {
-          for (const row of group) {
-            if (row.attempts >= MAX_CAMPAIGN_SEND_ATTEMPTS) {
-              finals.push({ id: row.id, status: 'failed', reason: `Provider unavailable after ${row.attempts} attempts: ${error.message}` });
-            } else {
-              const backoff = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (row.attempts - 1));
-              retries.push({ id: row.id, delayMs: error.retryAfterMs ?? backoff, reason: `Retrying: ${error.message}` });
-            }
-          }
+          finals.push(...group.map((r): Final => ({ id: r.id, status: 'failed', attempts, reason: `Provider unavailable after ${attempts} attempts: ${error.message}` })));
         } else if (error instanceof ProviderRequestError) {
-          finals.push(...group.map((r): Final => ({ id: r.id, status: 'rejected', reason: error.message, errorCode: error.errorCode })));
+          finals.push(...group.map((r): Final => ({ id: r.id, status: 'rejected', attempts, reason: error.message, errorCode: error.errorCode })));
         } else {
           this.logger.error({ err: error, campaignId: campaign.id }, 'Unexpected error while sending a campaign request');
-          finals.push(...group.map((r): Final => ({ id: r.id, status: 'failed', reason: 'Internal error while sending' })));
+          finals.push(...group.map((r): Final => ({ id: r.id, status: 'failed', attempts, reason: 'Internal error while sending' })));
         }
       }
     };
 
-    await runConcurrently(requests, batched ? BATCH_CONCURRENCY : PER_RECIPIENT_CONCURRENCY, sendOne);
+    await runConcurrently(requests, plan.concurrency, sendOne);
     await this.recordFinals(finals);
     await this.recordRetries(retries);
-    await this.release(released);
+    await this.settleUnits(unitOutcomes.split(units));
     this.count(channel, finals, retries);
-    return { claimed: rows.length, credentialsError };
+    return { claimed: units.length, credentialsError };
   }
 
-  /** Claims due queued rows and, for batch providers, fixes one batch reference per future request. */
-  private claim(campaignId: string, limit: number, leaseSeconds: number, perRequest: number): Promise<ClaimedRow[]> {
-    const prefix = `cmp_${campaignId.replaceAll('-', '').slice(0, 12)}_${randomBytes(6).toString('hex')}`;
-    return queryRows<ClaimedRow>(
+  /** Takes the campaign's next due units under a lease; an instance already holding one is skipped. */
+  private claim(campaignId: string, limit: number, leaseSeconds: number): Promise<ClaimedUnit[]> {
+    return queryRows<ClaimedUnit>(
       this.dataSource,
-      `WITH picked AS (
-         SELECT id, row_number() OVER (ORDER BY id) AS rn FROM (
-           SELECT id FROM messages
-            WHERE campaign_id = $1 AND status = 'queued' AND sending_until IS NULL
-              AND (next_attempt_at IS NULL OR next_attempt_at <= now())
-            ORDER BY id
-            LIMIT $2
-            FOR UPDATE SKIP LOCKED) due)
-       UPDATE messages m
-          SET sending_until = now() + make_interval(secs => $3), attempts = m.attempts + 1,
-              batch_reference = CASE WHEN $4::int > 0 THEN $5::text || '_' || ((p.rn - 1) / $4::int)::text END
-         FROM picked p
-        WHERE m.id = p.id
-        RETURNING m.id, m.recipient, m.content, m.client_reference, m.attempts, m.batch_reference`,
-      [campaignId, limit, leaseSeconds, perRequest, prefix],
+      `UPDATE campaign_batches b
+          SET sending_until = now() + make_interval(secs => $3), attempts = b.attempts + 1
+        WHERE b.reference IN (
+          SELECT reference FROM campaign_batches
+           WHERE campaign_id = $1 AND done_at IS NULL AND sending_until IS NULL
+             AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+           ORDER BY reference
+           LIMIT $2
+           FOR UPDATE SKIP LOCKED)
+        RETURNING b.reference, b.attempts`,
+      [campaignId, limit, leaseSeconds],
     );
+  }
+
+  /** The rows of the claimed units that still need sending (a retried unit resends only those). */
+  private queuedRows(references: string[]): Promise<QueuedRow[]> {
+    return queryRows<QueuedRow>(
+      this.dataSource,
+      `SELECT id, recipient, content, client_reference, batch_reference FROM messages
+        WHERE batch_reference = ANY($1::text[]) AND status = 'queued'`,
+      [references],
+    );
+  }
+
+  private async settleUnits(units: ReturnType<UnitOutcomes['split']>): Promise<void> {
+    if (units.done.length > 0) {
+      await this.dataSource.query(
+        `UPDATE campaign_batches SET done_at = now(), sending_until = NULL WHERE reference = ANY($1::text[])`,
+        [units.done],
+      );
+    }
+    if (units.retries.length > 0) {
+      await this.dataSource.query(
+        `UPDATE campaign_batches b
+            SET sending_until = NULL, next_attempt_at = now() + make_interval(secs => r.delay_ms / 1000.0)
+           FROM unnest($1::text[], $2::float8[]) AS r(reference, delay_ms)
+          WHERE b.reference = r.reference`,
+        [units.retries.map((r) => r.reference), units.retries.map((r) => r.delayMs)],
+      );
+    }
+    // Units never handed to the provider go back to the queue as they were.
+    if (units.released.length > 0) {
+      await this.dataSource.query(
+        `UPDATE campaign_batches SET sending_until = NULL, attempts = greatest(attempts - 1, 0) WHERE reference = ANY($1::text[])`,
+        [units.released],
+      );
+    }
   }
 
   private async recordFinals(finals: Final[]): Promise<void> {
@@ -173,10 +227,9 @@ export class CampaignSender {
           SET status = CASE WHEN message_status_rank(m.status) < message_status_rank(r.status) THEN r.status ELSE m.status END,
               provider_message_id = coalesce(r.provider_message_id, m.provider_message_id),
               provider_batch_id = coalesce(r.provider_batch_id, m.provider_batch_id),
-              status_reason = r.reason, error_code = r.error_code,
-              sending_until = NULL, next_attempt_at = NULL, status_updated_at = now()
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-              AS r(id, status, provider_message_id, provider_batch_id, reason, error_code)
+              status_reason = r.reason, error_code = r.error_code, attempts = r.attempts, status_updated_at = now()
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[])
+              AS r(id, status, provider_message_id, provider_batch_id, reason, error_code, attempts)
         WHERE m.id = r.id`,
       [
         finals.map((f) => f.id),
@@ -185,28 +238,19 @@ export class CampaignSender {
         finals.map((f) => f.providerBatchId ?? null),
         finals.map((f) => (f.reason ? f.reason.slice(0, 1000) : null)),
         finals.map((f) => f.errorCode ?? null),
+        finals.map((f) => f.attempts),
       ],
     );
   }
 
+  /** The unit carries the retry time; its rows say why they are still queued. */
   private async recordRetries(retries: Retry[]): Promise<void> {
     if (retries.length === 0) return;
     await this.dataSource.query(
-      `UPDATE messages m
-          SET sending_until = NULL, next_attempt_at = now() + make_interval(secs => r.delay_ms / 1000.0), status_reason = r.reason
-         FROM unnest($1::uuid[], $2::float8[], $3::text[]) AS r(id, delay_ms, reason)
+      `UPDATE messages m SET status_reason = r.reason, attempts = m.attempts + 1
+         FROM unnest($1::uuid[], $2::text[]) AS r(id, reason)
         WHERE m.id = r.id AND m.status = 'queued'`,
-      [retries.map((r) => r.id), retries.map((r) => r.delayMs), retries.map((r) => r.reason.slice(0, 1000))],
-    );
-  }
-
-  /** Rows claimed but never handed to the provider go back to the queue as they were. */
-  private async release(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.dataSource.query(
-      `UPDATE messages SET sending_until = NULL, batch_reference = NULL, attempts = greatest(attempts - 1, 0)
-        WHERE id = ANY($1::uuid[]) AND status = 'queued'`,
-      [ids],
+      [retries.map((r) => r.id), retries.map((r) => r.reason.slice(0, 1000))],
     );
   }
 
@@ -220,16 +264,16 @@ export class CampaignSender {
   }
 }
 
-function finalOf(result: SendResult): Final {
+function finalOf(result: SendResult, attempts: number): Final {
   return result.outcome === 'accepted'
-    ? { id: result.messageId, status: 'sent', providerMessageId: result.providerMessageId, providerBatchId: result.providerBatchId }
-    : { id: result.messageId, status: 'rejected', reason: result.reason, errorCode: result.errorCode };
+    ? { id: result.messageId, status: 'sent', attempts, providerMessageId: result.providerMessageId, providerBatchId: result.providerBatchId }
+    : { id: result.messageId, status: 'rejected', attempts, reason: result.reason, errorCode: result.errorCode };
 }
 
-function groupByBatch(rows: ClaimedRow[]): ClaimedRow[][] {
-  const groups = new Map<string, ClaimedRow[]>();
+function groupByUnit(rows: QueuedRow[]): QueuedRow[][] {
+  const groups = new Map<string, QueuedRow[]>();
   for (const row of rows) {
-    const key = row.batch_reference ?? row.id;
+    const key = row.batch_reference;
     const group = groups.get(key);
     if (group) group.push(row);
     else groups.set(key, [row]);

@@ -114,7 +114,7 @@ export class CampaignsService {
     const rows = await queryRows<CampaignMessageRow>(
       this.dataSource,
       `SELECT id, contact_id, conversation_id, recipient, content, status, status_reason, error_code, provider_message_id,
-              provider_batch_id, client_reference, attempts, created_at, status_updated_at
+              provider_batch_id, coalesce(client_reference, batch_reference) AS client_reference, attempts, created_at, status_updated_at
          FROM messages WHERE ${where}
         ORDER BY created_at DESC, id DESC LIMIT $2`,
       params,

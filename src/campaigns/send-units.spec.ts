@@ -1,0 +1,19 @@
+import { sendPlan } from './send-units.js';
+
+describe('sendPlan', () => {
+  it('makes one Sinch SMS request of 1000 recipients a unit, four claimed at once when unthrottled', () => {
+    expect(sendPlan(1000, null)).toEqual({ batched: true, unitSize: 1000, unitsPerClaim: 4, concurrency: 4 });
+  });
+
+  it('caps a batch unit at the campaign rate and claims one unit at a time under a rate', () => {
+    expect(sendPlan(1000, 50)).toMatchObject({ batched: true, unitSize: 50, unitsPerClaim: 1 });
+    expect(sendPlan(1000, 5000)).toMatchObject({ unitSize: 1000, unitsPerClaim: 1 });
+  });
+
+  it('cuts single-recipient providers into chunks of ten seconds at the rate, between 16 and 256', () => {
+    expect(sendPlan(1, null)).toMatchObject({ batched: false, unitSize: 256, unitsPerClaim: 1, concurrency: 16 });
+    expect(sendPlan(1, 5)).toMatchObject({ unitSize: 50 });
+    expect(sendPlan(1, 1)).toMatchObject({ unitSize: 16 });
+    expect(sendPlan(1, 100)).toMatchObject({ unitSize: 256 });
+  });
+});

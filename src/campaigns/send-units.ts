@@ -1,0 +1,30 @@
+/**
+ * How a campaign's recipients are cut into send units: the rows of one `campaign_batches` row,
+ * claimed, leased and retried together. For a provider that takes many recipients a request, a unit
+ * is one request (capped by the campaign's rate, so the token bucket can grant it whole); for a
+ * one-recipient-a-request provider, a unit is a chunk of single requests sent concurrently.
+ */
+export interface SendPlan {
+  batched: boolean;
+  unitSize: number;
+  /** Units one sender claims at a time; batch requests of one claim go out concurrently. */
+  unitsPerClaim: number;
+  /** Requests in flight at once within a claim. */
+  concurrency: number;
+}
+
+const BATCH_CONCURRENCY = 4;
+const PER_RECIPIENT_CONCURRENCY = 16;
+const PER_RECIPIENT_UNIT = 256;
+
+export function sendPlan(maxRecipientsPerRequest: number, ratePerSecond: number | null): SendPlan {
+  if (maxRecipientsPerRequest > 1) {
+    const unitSize = Math.max(1, Math.min(maxRecipientsPerRequest, ratePerSecond ?? Number.POSITIVE_INFINITY));
+    // A rate-limited campaign sends one request at a time: the bucket would only queue the others.
+    const unitsPerClaim = ratePerSecond ? 1 : BATCH_CONCURRENCY;
+    return { batched: true, unitSize, unitsPerClaim, concurrency: BATCH_CONCURRENCY };
+  }
+  // Ten seconds' worth at the campaign's rate, so a pause is never stuck behind a long unit.
+  const unitSize = Math.min(PER_RECIPIENT_UNIT, Math.max(PER_RECIPIENT_CONCURRENCY, (ratePerSecond ?? PER_RECIPIENT_UNIT) * 10));
+  return { batched: false, unitSize, unitsPerClaim: 1, concurrency: PER_RECIPIENT_CONCURRENCY };
+}
