@@ -259,7 +259,7 @@ async function main(): Promise<void> {
     await app.listen(0, '127.0.0.1');
     const api = new Api((await app.getUrl()).replace('[::1]', '127.0.0.1'));
     if (PROFILE) {
-      wrapMethods(app.get(CampaignAudienceService), 'audience', ['materialise']);
+      wrapMethods(app.get(CampaignAudienceService), 'audience', ['materialiseChunk']);
       wrapMethods(app.get(CampaignSender), 'sender', ['sendChunk', 'claim', 'recordFinals', 'queuedRows', 'recordRetries', 'settleUnits']);
       wrapMethods(app.get(SinchSmsProvider), 'sinchSms', ['send']);
       wrapMethods(app.get(ProviderHttpClient), 'http', ['request']);
@@ -347,6 +347,7 @@ async function main(): Promise<void> {
       app = undefined;
 
       // Baseline: the same rows written with plain SQL.
+      log('app closed; writing the plain-SQL baseline');
       const baselineCampaign = randomUUID();
       started = performance.now();
       const inserted = await db.query<{ id: string }>(

@@ -21,6 +21,8 @@ export class Campaigns1732390000000 implements MigrationInterface {
         skipped_opted_out int NOT NULL DEFAULT 0,
         skipped_invalid int NOT NULL DEFAULT 0,
         materialized_at timestamptz(3),
+        -- The audience is materialised in chunks by contact id; the last contact id done so far.
+        materialized_through uuid,
         started_at timestamptz(3),
         completed_at timestamptz(3),
         created_at timestamptz(3) NOT NULL DEFAULT now(),

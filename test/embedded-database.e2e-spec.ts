@@ -83,4 +83,22 @@ describe('The embedded PostgreSQL server (PGlite)', () => {
     expect((await waiting).rows[0].count).toBe('0');
     await setup.end();
   });
+
+  it('rolls back a transaction whose client left while the statement opening it still ran', async () => {
+    const setup = new Client({ connectionString: url });
+    await setup.connect();
+    await setup.query('CREATE TABLE left_mid_statement (id int)');
+
+    const quitter = new Client({ connectionString: url });
+    quitter.on('error', () => undefined);
+    await quitter.connect();
+    // One simple-query turn that opens the transaction and is still running when the socket goes.
+    const abandoned = quitter.query('BEGIN; INSERT INTO left_mid_statement VALUES (1); SELECT pg_sleep(0.3)').catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    (quitter as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+    await abandoned;
+
+    expect((await setup.query<{ count: string }>('SELECT count(*) FROM left_mid_statement')).rows[0].count).toBe('0');
+    await setup.end();
+  });
 });

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ProviderKind } from '../channels/providers/channel-provider.interface.js';
 import { ProviderRegistry } from '../channels/providers/provider-registry.js';
+import { AppConfig } from '../config/app-config.js';
 import { queryRows } from '../database/query-rows.js';
 import { parseCampaignText, renderSql } from './campaign-text.js';
 import type { CampaignAudience, CampaignMessage } from './campaign.entity.js';
@@ -16,10 +17,12 @@ interface LockedCampaign {
   rate_per_second: number | null;
   message: CampaignMessage;
   audience: CampaignAudience;
+  materialized_through: string | null;
 }
 
-export interface MaterialisedAudience {
-  total: number;
+/** What one chunk added; `done` once the whole audience is materialised. */
+export interface MaterialisedChunk {
+  done: boolean;
   queued: number;
   skippedOptedOut: number;
   skippedInvalid: number;
@@ -27,23 +30,30 @@ export interface MaterialisedAudience {
 
 /**
  * Turns a sending campaign's audience into one `queued` message row per recipient and one
- * `campaign_batches` row per send unit, set-based and exactly once: the campaign row is locked (SKIP
- * LOCKED: another instance already on it simply moves on) and `materialized_at` is set in the same
- * transaction as the rows and counters.
+ * `campaign_batches` row per send unit, set-based and exactly once. It goes in chunks of contacts
+ * ordered by id: each chunk locks the campaign row (SKIP LOCKED: another instance already on it
+ * simply moves on), inserts the chunk's rows and moves `materialized_through` in one transaction;
+ * the last one sets `materialized_at`.
  */
 @Injectable()
 export class CampaignAudienceService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly providers: ProviderRegistry,
+    private readonly config: AppConfig,
   ) {}
 
-  /** Undefined when there was nothing to do (already materialised, or another instance holds it). */
-  materialise(campaignId: string): Promise<MaterialisedAudience | undefined> {
+  /**
+   * Undefined when there was nothing to do (already materialised, or another instance holds it).
+   * The chunk size (CAMPAIGN_MATERIALISE_CHUNK) keeps each transaction to a second or two: the
+   * embedded database serves nobody else during one, and sending starts after the first chunk.
+   */
+  materialiseChunk(campaignId: string): Promise<MaterialisedChunk | undefined> {
+    const chunkSize = this.config.campaignMaterialiseChunk;
     return this.dataSource.transaction(async (tx) => {
       const [campaign] = await queryRows<LockedCampaign>(
         tx,
-        `SELECT cp.id, cp.channel_id, ch.provider, cp.rate_per_second, cp.message, cp.audience
+        `SELECT cp.id, cp.channel_id, ch.provider, cp.rate_per_second, cp.message, cp.audience, cp.materialized_through
            FROM campaigns cp JOIN channels ch ON ch.id = cp.channel_id
           WHERE cp.id = $1 AND cp.status = 'sending' AND cp.materialized_at IS NULL
           FOR UPDATE OF cp SKIP LOCKED`,
@@ -51,45 +61,70 @@ export class CampaignAudienceService {
       );
       if (!campaign) return undefined;
 
+      const upTo = await this.chunkEnd(tx, campaign, chunkSize);
+      const chunk = (alias: string, params: unknown[]): string => {
+        params.push(campaign.materialized_through, upTo ?? null);
+        const [from, to] = [params.length - 1, params.length];
+        return `${audienceSql(campaign.audience, alias, params)}
+                AND ($${from}::uuid IS NULL OR ${alias}.id > $${from}::uuid) AND ($${to}::uuid IS NULL OR ${alias}.id <= $${to}::uuid)`;
+      };
+
       const conversationParams: unknown[] = [campaign.channel_id];
       await tx.query(
         `INSERT INTO conversations (contact_id, channel_id)
-         SELECT c.id, $1::uuid FROM contacts c WHERE ${sendableSql(campaign.audience, 'c', conversationParams)}
+         SELECT c.id, $1::uuid FROM contacts c WHERE ${chunk('c', conversationParams)} AND ${sendableSql('c')}
          ON CONFLICT (contact_id, channel_id) DO NOTHING`,
         conversationParams,
       );
-      const queued = await this.insertMessagesAndUnits(tx, campaign);
+      const queued = await this.insertMessagesAndUnits(tx, campaign, chunk);
 
       const skipParams: unknown[] = [];
-      const [skipped] = await queryRows<{ invalid: string; opted_out: string }>(
+      const [counts] = await queryRows<{ invalid: string; opted_out: string; last: string | null }>(
         tx,
         `SELECT count(*) FILTER (WHERE c.erased_at IS NOT NULL OR c.phone IS NULL) AS invalid,
-                count(*) FILTER (WHERE c.erased_at IS NULL AND c.phone IS NOT NULL AND c.opted_out_at IS NOT NULL) AS opted_out
-           FROM contacts c WHERE ${audienceSql(campaign.audience, 'c', skipParams)}`,
+                count(*) FILTER (WHERE c.erased_at IS NULL AND c.phone IS NOT NULL AND c.opted_out_at IS NOT NULL) AS opted_out,
+                max(c.id::text) AS last
+           FROM contacts c WHERE ${chunk('c', skipParams)}`,
         skipParams,
       );
-      const result: MaterialisedAudience = {
+      const result: MaterialisedChunk = {
+        done: upTo === undefined,
         queued,
-        skippedInvalid: Number(skipped.invalid),
-        skippedOptedOut: Number(skipped.opted_out),
-        total: 0,
+        skippedInvalid: Number(counts.invalid),
+        skippedOptedOut: Number(counts.opted_out),
       };
-      result.total = result.queued + result.skippedInvalid + result.skippedOptedOut;
-      await this.record(tx, campaign.id, result);
+      await this.record(tx, campaign.id, result, upTo ?? counts.last ?? campaign.materialized_through);
       return result;
     });
   }
 
+  /** The id of the chunk's last audience member, or undefined when fewer than a chunk remain. */
+  private async chunkEnd(tx: EntityManager, campaign: LockedCampaign, chunkSize: number): Promise<string | undefined> {
+    const params: unknown[] = [campaign.materialized_through, chunkSize - 1];
+    const [row] = await queryRows<{ id: string }>(
+      tx,
+      `SELECT c.id FROM contacts c
+        WHERE ${audienceSql(campaign.audience, 'c', params)} AND ($1::uuid IS NULL OR c.id > $1::uuid)
+        ORDER BY c.id OFFSET $2 LIMIT 1`,
+      params,
+    );
+    return row?.id;
+  }
+
   /**
-   * One statement: the message rows, numbered into send units as they are inserted, and a
+   * One statement: the chunk's message rows, numbered into send units as they are inserted, and a
    * `campaign_batches` row per unit counted from what was actually inserted. Returns the rows queued.
    */
-  private async insertMessagesAndUnits(tx: EntityManager, campaign: LockedCampaign): Promise<number> {
+  private async insertMessagesAndUnits(
+    tx: EntityManager,
+    campaign: LockedCampaign,
+    chunk: (alias: string, params: unknown[]) => string,
+  ): Promise<number> {
     const plan = sendPlan(this.providers.get(campaign.provider).maxRecipientsPerRequest, campaign.rate_per_second);
-    // Unique across campaigns and materialisations; it is the client reference a batch provider sees.
+    // Unique across campaigns and chunks; it is the client reference a batch provider sees.
     const prefix = `cmp_${campaign.id.replaceAll('-', '').slice(0, 12)}_${randomBytes(6).toString('hex')}`;
     const params: unknown[] = [campaign.id, campaign.channel_id, prefix, plan.unitSize, plan.batched];
-    const sendable = sendableSql(campaign.audience, 'c', params);
+    const members = chunk('c', params);
     const content = contentSql(campaign.message, 'a', params);
     const units = await queryRows<{ size: number }>(
       tx,
@@ -104,7 +139,7 @@ export class CampaignAudienceService {
                    FROM contacts c
                    JOIN conversations cv ON cv.contact_id = c.id AND cv.channel_id = $2
                   -- Phones are unique among contacts, so each recipient appears once without a DISTINCT.
-                  WHERE ${sendable}) a
+                  WHERE ${members} AND ${sendableSql('c')}) a
          ON CONFLICT DO NOTHING
          RETURNING batch_reference)
        INSERT INTO campaign_batches (reference, campaign_id, channel_id, size)
@@ -115,10 +150,13 @@ export class CampaignAudienceService {
     return units.reduce((sum, unit) => sum + unit.size, 0);
   }
 
-  private async record(tx: EntityManager, id: string, counts: MaterialisedAudience): Promise<void> {
+  private async record(tx: EntityManager, id: string, chunk: MaterialisedChunk, through: string | null): Promise<void> {
     await tx.query(
-      `UPDATE campaigns SET materialized_at = now(), total = $2, skipped_opted_out = $3, skipped_invalid = $4, updated_at = now() WHERE id = $1`,
-      [id, counts.total, counts.skippedOptedOut, counts.skippedInvalid],
+      `UPDATE campaigns
+          SET total = total + $2 + $3 + $4, skipped_opted_out = skipped_opted_out + $3, skipped_invalid = skipped_invalid + $4,
+              materialized_through = $5, materialized_at = CASE WHEN $6 THEN now() END, updated_at = now()
+        WHERE id = $1`,
+      [id, chunk.queued, chunk.skippedOptedOut, chunk.skippedInvalid, through, chunk.done],
     );
   }
 }
@@ -135,8 +173,8 @@ function audienceSql(audience: CampaignAudience, alias: string, params: unknown[
   return 'TRUE';
 }
 
-function sendableSql(audience: CampaignAudience, alias: string, params: unknown[]): string {
-  return `${audienceSql(audience, alias, params)} AND ${alias}.erased_at IS NULL AND ${alias}.phone IS NOT NULL AND ${alias}.opted_out_at IS NULL`;
+function sendableSql(alias: string): string {
+  return `${alias}.erased_at IS NULL AND ${alias}.phone IS NOT NULL AND ${alias}.opted_out_at IS NULL`;
 }
 
 function contentSql(message: CampaignMessage, alias: string, params: unknown[]): string {

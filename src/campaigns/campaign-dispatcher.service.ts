@@ -25,6 +25,8 @@ const STATUS_CHECK_MS = 100;
  * bound), the other claims and sends (network bound), so neither waits on the other.
  */
 const SENDERS_PER_CAMPAIGN = 2;
+/** How long a sender with nothing to claim waits for the next audience chunk. */
+const AUDIENCE_WAIT_MS = 50;
 
 interface SendingRow {
   id: string;
@@ -112,8 +114,8 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
   }
 
   private async dispatch(campaign: SendingRow): Promise<void> {
-    const materialised = await this.audience.materialise(campaign.id);
-    if (materialised) this.logger.log({ campaignId: campaign.id, ...materialised }, 'Campaign audience materialised');
+    const sliceEnds = Date.now() + CAMPAIGN_SLICE_MS;
+    let materialising = await this.materialiseNextChunk(campaign.id);
 
     let channel: ChannelContext;
     try {
@@ -124,22 +126,39 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
     }
 
     const bucket = this.bucketFor(campaign);
-    const sliceEnds = Date.now() + CAMPAIGN_SLICE_MS;
     const isActive = cached(async () => !this.stopping && (await this.stillSending(campaign.id)), STATUS_CHECK_MS);
     let credentialsError: ProviderCredentialsError | undefined;
-    const worker = async (): Promise<void> => {
+    const materialiser = async (): Promise<void> => {
+      while (materialising && !credentialsError && Date.now() < sliceEnds && (await isActive())) {
+        materialising = await this.materialiseNextChunk(campaign.id);
+      }
+      materialising = false;
+    };
+    const sender = async (): Promise<void> => {
       while (!credentialsError && Date.now() < sliceEnds && (await isActive())) {
         const outcome = await this.sender.sendChunk({ id: campaign.id, ratePerSecond: campaign.rate_per_second }, channel, bucket, isActive);
         credentialsError ??= outcome.credentialsError;
-        if (outcome.claimed === 0) break;
+        if (outcome.claimed === 0) {
+          if (!materialising) break;
+          await sleep(AUDIENCE_WAIT_MS);
+          continue;
+        }
         await this.logProgress(campaign.id);
       }
     };
-    await Promise.all(Array.from({ length: SENDERS_PER_CAMPAIGN }, worker));
+    await Promise.all([materialiser(), ...Array.from({ length: SENDERS_PER_CAMPAIGN }, sender)]);
     if (credentialsError) {
       return this.fail(campaign.id, `The provider rejected the channel's credentials (HTTP ${credentialsError.httpStatus})`);
     }
     await this.completeIfDone(campaign.id);
+  }
+
+  /** True while more of the audience is left to materialise by this instance. */
+  private async materialiseNextChunk(id: string): Promise<boolean> {
+    const chunk = await this.audience.materialiseChunk(id);
+    if (!chunk) return false;
+    if (chunk.done) this.logger.log({ campaignId: id }, 'Campaign audience materialised');
+    return !chunk.done;
   }
 
   private async stillSending(id: string): Promise<boolean> {
@@ -204,6 +223,8 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
     this.logger.log({ campaignId: id, counts: Object.fromEntries(rows.map((r) => [r.status, Number(r.count)])) }, 'Campaign progress');
   }
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `probe`'s answer, asked again only once it is older than `maxAgeMs`. */
 function cached(probe: () => Promise<boolean>, maxAgeMs: number): () => Promise<boolean> {

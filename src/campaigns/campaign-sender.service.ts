@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { ChannelContext, MessageContent, OutboundBatch, SendResult } from '../channels/providers/channel-provider.interface.js';
 import { ProviderCredentialsError, ProviderRequestError, ProviderTransientError } from '../channels/providers/provider-errors.js';
@@ -86,20 +85,12 @@ class UnitOutcomes {
 @Injectable()
 export class CampaignSender {
   private readonly logger = new Logger(CampaignSender.name);
-  private readonly outcomes: Counter<'provider' | 'channel_id' | 'outcome'>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly providers: ProviderRegistry,
-    metrics: MetricsService,
-  ) {
-    this.outcomes = new Counter({
-      name: 'switchboard_campaign_messages_total',
-      help: 'Campaign messages handed to providers, by provider, channel and outcome (sent, failed, rejected, retry)',
-      labelNames: ['provider', 'channel_id', 'outcome'] as const,
-      registers: [metrics.registry],
-    });
-  }
+    private readonly metrics: MetricsService,
+  ) {}
 
   /**
    * `isActive` is asked before each request (cheaply: the caller caches it), so a pause or cancel
@@ -137,6 +128,7 @@ export class CampaignSender {
         clientReference: group[0].client_reference ?? reference,
         recipients: group.map((r) => ({ messageId: r.id, to: r.recipient, content: r.content })),
       };
+      const timed = this.metrics.timeDispatch(channel.provider, 'campaign');
       try {
         const results = await provider.send(channel, batch);
         finals.push(...results.map((result) => finalOf(result, attempts)));
@@ -156,6 +148,8 @@ export class CampaignSender {
           this.logger.error({ err: error, campaignId: campaign.id }, 'Unexpected error while sending a campaign request');
           finals.push(...group.map((r): Final => ({ id: r.id, status: 'failed', attempts, reason: 'Internal error while sending' })));
         }
+      } finally {
+        timed();
       }
     };
 
@@ -255,12 +249,10 @@ export class CampaignSender {
   }
 
   private count(channel: ChannelContext, finals: Final[], retries: Retry[]): void {
-    const labels = (outcome: string) => ({ provider: channel.provider, channel_id: channel.id, outcome });
     for (const outcome of ['sent', 'failed', 'rejected'] as const) {
-      const n = finals.filter((f) => f.status === outcome).length;
-      if (n > 0) this.outcomes.inc(labels(outcome), n);
+      this.metrics.countSends(channel, 'campaign', outcome, finals.filter((f) => f.status === outcome).length);
     }
-    if (retries.length > 0) this.outcomes.inc(labels('retry'), retries.length);
+    this.metrics.countSends(channel, 'campaign', 'retry', retries.length);
   }
 }
 

@@ -48,6 +48,9 @@ export class Campaign {
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   materializedAt!: Date | null;
 
+  @Column({ type: 'uuid', nullable: true })
+  materializedThrough!: string | null;
+
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   startedAt!: Date | null;
 

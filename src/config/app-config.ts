@@ -22,6 +22,8 @@ export class AppConfig {
   /** 32-byte AES-256-GCM key for channel secrets at rest. */
   readonly credentialsKey!: Buffer;
   readonly campaignDispatchIntervalMs!: number;
+  /** Audience members materialised per transaction (see CampaignAudienceService). */
+  readonly campaignMaterialiseChunk!: number;
   readonly logLevel!: LogLevel;
   /** `undefined`: no CORS headers (the console is same-origin); `['*']`: any origin. */
   readonly corsOrigins!: string[] | undefined;

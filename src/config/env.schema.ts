@@ -46,6 +46,7 @@ export const envSchema = z
         .optional(),
     ),
     CAMPAIGN_DISPATCH_INTERVAL_MS: positiveInt(1000),
+    CAMPAIGN_MATERIALISE_CHUNK: positiveInt(25_000),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     CORS_ORIGINS: optionalString,
     LOGIN_MAX_ATTEMPTS_PER_IP: positiveInt(30),

@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       publicBaseUrl: 'http://localhost:3000',
       campaignDispatchIntervalMs: 1000,
+      campaignMaterialiseChunk: 25_000,
       logLevel: 'info',
       jwt: { accessTtlSeconds: 900, refreshTtlSeconds: 30 * 86400 },
       corsOrigins: undefined,
@@ -51,6 +52,7 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ PUBLIC_BASE_URL: 'ftp://example.com' }, 'PUBLIC_BASE_URL must be an http(s) URL'],
     [{ CAMPAIGN_DISPATCH_INTERVAL_MS: '0' }, 'CAMPAIGN_DISPATCH_INTERVAL_MS'],
+    [{ CAMPAIGN_MATERIALISE_CHUNK: 'many' }, 'CAMPAIGN_MATERIALISE_CHUNK'],
     [{ ADMIN_PASSWORD: 'long enough password' }, 'ADMIN_EMAIL'],
   ])('rejects %o with one line naming the variable', (env, expected) => {
     const attempt = () => loadConfig({ DATA_DIR: newDataDir(), ...env });

@@ -48,6 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicBaseUrl: (values.PUBLIC_BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
     credentialsKey: Buffer.from(values.CREDENTIALS_KEY ?? devSecrets!.credentialsKey, 'base64'),
     campaignDispatchIntervalMs: values.CAMPAIGN_DISPATCH_INTERVAL_MS,
+    campaignMaterialiseChunk: values.CAMPAIGN_MATERIALISE_CHUNK,
     logLevel: values.LOG_LEVEL,
     corsOrigins: values.CORS_ORIGINS?.split(',')
       .map((origin) => origin.trim())

@@ -6,7 +6,6 @@ import { ProviderCredentialsError, ProviderRequestError, ProviderTransientError 
 import { ProviderRegistry } from '../channels/providers/provider-registry.js';
 import { MetricsService } from '../health/metrics.service.js';
 import { loggableError } from '../common/errors/all-exceptions.filter.js';
-import { Counter } from 'prom-client';
 
 /** How many times a single message is handed to a provider before it is marked failed. */
 export const MAX_SEND_ATTEMPTS = 5;
@@ -27,23 +26,16 @@ export interface PendingMessage {
 @Injectable()
 export class OutboundSender {
   private readonly logger = new Logger(OutboundSender.name);
-  private readonly outcomes: Counter<'provider' | 'channel_id' | 'outcome'>;
 
   constructor(
     private readonly providers: ProviderRegistry,
     @InjectDataSource() private readonly dataSource: DataSource,
-    metrics: MetricsService,
-  ) {
-    this.outcomes = new Counter({
-      name: 'switchboard_messages_sent_total',
-      help: 'Outbound messages handed to providers, by provider, channel and outcome (sent, failed, rejected, retry)',
-      labelNames: ['provider', 'channel_id', 'outcome'] as const,
-      registers: [metrics.registry],
-    });
-  }
+    private readonly metrics: MetricsService,
+  ) {}
 
   async send(channel: ChannelContext, message: PendingMessage): Promise<void> {
     let result: SendResult;
+    const timed = this.metrics.timeDispatch(channel.provider, 'single');
     try {
       [result] = await this.providers.get(channel.provider).send(channel, {
         clientReference: message.clientReference,
@@ -52,6 +44,8 @@ export class OutboundSender {
     } catch (error) {
       await this.recordFailure(channel, message, error);
       return;
+    } finally {
+      timed();
     }
     if (result.outcome === 'accepted') {
       await this.dataSource.query(
@@ -62,10 +56,10 @@ export class OutboundSender {
           WHERE id = $1`,
         [message.id, result.providerMessageId ?? null, result.providerBatchId ?? null],
       );
-      this.outcomes.inc({ provider: channel.provider, channel_id: channel.id, outcome: 'sent' });
+      this.metrics.countSends(channel, 'single', 'sent');
     } else {
       await this.finish(message.id, 'rejected', result.reason, result.errorCode);
-      this.outcomes.inc({ provider: channel.provider, channel_id: channel.id, outcome: 'rejected' });
+      this.metrics.countSends(channel, 'single', 'rejected');
     }
   }
 
@@ -76,7 +70,7 @@ export class OutboundSender {
         `UPDATE messages SET sending_until = NULL, next_attempt_at = now() + make_interval(secs => $2), status_reason = $3 WHERE id = $1`,
         [message.id, delayMs / 1000, `Retrying: ${error.message}`],
       );
-      this.outcomes.inc({ provider: channel.provider, channel_id: channel.id, outcome: 'retry' });
+      this.metrics.countSends(channel, 'single', 'retry');
       return;
     }
     if (error instanceof ProviderCredentialsError) {
@@ -89,7 +83,7 @@ export class OutboundSender {
       this.logger.error({ err: loggableError(error), messageId: message.id }, 'Unexpected error while sending');
       await this.finish(message.id, 'failed', 'Internal error while sending');
     }
-    this.outcomes.inc({ provider: channel.provider, channel_id: channel.id, outcome: 'failed' });
+    this.metrics.countSends(channel, 'single', 'failed');
   }
 
   private async finish(id: string, status: 'failed' | 'rejected', reason: string, errorCode?: string): Promise<void> {

@@ -93,7 +93,14 @@ export class PgliteServer {
         await this.db.execProtocolRawStream(message, { onRawData: (data) => connection.write(data) });
       }
     });
-    this.transactionOwner = this.db.isInTransaction() ? connection : undefined;
+    const inTransaction = this.db.isInTransaction();
+    if (inTransaction && !this.connections.has(connection)) {
+      // The client left while this batch (which opened the transaction) ran: no one would ever end it.
+      await this.db.exec('ROLLBACK').catch(() => undefined);
+      this.transactionOwner = undefined;
+      return;
+    }
+    this.transactionOwner = inTransaction ? connection : undefined;
   }
 }
 
