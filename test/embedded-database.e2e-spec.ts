@@ -67,6 +67,21 @@ describe('The embedded PostgreSQL server (PGlite)', () => {
     }
   });
 
+  it('delivers a result far larger than the socket buffers intact', async () => {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    await client.query('CREATE TABLE bulky (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), n int NOT NULL)');
+    // What a bulk write answers: one row per inserted row, megabytes in all.
+    const result = await client.query<{ id: string; n: number }>(`INSERT INTO bulky (n) SELECT g FROM generate_series(1, 100000) g RETURNING id, n`);
+    const { rows } = await client.query<{ count: string }>('SELECT count(*) FROM bulky');
+    await client.end();
+
+    expect(result.rows).toHaveLength(100_000);
+    expect(new Set(result.rows.map((row) => row.id)).size).toBe(100_000);
+    expect(result.rows.every((row, i) => row.n === i + 1)).toBe(true);
+    expect(rows[0].count).toBe('100000');
+  });
+
   it('rolls back the transaction of a client that disconnects mid-way, and serves the others', async () => {
     const setup = new Client({ connectionString: url });
     await setup.connect();

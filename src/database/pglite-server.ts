@@ -120,7 +120,9 @@ class Connection {
   }
 
   write(data: Uint8Array): void {
-    if (data.length > 0 && this.socket.writable) this.socket.write(data);
+    // A copy: PGlite may hand out a view of its own memory, which it reuses before a socket that
+    // is not draining (a large result) gets to send the bytes.
+    if (data.length > 0 && this.socket.writable) this.socket.write(Buffer.from(data));
   }
 
   private receive(chunk: Buffer): void {
