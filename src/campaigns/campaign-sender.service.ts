@@ -56,23 +56,32 @@ interface Retry {
 class UnitOutcomes {
   private readonly released = new Set<string>();
   private readonly retryMs = new Map<string, number>();
+  private readonly unsure = new Set<string>();
 
   release(reference: string): void {
     this.released.add(reference);
+  }
+
+  reconcile(reference: string): void {
+    this.unsure.add(reference);
   }
 
   retry(reference: string, delayMs: number): void {
     this.retryMs.set(reference, Math.max(delayMs, this.retryMs.get(reference) ?? 0));
   }
 
-  /** Released wins over retry (nothing more was tried), retry over done (some rows are still queued). */
-  split(units: ClaimedUnit[]): { released: string[]; retries: Array<{ reference: string; delayMs: number }>; done: string[] } {
-    const released = units.filter((u) => this.released.has(u.reference)).map((u) => u.reference);
-    const retries = units
+  /**
+   * A unit that may have been sent goes to reconciliation whatever else happened to it; then
+   * released wins over retry (nothing more was tried), and retry over done (some rows are still queued).
+   */
+  split(units: ClaimedUnit[]): { unsure: string[]; released: string[]; retries: Array<{ reference: string; delayMs: number }>; done: string[] } {
+    const rest = units.filter((u) => !this.unsure.has(u.reference));
+    const released = rest.filter((u) => this.released.has(u.reference)).map((u) => u.reference);
+    const retries = rest
       .filter((u) => !this.released.has(u.reference) && this.retryMs.has(u.reference))
       .map((u) => ({ reference: u.reference, delayMs: this.retryMs.get(u.reference) as number }));
-    const done = units.filter((u) => !this.released.has(u.reference) && !this.retryMs.has(u.reference)).map((u) => u.reference);
-    return { released, retries, done };
+    const done = rest.filter((u) => !this.released.has(u.reference) && !this.retryMs.has(u.reference)).map((u) => u.reference);
+    return { unsure: [...this.unsure], released, retries, done };
   }
 }
 
@@ -136,12 +145,17 @@ export class CampaignSender {
         if (error instanceof ProviderCredentialsError) {
           credentialsError = error;
           unitOutcomes.release(reference);
+        } else if (error instanceof ProviderTransientError && error.ambiguous && attempts < MAX_CAMPAIGN_SEND_ATTEMPTS) {
+          // It may have been sent: the unit is settled like one a crash left behind (see CampaignRecoveryService).
+          unitOutcomes.reconcile(reference);
+          retries.push(...group.map((r) => ({ id: r.id, reason: `Checking with the provider: ${error.message}` })));
         } else if (error instanceof ProviderTransientError && attempts < MAX_CAMPAIGN_SEND_ATTEMPTS) {
           const delayMs = error.retryAfterMs ?? Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempts - 1));
           unitOutcomes.retry(reference, delayMs);
           retries.push(...group.map((r) => ({ id: r.id, reason: `Retrying: ${error.message}` })));
         } else if (error instanceof ProviderTransientError) {
-          finals.push(...group.map((r): Final => ({ id: r.id, status: 'failed', attempts, reason: `Provider unavailable after ${attempts} attempts: ${error.message}` })));
+          const unknown = error.ambiguous ? ' (whether the last attempt arrived is unknown)' : '';
+          finals.push(...group.map((r): Final => ({ id: r.id, status: 'failed', attempts, reason: `Provider unavailable after ${attempts} attempts${unknown}: ${error.message}` })));
         } else if (error instanceof ProviderRequestError) {
           finals.push(...group.map((r): Final => ({ id: r.id, status: 'rejected', attempts, reason: error.message, errorCode: error.errorCode })));
         } else {
@@ -204,6 +218,12 @@ export class CampaignSender {
           WHERE b.reference = r.reference`,
         [units.retries.map((r) => r.reference), units.retries.map((r) => r.delayMs)],
       );
+    }
+    // The lease ends now, so the next recovery pass asks the provider what became of them.
+    if (units.unsure.length > 0) {
+      await this.dataSource.query(`UPDATE campaign_batches SET sending_until = now() - interval '1 millisecond' WHERE reference = ANY($1::text[])`, [
+        units.unsure,
+      ]);
     }
     // Units never handed to the provider go back to the queue as they were.
     if (units.released.length > 0) {

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SecretBox } from '../common/crypto/secret-box.js';
+import { ChannelChangeFeed } from './channel-change-feed.js';
 import { Channel } from './channel.entity.js';
 import { ChannelsController } from './channels.controller.js';
 import { ChannelsService } from './channels.service.js';
 import type { ChannelProvider } from './providers/channel-provider.interface.js';
-import { ProviderHttpClient } from './providers/http/provider-http.client.js';
+import { AppConfig } from '../config/app-config.js';
+import { PROVIDER_HTTP_OPTIONS, ProviderHttpClient, type ProviderHttpOptions } from './providers/http/provider-http.client.js';
 import { PlivoProvider } from './providers/plivo/plivo.provider.js';
 import { CHANNEL_PROVIDERS, ProviderRegistry } from './providers/provider-registry.js';
 import { SandboxProvider } from './providers/sandbox/sandbox.provider.js';
@@ -20,13 +22,15 @@ const STRATEGIES = [SinchSmsProvider, SinchConversationProvider, PlivoProvider, 
   controllers: [ChannelsController],
   providers: [
     ChannelsService,
+    ChannelChangeFeed,
     SecretBox,
     ProviderHttpClient,
+    { provide: PROVIDER_HTTP_OPTIONS, useFactory: (config: AppConfig): ProviderHttpOptions => ({ timeoutMs: config.providerTimeoutMs }), inject: [AppConfig] },
     SinchOAuthTokenProvider,
     ...STRATEGIES,
     { provide: CHANNEL_PROVIDERS, useFactory: (...providers: ChannelProvider[]) => providers, inject: STRATEGIES },
     ProviderRegistry,
   ],
-  exports: [ChannelsService, ProviderRegistry, SandboxProvider, SinchSmsProvider],
+  exports: [ChannelsService, ChannelChangeFeed, ProviderRegistry, SandboxProvider, SinchSmsProvider],
 })
 export class ChannelsModule {}

@@ -8,6 +8,7 @@ import { decodeCursor } from '../common/pagination/cursor.js';
 import { type Page, toPage } from '../common/pagination/page.js';
 import { toE164OrThrow } from '../common/phone/phone-number.js';
 import { AppConfig } from '../config/app-config.js';
+import { ChannelChangeFeed } from './channel-change-feed.js';
 import { Channel } from './channel.entity.js';
 import { validateChannelConfig } from './channel-config.validation.js';
 import { MASK_PREFIX, maskedConfig, splitSecrets } from './channel-secrets.js';
@@ -50,6 +51,7 @@ export class ChannelsService {
     private readonly providers: ProviderRegistry,
     private readonly sandbox: SandboxProvider,
     private readonly config: AppConfig,
+    private readonly changeFeed: ChannelChangeFeed,
   ) {}
 
   async create(input: NewChannel): Promise<ChannelView> {
@@ -94,13 +96,16 @@ export class ChannelsService {
     if (changes.name !== undefined) channel.name = changes.name.trim();
     if (changes.sender !== undefined) channel.sender = normaliseSender(changes.sender);
     channel.updatedAt = new Date();
-    return this.view(await this.channels.save(channel));
+    const saved = await this.channels.save(channel);
+    this.changeFeed.announce(id);
+    return this.view(saved);
   }
 
   /** Disables rather than deletes: history keeps pointing at it and it stays readable. */
   async disable(id: string): Promise<void> {
     const channel = await this.find(id);
     if (!channel.disabledAt) await this.channels.update({ id }, { disabledAt: new Date(), updatedAt: new Date() });
+    this.changeFeed.announce(id);
   }
 
   async verify(id: string): Promise<{ ok: boolean; detail: string }> {

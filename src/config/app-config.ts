@@ -24,6 +24,8 @@ export class AppConfig {
   readonly campaignDispatchIntervalMs!: number;
   /** Audience members materialised per transaction (see CampaignAudienceService). */
   readonly campaignMaterialiseChunk!: number;
+  /** Per attempt of an outbound provider request. */
+  readonly providerTimeoutMs!: number;
   readonly logLevel!: LogLevel;
   /** `undefined`: no CORS headers (the console is same-origin); `['*']`: any origin. */
   readonly corsOrigins!: string[] | undefined;

@@ -64,6 +64,12 @@ export class OutboundSender {
   }
 
   private async recordFailure(channel: ChannelContext, message: PendingMessage, error: unknown): Promise<void> {
+    if (error instanceof ProviderTransientError && error.ambiguous) {
+      // Sending again could text the customer twice; the agent sees why and can decide to resend.
+      await this.finish(message.id, 'failed', `interrupted: the provider did not answer and may or may not have sent it (${error.message})`);
+      this.metrics.countSends(channel, 'single', 'failed');
+      return;
+    }
     if (error instanceof ProviderTransientError && message.attempts < MAX_SEND_ATTEMPTS) {
       const delayMs = error.retryAfterMs ?? RETRY_BASE_MS * 2 ** (message.attempts - 1);
       await this.dataSource.query(

@@ -7,6 +7,11 @@ export class ProviderTransientError extends Error {
     /** From the provider's Retry-After, when it sent one. */
     readonly retryAfterMs?: number,
     readonly httpStatus?: number,
+    /**
+     * The last attempt may have reached the provider and taken effect (it timed out, or the
+     * connection dropped after the request went out): sending again risks a duplicate.
+     */
+    readonly ambiguous = false,
   ) {
     super(message);
   }

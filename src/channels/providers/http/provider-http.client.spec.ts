@@ -56,6 +56,52 @@ describe('ProviderHttpClient', () => {
     expect(text.headers['x-extra']).toBe('yes');
   });
 
+  describe('requests that may have arrived', () => {
+    it('flags a timeout as ambiguous and a refused connection as not', async () => {
+      client = makeClient({ timeoutMs: 100, retry: { maxAttempts: 1 } });
+      server.hang(1);
+      const timedOut = await client.request({ method: 'POST', url: `${server.url}/x` }).catch((error: unknown) => error);
+
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const { port } = closed.address() as { port: number };
+      await new Promise<void>((resolve) => closed.close(() => resolve()));
+      const refused = await client.request({ method: 'POST', url: `http://127.0.0.1:${port}/x` }).catch((error: unknown) => error);
+
+      expect(timedOut).toMatchObject({ name: 'ProviderTransientError', ambiguous: true });
+      expect(refused).toMatchObject({ name: 'ProviderTransientError', ambiguous: false });
+    });
+
+    it('asks reconcile before repeating a request that timed out, and takes its answer', async () => {
+      client = makeClient({ timeoutMs: 100 });
+      server.respondLate(1, 300);
+      const asked: number[] = [];
+
+      const response = await client.request({
+        method: 'POST',
+        url: `${server.url}/x`,
+        reconcile: async () => {
+          asked.push(server.requests.length);
+          return { status: 201, headers: {}, body: { found: true } };
+        },
+      });
+
+      expect(response.body).toEqual({ found: true });
+      expect(asked).toEqual([1]);
+      expect(server.requests).toHaveLength(1);
+    });
+
+    it('never calls reconcile for a request the provider answered', async () => {
+      server.failWithStatus(1, 503);
+      let asked = 0;
+
+      await client.request({ method: 'POST', url: `${server.url}/x`, reconcile: async () => void asked++ });
+
+      expect(asked).toBe(0);
+      expect(server.requests).toHaveLength(2);
+    });
+  });
+
   it('keeps the connection alive across calls to one origin', async () => {
     for (let i = 0; i < 20; i++) await client.request({ method: 'GET', url: `${server.url}/n${i}` });
 

@@ -33,6 +33,12 @@ export interface ProviderHttpRequest {
   rawBody?: string;
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
+  /**
+   * Asked before retrying an attempt that may have reached the provider (see AttemptFailure
+   * `ambiguous`): a response it returns ends the call as the provider's answer, so a request that
+   * is not idempotent is not repeated after it took effect. Undefined: it did not; retry.
+   */
+  reconcile?: () => Promise<ProviderHttpResponse | undefined>;
 }
 
 export interface ProviderHttpResponse {
@@ -57,7 +63,12 @@ interface AttemptFailure {
   message: string;
   retryAfterMs?: number;
   httpStatus?: number;
+  /** No answer, but the request may have arrived: a timeout or a connection lost after connecting. */
+  ambiguous?: boolean;
 }
+
+/** Failures that happen before a request can reach the provider. */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /**
  * Outbound HTTP to the providers: a keep-alive undici Pool per origin, a timeout on every attempt
@@ -94,6 +105,13 @@ export class ProviderHttpClient implements OnModuleDestroy {
     for (let attempt = 1; ; attempt++) {
       const failure = await this.attempt(url, request);
       if (!('message' in failure)) return failure;
+      if (failure.ambiguous && request.reconcile) {
+        const settled = await request.reconcile().catch((error: unknown) => {
+          const why = error instanceof Error ? error.message : String(error);
+          throw new ProviderTransientError(`${label}: ${failure.message}; asking whether it arrived failed too: ${why}`, undefined, undefined, true);
+        });
+        if (settled) return settled;
+      }
 
       const retryAfterTooLong = failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxRetryAfterMs;
       if (attempt >= policy.maxAttempts || retryAfterTooLong) {
@@ -101,6 +119,7 @@ export class ProviderHttpClient implements OnModuleDestroy {
           `${label} failed after ${attempt} attempt(s): ${failure.message}`,
           failure.retryAfterMs,
           failure.httpStatus,
+          failure.ambiguous === true && !request.reconcile,
         );
       }
       const delayMs = failure.retryAfterMs ?? backoffDelayMs(policy, attempt, this.random);
@@ -151,8 +170,8 @@ export class ProviderHttpClient implements OnModuleDestroy {
       };
     } catch (error) {
       if (error instanceof errors.InvalidArgumentError) throw error;
-      if (controller.signal.aborted) return { message: `timed out after ${timeoutMs} ms` };
-      return { message: describeNetworkError(error) };
+      if (controller.signal.aborted) return { message: `timed out after ${timeoutMs} ms`, ambiguous: true };
+      return { message: describeNetworkError(error), ambiguous: !NEVER_SENT_CODES.has(errorCode(error) ?? '') };
     } finally {
       clearTimeout(timer);
     }
@@ -201,6 +220,14 @@ function flattenHeaders(raw: Record<string, string | string[] | undefined>): Rec
     headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;
+}
+
+/** The error's code, or its cause's (undici wraps socket errors). Duck-typed: errors may come from another realm. */
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, cause } = error as { code?: unknown; cause?: unknown };
+  if (typeof code === 'string' && code !== 'UND_ERR_SOCKET') return code;
+  return errorCode(cause) ?? (typeof code === 'string' ? code : undefined);
 }
 
 function describeNetworkError(error: unknown): string {

@@ -171,7 +171,7 @@ describe('SinchSmsProvider', () => {
       expect(fake.batches).toHaveLength(1);
     });
 
-    it('retries a request that times out', async () => {
+    it('retries a request that timed out once Sinch says it has no batch under its client reference', async () => {
       http = new ProviderHttpClient({ sleep: async (ms) => void sleeps.push(ms), timeoutMs: 150 });
       provider = new SinchSmsProvider(http);
       fake.hang(1);
@@ -179,7 +179,32 @@ describe('SinchSmsProvider', () => {
       const results = await provider.send(channel(), { clientReference: 'c', recipients: [text(1, 'hi')] });
 
       expect(results[0].outcome).toBe('accepted');
-      expect(fake.requests).toHaveLength(2);
+      expect(fake.requests.map((r) => `${r.method} ${r.query.client_reference ?? ''}`)).toEqual(['POST ', 'GET c', 'POST ']);
+      expect(fake.batches).toHaveLength(1);
+    });
+
+    it('does not send a batch again when the request that timed out reached Sinch', async () => {
+      http = new ProviderHttpClient({ sleep: async (ms) => void sleeps.push(ms), timeoutMs: 150 });
+      provider = new SinchSmsProvider(http);
+      fake.respondLate(1, 400);
+
+      const results = await provider.send(channel(), { clientReference: 'late', recipients: [text(1, 'hi')] });
+
+      expect(fake.batches).toHaveLength(1);
+      expect(results[0]).toMatchObject({ outcome: 'accepted', providerBatchId: fake.batches[0].id });
+      expect(fake.requests.map((r) => r.method)).toEqual(['POST', 'GET']);
+    });
+
+    it('reports an unanswered request whose fate Sinch cannot tell as ambiguous, so it is not blindly repeated', async () => {
+      http = new ProviderHttpClient({ sleep: async (ms) => void sleeps.push(ms), timeoutMs: 150, retry: { maxAttempts: 2 } });
+      provider = new SinchSmsProvider(http);
+      fake.hang(10);
+
+      const failure = await provider.send(channel(), { clientReference: 'lost', recipients: [text(1, 'hi')] }).catch((error: unknown) => error);
+
+      expect(failure).toBeInstanceOf(ProviderTransientError);
+      expect((failure as ProviderTransientError).ambiguous).toBe(true);
+      expect(fake.batches).toHaveLength(0);
     });
 
     it('throws ProviderTransientError when 5xx persists', async () => {

@@ -75,6 +75,8 @@ export class SinchSmsProvider implements ChannelProvider<'sinch-sms'> {
           ...(channel.webhookUrls.callback ? { callback_url: channel.webhookUrls.callback } : {}),
           client_reference: batch.clientReference,
         },
+        // A batch is not idempotent: after a timeout, ask Sinch whether it got this one before sending it again.
+        reconcile: () => this.acceptedEarlier(channel, batch.clientReference),
       });
       for (const result of this.interpretSend(response, sendable.map((s) => s.recipient))) {
         results.set(result.messageId, result);
@@ -143,6 +145,12 @@ export class SinchSmsProvider implements ChannelProvider<'sinch-sms'> {
       if (batches.length === 0 || (page + 1) * LIST_PAGE_SIZE >= count) break;
     }
     return records;
+  }
+
+  /** The batch Sinch already holds under this client reference, as its send response would have said. */
+  private async acceptedEarlier(channel: Channel, clientReference: string): Promise<ProviderHttpResponse | undefined> {
+    const [found] = (await this.findBatchesByClientReference(channel, clientReference)).filter((record) => !record.canceled);
+    return found ? { status: 201, headers: {}, body: { id: found.batchId } } : undefined;
   }
 
   private interpretSend(response: ProviderHttpResponse, recipients: OutboundRecipient[]): SendResult[] {
