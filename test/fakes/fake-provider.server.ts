@@ -27,7 +27,12 @@ export interface FakeResponse {
 export type Fault =
   | { kind: 'respond'; response: FakeResponse }
   | { kind: 'delay'; ms: number }
+  /** Handled at once, but the answer leaves only after `ms`: the provider acted on a request whose client may have timed out. */
+  | { kind: 'lateResponse'; ms: number }
   | { kind: 'hang' };
+
+/** Decides a request's fault (undefined: normal handling) once the queued faults are used up. */
+export type FaultPolicy = (request: RecordedRequest) => Fault | undefined;
 
 /**
  * A provider stand-in on 127.0.0.1: records every request, lets a test inject faults for the next
@@ -40,6 +45,7 @@ export abstract class FakeProviderServer {
   openConnections = 0;
   private readonly server: Server;
   private faults: Fault[] = [];
+  private faultPolicy?: FaultPolicy;
   private origin?: string;
 
   constructor() {
@@ -74,6 +80,7 @@ export abstract class FakeProviderServer {
     this.requests.length = 0;
     this.connectionsAccepted = 0;
     this.faults = [];
+    this.faultPolicy = undefined;
     this.resetState();
   }
 
@@ -105,9 +112,20 @@ export abstract class FakeProviderServer {
     return this.injectFault(count, { kind: 'delay', ms });
   }
 
+  /** Handles the request at once but answers only after `ms`. */
+  respondLate(count: number, ms: number): this {
+    return this.injectFault(count, { kind: 'lateResponse', ms });
+  }
+
   /** Never answers; the connection is dropped by stop(). */
   hang(count: number): this {
     return this.injectFault(count, { kind: 'hang' });
+  }
+
+  /** Faults chosen per request (e.g. a seeded random share of them), after the queued ones; undefined removes it. */
+  setFaultPolicy(policy: FaultPolicy | undefined): this {
+    this.faultPolicy = policy;
+    return this;
   }
 
   requestsTo(method: string, pathPattern: RegExp): RecordedRequest[] {
@@ -123,20 +141,32 @@ export abstract class FakeProviderServer {
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const recorded = await record(req);
+    let recorded: RecordedRequest;
+    try {
+      recorded = await record(req);
+    } catch {
+      // The client went away mid-request (e.g. a killed process): nothing arrived, nothing to answer.
+      return;
+    }
     this.requests.push(recorded);
-    const fault = this.faults.shift();
+    const fault = this.faults.shift() ?? this.faultPolicy?.(recorded);
     if (fault?.kind === 'hang') return;
     if (fault?.kind === 'respond') return send(res, fault.response);
-    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    if (fault?.kind === 'delay') await pause(fault.ms);
     let response: FakeResponse;
     try {
       response = this.handle(recorded);
     } catch (error) {
       response = { status: 500, body: { error: error instanceof Error ? error.message : String(error) } };
     }
+    if (fault?.kind === 'lateResponse') await pause(fault.ms);
     send(res, response);
   }
+}
+
+/** A wait that does not keep the process alive once the fake is stopped and the test is over. */
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 async function record(req: IncomingMessage): Promise<RecordedRequest> {
