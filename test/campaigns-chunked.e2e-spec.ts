@@ -53,7 +53,16 @@ describe('Campaign audiences materialised in chunks', () => {
     const campaign = await createCampaign(sut, admin, { channelId: channel.id, message: { text: 'Hi {{firstName}}' }, audience: { tags: [tag] } });
 
     await campaignAction(sut, admin, campaign.id, 'schedule');
-    const done = await waitForCampaign(sut, admin, campaign.id, (c) => c.status === 'completed');
+    const seen: Array<{ total: number; progress: number }> = [];
+    const done = await waitForCampaign(sut, admin, campaign.id, (c) => {
+      seen.push({ total: c.stats.total, progress: c.progress });
+      return c.status === 'completed';
+    });
+
+    // Progress only moves forward, and the audience's size is known from the first chunk on.
+    const progress = seen.map((view) => view.progress);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(new Set(seen.map((view) => view.total).filter((total) => total > 0))).toEqual(new Set([2_003]));
 
     const sentTo = recipientsSentTo(fake, new Set(phones));
     expect(sentTo).toHaveLength(reachable.size);

@@ -93,9 +93,18 @@ export class CampaignAudienceService {
         skippedInvalid: Number(counts.invalid),
         skippedOptedOut: Number(counts.opted_out),
       };
-      await this.record(tx, campaign.id, result, upTo ?? counts.last ?? campaign.materialized_through);
+      // The audience's size is known from the first chunk on, so progress does not jump as chunks land;
+      // the last chunk sets it to what was actually queued and skipped.
+      const audienceSize = campaign.materialized_through === null && !result.done ? await this.audienceSize(tx, campaign) : undefined;
+      await this.record(tx, campaign.id, result, upTo ?? counts.last ?? campaign.materialized_through, audienceSize);
       return result;
     });
+  }
+
+  private async audienceSize(tx: EntityManager, campaign: LockedCampaign): Promise<number> {
+    const params: unknown[] = [];
+    const [row] = await queryRows<{ count: string }>(tx, `SELECT count(*) AS count FROM contacts c WHERE ${audienceSql(campaign.audience, 'c', params)}`, params);
+    return Number(row.count);
   }
 
   /** The id of the chunk's last audience member, or undefined when fewer than a chunk remain. */
@@ -150,15 +159,19 @@ export class CampaignAudienceService {
     return units.reduce((sum, unit) => sum + unit.size, 0);
   }
 
-  private async record(tx: EntityManager, id: string, chunk: MaterialisedChunk, through: string | null): Promise<void> {
+  private async record(tx: EntityManager, id: string, chunk: MaterialisedChunk, through: string | null, audienceSize?: number): Promise<void> {
     await tx.query(
       `UPDATE campaigns
-          SET total = total + $2 + $3 + $4, skipped_opted_out = skipped_opted_out + $3, skipped_invalid = skipped_invalid + $4,
+          SET skipped_opted_out = skipped_opted_out + $2, skipped_invalid = skipped_invalid + $3,
+              total = CASE
+                WHEN $6 THEN (SELECT coalesce(sum(size), 0) FROM campaign_batches WHERE campaign_id = $1) + skipped_opted_out + $2 + skipped_invalid + $3
+                ELSE coalesce($4::int, total) END,
               materialized_through = $5, materialized_at = CASE WHEN $6 THEN now() END, updated_at = now()
         WHERE id = $1`,
-      [id, chunk.queued, chunk.skippedOptedOut, chunk.skippedInvalid, through, chunk.done],
+      [id, chunk.skippedOptedOut, chunk.skippedInvalid, audienceSize ?? null, through, chunk.done],
     );
   }
+
 }
 
 function audienceSql(audience: CampaignAudience, alias: string, params: unknown[]): string {

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { ChannelContext, MessageContent, OutboundBatch, SendResult } from '../channels/providers/channel-provider.interface.js';
 import { ProviderCredentialsError, ProviderRequestError, ProviderTransientError } from '../channels/providers/provider-errors.js';
 import { ProviderRegistry } from '../channels/providers/provider-registry.js';
+import { AppConfig } from '../config/app-config.js';
 import { queryRows } from '../database/query-rows.js';
 import { MetricsService } from '../health/metrics.service.js';
 import { sendPlan } from './send-units.js';
@@ -13,8 +14,6 @@ import type { TokenBucket } from './token-bucket.js';
 export const MAX_CAMPAIGN_SEND_ATTEMPTS = 5;
 const RETRY_BASE_MS = 1_000;
 const RETRY_MAX_MS = 5 * 60_000;
-/** How long an instance may hold claimed units beyond the time its rate limit needs to send them. */
-const LEASE_BASE_SECONDS = 120;
 
 export interface SendingCampaign {
   id: string;
@@ -99,6 +98,7 @@ export class CampaignSender {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly providers: ProviderRegistry,
     private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -113,7 +113,7 @@ export class CampaignSender {
   ): Promise<ChunkOutcome> {
     const provider = this.providers.get(channel.provider);
     const plan = sendPlan(provider.maxRecipientsPerRequest, campaign.ratePerSecond);
-    const leaseSeconds = LEASE_BASE_SECONDS + Math.ceil((plan.unitSize * plan.unitsPerClaim) / (campaign.ratePerSecond ?? Number.POSITIVE_INFINITY));
+    const leaseSeconds = this.config.campaignLeaseSeconds + Math.ceil((plan.unitSize * plan.unitsPerClaim) / (campaign.ratePerSecond ?? Number.POSITIVE_INFINITY));
 
     const units = await this.claim(campaign.id, plan.unitsPerClaim, leaseSeconds);
     if (units.length === 0) return { claimed: 0 };

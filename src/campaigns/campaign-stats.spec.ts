@@ -17,8 +17,14 @@ describe('campaign stats', () => {
     expect(Object.values(parts).reduce((a, b) => a + b, 0)).toBe(total);
   });
 
-  it('measures progress as the share no longer queued', () => {
-    expect(campaignProgress('sending', campaignStats(campaign, [{ status: 'queued', count: 5 }]))).toBe(0.5);
+  it('measures progress as the share settled, counting audience not yet materialised as pending', () => {
+    // 10 in the audience: 3 skipped, 2 sent, 1 failed, 3 queued and 1 still to materialise.
+    const stats = campaignStats(campaign, [
+      { status: 'queued', count: 3 },
+      { status: 'sent', count: 2 },
+      { status: 'failed', count: 1 },
+    ]);
+    expect(campaignProgress('sending', stats)).toBe(0.6);
   });
 
   it('is 0 before the audience is resolved and 1 once completed', () => {

@@ -34,8 +34,10 @@ export function campaignStats(
   };
 }
 
+/** The share of the audience settled: sent (or further), failed, or skipped; not queued nor yet materialised. */
 export function campaignProgress(status: CampaignStatus, stats: CampaignStats): number {
   if (status === 'completed') return 1;
   if (stats.total === 0) return 0;
-  return Math.min(1, Math.max(0, (stats.total - stats.queued) / stats.total));
+  const settled = stats.sent + stats.delivered + stats.read + stats.failed + stats.skippedOptedOut + stats.skippedInvalid;
+  return Math.min(1, Math.max(0, settled / stats.total));
 }

@@ -3,8 +3,9 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { Roles } from '../auth/decorators/roles.decorator.js';
 import { ApiErrorResponses } from '../common/http/api-error-responses.decorator.js';
 import { PaginationQueryDto } from '../common/pagination/pagination-query.dto.js';
-import { CampaignsService, type CampaignMessageRow, type CampaignView } from './campaigns.service.js';
-import { CampaignDto, CampaignMessagePageDto, CampaignMessageRowDto, CampaignMessagesQueryDto, CampaignPageDto } from './dto/campaign.dto.js';
+import { CampaignsService, type CampaignView } from './campaigns.service.js';
+import { MessageDto } from '../conversations/dto/message.dto.js';
+import { CampaignDto, CampaignMessagePageDto, CampaignMessagesQueryDto, CampaignPageDto } from './dto/campaign.dto.js';
 import { CreateCampaignDto, ScheduleCampaignDto } from './dto/create-campaign.dto.js';
 
 @ApiTags('campaigns')
@@ -49,7 +50,7 @@ export class CampaignsController {
   @ApiErrorResponses(400, 404)
   async messages(@Param('id', ParseUUIDPipe) id: string, @Query() query: CampaignMessagesQueryDto): Promise<CampaignMessagePageDto> {
     const page = await this.campaigns.messages(id, query.limit, query.cursor, query.status);
-    return { items: page.items.map(toMessageDto), nextCursor: page.nextCursor };
+    return { items: page.items.map((message) => MessageDto.from(message)), nextCursor: page.nextCursor };
   }
 
   @Post(':id/schedule')
@@ -110,23 +111,5 @@ function toDto({ campaign, stats, progress }: CampaignView): CampaignDto {
     completedAt: campaign.completedAt?.toISOString() ?? null,
     createdAt: campaign.createdAt.toISOString(),
     updatedAt: campaign.updatedAt.toISOString(),
-  };
-}
-
-function toMessageDto(row: CampaignMessageRow): CampaignMessageRowDto {
-  return {
-    id: row.id,
-    contactId: row.contact_id,
-    conversationId: row.conversation_id,
-    recipient: row.recipient,
-    content: row.content,
-    status: row.status,
-    statusReason: row.status_reason,
-    errorCode: row.error_code,
-    providerMessageId: row.provider_message_id ?? row.provider_batch_id,
-    clientReference: row.client_reference,
-    attempts: row.attempts,
-    createdAt: new Date(row.created_at).toISOString(),
-    statusUpdatedAt: new Date(row.status_updated_at).toISOString(),
   };
 }

@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError, UnprocessableError, ValidationError } fro
 import { decodeCursor } from '../common/pagination/cursor.js';
 import { type Page, toPage } from '../common/pagination/page.js';
 import { assertChannelCanCarry, isWhatsAppChannel } from '../conversations/message-content.js';
+import { Message } from '../conversations/message.entity.js';
 import { queryRows } from '../database/query-rows.js';
 import { type CampaignEvent, nextStatus } from './campaign-state.js';
 import { campaignProgress, campaignStats, type CampaignStats, type StatusCount } from './campaign-stats.js';
@@ -18,23 +19,6 @@ export interface CampaignView {
   campaign: Campaign;
   stats: CampaignStats;
   progress: number;
-}
-
-export interface CampaignMessageRow {
-  id: string;
-  contact_id: string;
-  conversation_id: string;
-  recipient: string | null;
-  content: Record<string, unknown>;
-  status: MessageStatus;
-  status_reason: string | null;
-  error_code: string | null;
-  provider_message_id: string | null;
-  provider_batch_id: string | null;
-  client_reference: string | null;
-  attempts: number;
-  created_at: Date;
-  status_updated_at: Date;
 }
 
 /** Campaigns as users see and steer them; sending is the dispatcher's. */
@@ -98,28 +82,21 @@ export class CampaignsService {
     return this.transition(id, 'cancel', () => ({ completedAt: new Date() }));
   }
 
-  async messages(id: string, limit: number, cursor?: string, status?: MessageStatus): Promise<Page<CampaignMessageRow>> {
+  async messages(id: string, limit: number, cursor?: string, status?: MessageStatus): Promise<Page<Message>> {
     await this.find(id);
-    const params: unknown[] = [id, limit + 1];
-    let where = 'campaign_id = $1';
-    if (status) {
-      params.push(status);
-      where += ` AND status = $${params.length}`;
-    }
+    const query = this.dataSource
+      .getRepository(Message)
+      .createQueryBuilder('m')
+      .where('m.campaign_id = :id', { id })
+      .orderBy('m.created_at', 'DESC')
+      .addOrderBy('m.id', 'DESC')
+      .take(limit + 1);
+    if (status) query.andWhere('m.status = :status', { status });
     if (cursor) {
       const position = decodeCursor(cursor);
-      params.push(position.at, position.id);
-      where += ` AND (created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+      query.andWhere('(m.created_at, m.id) < (:at::timestamptz, :cursorId::uuid)', { at: position.at, cursorId: position.id });
     }
-    const rows = await queryRows<CampaignMessageRow>(
-      this.dataSource,
-      `SELECT id, contact_id, conversation_id, recipient, content, status, status_reason, error_code, provider_message_id,
-              provider_batch_id, coalesce(client_reference, batch_reference) AS client_reference, attempts, created_at, status_updated_at
-         FROM messages WHERE ${where}
-        ORDER BY created_at DESC, id DESC LIMIT $2`,
-      params,
-    );
-    return toPage(rows, limit, (m) => ({ at: m.created_at, id: m.id }), (m) => m);
+    return toPage(await query.getMany(), limit, (m) => ({ at: m.createdAt, id: m.id }), (m) => m);
   }
 
   /**

@@ -24,6 +24,8 @@ export class AppConfig {
   readonly campaignDispatchIntervalMs!: number;
   /** Audience members materialised per transaction (see CampaignAudienceService). */
   readonly campaignMaterialiseChunk!: number;
+  /** How long an instance may hold claimed send units beyond what its rate limit needs; then they are reconciled. */
+  readonly campaignLeaseSeconds!: number;
   /** Per attempt of an outbound provider request. */
   readonly providerTimeoutMs!: number;
   readonly logLevel!: LogLevel;

@@ -47,6 +47,7 @@ export const envSchema = z
     ),
     CAMPAIGN_DISPATCH_INTERVAL_MS: positiveInt(1000),
     CAMPAIGN_MATERIALISE_CHUNK: positiveInt(25_000),
+    CAMPAIGN_LEASE_SECONDS: positiveInt(120),
     PROVIDER_TIMEOUT_MS: positiveInt(10_000),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     CORS_ORIGINS: optionalString,

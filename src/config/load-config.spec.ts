@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       publicBaseUrl: 'http://localhost:3000',
       campaignDispatchIntervalMs: 1000,
       campaignMaterialiseChunk: 25_000,
+      campaignLeaseSeconds: 120,
       providerTimeoutMs: 10_000,
       logLevel: 'info',
       jwt: { accessTtlSeconds: 900, refreshTtlSeconds: 30 * 86400 },

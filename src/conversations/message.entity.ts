@@ -55,6 +55,10 @@ export class Message {
   @Column({ type: 'text', nullable: true })
   clientReference!: string | null;
 
+  /** A campaign message's send unit (campaign_batches.reference): its client reference at batch providers. */
+  @Column({ type: 'text', nullable: true })
+  batchReference!: string | null;
+
   @Column({ type: 'int', default: 0 })
   attempts!: number;
 

@@ -3,6 +3,7 @@ import { IsIn, IsOptional } from 'class-validator';
 import { MESSAGE_STATUSES, type MessageStatus } from '../../channels/providers/channel-provider.interface.js';
 import { PageDto } from '../../common/pagination/page.js';
 import { PaginationQueryDto } from '../../common/pagination/pagination-query.dto.js';
+import { MessageDto } from '../../conversations/dto/message.dto.js';
 import { CAMPAIGN_STATUSES, type CampaignStatus } from '../campaign-state.js';
 import type { CampaignAudience, CampaignMessage } from '../campaign.entity.js';
 
@@ -81,48 +82,7 @@ export class CampaignDto {
 
 export class CampaignPageDto extends PageDto(CampaignDto) {}
 
-export class CampaignMessageRowDto {
-  @ApiProperty({ format: 'uuid' })
-  id!: string;
-
-  @ApiProperty({ format: 'uuid' })
-  contactId!: string;
-
-  @ApiProperty({ format: 'uuid' })
-  conversationId!: string;
-
-  @ApiProperty({ type: String, nullable: true, example: '+14155550100' })
-  recipient!: string | null;
-
-  @ApiProperty({ example: { kind: 'text', text: 'Hi Ada, 20% off today.' } })
-  content!: Record<string, unknown>;
-
-  @ApiProperty({ enum: MESSAGE_STATUSES, example: 'sent' })
-  status!: MessageStatus;
-
-  @ApiProperty({ type: String, nullable: true, example: null })
-  statusReason!: string | null;
-
-  @ApiProperty({ type: String, nullable: true, example: null })
-  errorCode!: string | null;
-
-  @ApiProperty({ type: String, nullable: true, example: '01JHFFHQ0P99JPPNQPJDV7JTBP' })
-  providerMessageId!: string | null;
-
-  @ApiProperty({ type: String, nullable: true, example: 'cmp_5c1d1e8e2f574f1c9a433b8f0d6a9e21' })
-  clientReference!: string | null;
-
-  @ApiProperty({ example: 1 })
-  attempts!: number;
-
-  @ApiProperty({ format: 'date-time' })
-  createdAt!: string;
-
-  @ApiProperty({ format: 'date-time' })
-  statusUpdatedAt!: string;
-}
-
-export class CampaignMessagePageDto extends PageDto(CampaignMessageRowDto) {}
+export class CampaignMessagePageDto extends PageDto(MessageDto) {}
 
 export class CampaignMessagesQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: MESSAGE_STATUSES, example: 'failed' })

@@ -55,8 +55,16 @@ export class MessageDto {
   @ApiProperty({ type: String, nullable: true, example: '01JHFFHQ0P99JPPNQPJDV7JTBP' })
   providerMessageId!: string | null;
 
-  @ApiProperty({ type: String, nullable: true, example: 'sb_5c1d1e8e2f574f1c9a433b8f0d6a9e21' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The reference the provider was sent (for a campaign batch, the batch\'s), fixed before the first attempt',
+    example: 'sb_5c1d1e8e2f574f1c9a433b8f0d6a9e21',
+  })
   clientReference!: string | null;
+
+  @ApiProperty({ description: 'Times it was handed to the provider', example: 1 })
+  attempts!: number;
 
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
@@ -78,7 +86,8 @@ export class MessageDto {
       statusReason: message.statusReason,
       errorCode: message.errorCode,
       providerMessageId: message.providerMessageId ?? message.providerBatchId,
-      clientReference: message.clientReference,
+      clientReference: message.clientReference ?? message.batchReference,
+      attempts: message.attempts,
       createdAt: message.createdAt.toISOString(),
       statusUpdatedAt: message.statusUpdatedAt.toISOString(),
     };

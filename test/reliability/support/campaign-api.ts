@@ -1,0 +1,136 @@
+import type { FakeSinchSmsServer } from '../../fakes/fake-sinch-sms.server.js';
+import { sleep } from '../../support/wait-for.js';
+
+export interface CampaignStats {
+  total: number;
+  queued: number;
+  sent: number;
+  delivered: number;
+  read: number;
+  failed: number;
+  skippedOptedOut: number;
+  skippedInvalid: number;
+}
+
+export interface CampaignView {
+  id: string;
+  status: string;
+  failureReason: string | null;
+  completedAt: string | null;
+  stats: CampaignStats;
+  progress: number;
+}
+
+export interface CampaignMessage {
+  id: string;
+  recipient: string | null;
+  status: string;
+  statusReason: string | null;
+}
+
+interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+const FINAL_CAMPAIGN_STATES = ['completed', 'failed', 'cancelled'];
+
+/**
+ * The public HTTP API of one running instance, as a client program would use it. The token is
+ * valid on every instance of the deployment, so `on(otherUrl)` talks to another one as the same user.
+ */
+export class SwitchboardApi {
+  private constructor(
+    readonly baseUrl: string,
+    private readonly accessToken: string,
+  ) {}
+
+  static async login(baseUrl: string, credentials: { email: string; password: string }): Promise<SwitchboardApi> {
+    const { accessToken } = await call<{ accessToken: string }>(baseUrl, undefined, 'POST', '/api/v1/auth/login', credentials);
+    return new SwitchboardApi(baseUrl, accessToken);
+  }
+
+  on(baseUrl: string): SwitchboardApi {
+    return new SwitchboardApi(baseUrl, this.accessToken);
+  }
+
+  async createSinchSmsChannel(fake: FakeSinchSmsServer): Promise<string> {
+    const channel = await this.request<{ id: string }>('POST', '/api/v1/channels', {
+      name: `Reliability Sinch SMS ${Date.now()}`,
+      provider: 'sinch-sms',
+      sender: '+12025550142',
+      config: { servicePlanId: fake.servicePlanId, apiToken: fake.apiToken, region: 'us', baseUrl: fake.url },
+    });
+    return channel.id;
+  }
+
+  createCampaign(body: { name: string; channelId: string; text: string; tag: string; ratePerSecond?: number }): Promise<CampaignView> {
+    return this.request<CampaignView>('POST', '/api/v1/campaigns', {
+      name: body.name,
+      channelId: body.channelId,
+      message: { text: body.text },
+      audience: { tags: [body.tag] },
+      ...(body.ratePerSecond ? { ratePerSecond: body.ratePerSecond } : {}),
+    });
+  }
+
+  schedule(id: string): Promise<CampaignView> {
+    return this.request<CampaignView>('POST', `/api/v1/campaigns/${id}/schedule`, {});
+  }
+
+  campaign(id: string): Promise<CampaignView> {
+    return this.request<CampaignView>('GET', `/api/v1/campaigns/${id}`);
+  }
+
+  /** Polls until the campaign reaches a final state (or `until` accepts it earlier). */
+  async waitForCampaign(id: string, timeoutMs: number, until: (c: CampaignView) => boolean = (c) => FINAL_CAMPAIGN_STATES.includes(c.status)): Promise<CampaignView> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const campaign = await this.campaign(id);
+      if (until(campaign)) return campaign;
+      if (Date.now() >= deadline) throw new Error(`campaign ${id} still ${campaign.status} after ${timeoutMs} ms: ${JSON.stringify(campaign.stats)}`);
+      await sleep(200);
+    }
+  }
+
+  /** Every page of GET /campaigns/:id/messages. */
+  async campaignMessages(id: string, status?: string): Promise<CampaignMessage[]> {
+    const messages: CampaignMessage[] = [];
+    let cursor: string | null = null;
+    do {
+      const query = new URLSearchParams({ limit: '200', ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) });
+      const page: Page<CampaignMessage> = await this.request<Page<CampaignMessage>>('GET', `/api/v1/campaigns/${id}/messages?${query.toString()}`);
+      messages.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return messages;
+  }
+
+  /** GET /metrics (public): Prometheus text. */
+  async metrics(): Promise<string> {
+    const response = await fetch(`${this.baseUrl}/metrics`);
+    if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
+    return response.text();
+  }
+
+  private request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return call<T>(this.baseUrl, this.accessToken, method, path, body);
+  }
+}
+
+async function call<T>(baseUrl: string, token: string | undefined, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 500)}`);
+  return JSON.parse(text) as T;
+}
+
+/** The stats' counters other than `total` add up to it (the contract's promise). */
+export function statsAddUp(stats: CampaignStats): boolean {
+  const { total, ...parts } = stats;
+  return Object.values(parts).reduce((sum, n) => sum + n, 0) === total;
+}
