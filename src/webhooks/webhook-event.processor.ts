@@ -3,34 +3,31 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../database/query-rows.js';
 import { ChannelsService } from '../channels/channels.service.js';
-import type { WebhookEvent } from '../channels/providers/channel-provider.interface.js';
 import { ContactsService } from '../contacts/contacts.service.js';
-import { DeliveryStatusService, UnknownMessageError } from '../conversations/delivery-status.service.js';
 import { InboundPipeline, type InboundOutcome } from '../conversations/inbound-pipeline.service.js';
-import type { StorableEvent } from './webhook-inbox.service.js';
+import type { InlineEvent } from './webhook-inbox.service.js';
+import { MAX_BACKOFF_SECONDS, retryPolicySql } from './webhook-retry-policy.js';
 
-/** A report for a message we do not know is retried this often (it may race our own send), then dropped. */
-const MAX_ATTEMPTS_UNKNOWN_MESSAGE = 6;
 const MAX_ATTEMPTS = 20;
-const MAX_BACKOFF_SECONDS = 300;
 
 interface ClaimedEvent {
   id: string;
   channel_id: string;
   attempts: number;
-  payload: StorableEvent;
+  payload: InlineEvent;
 }
 
 export interface ProcessedEvent {
   id: string;
-  event: StorableEvent;
+  event: InlineEvent;
   inbound?: InboundOutcome;
 }
 
 /**
- * Applies stored webhook events. Each attempt first pushes the event's next_attempt_at into the
- * future (a lease), so concurrent instances do not work on the same event; handlers are idempotent
- * anyway (statuses only move forward, inbound messages are unique per provider id).
+ * Applies stored inbound messages and consent changes one event at a time (delivery reports go
+ * through the set-based DeliveryReportProcessor). Each attempt first pushes the event's
+ * next_attempt_at into the future (a lease), so concurrent instances do not work on the same event;
+ * handlers are idempotent anyway (inbound messages are unique per provider id).
  */
 @Injectable()
 export class WebhookEventProcessor {
@@ -40,7 +37,6 @@ export class WebhookEventProcessor {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly channels: ChannelsService,
     private readonly contacts: ContactsService,
-    private readonly deliveryStatus: DeliveryStatusService,
     private readonly inbound: InboundPipeline,
   ) {}
 
@@ -62,11 +58,8 @@ export class WebhookEventProcessor {
     return processed;
   }
 
-  private async apply(channelId: string, event: StorableEvent): Promise<InboundOutcome | undefined> {
+  private async apply(channelId: string, event: InlineEvent): Promise<InboundOutcome | undefined> {
     switch (event.type) {
-      case 'delivery-status':
-        await this.deliveryStatus.apply(channelId, event);
-        return undefined;
       case 'inbound-message': {
         const found = await this.channels.webhookContext(channelId);
         if (!found) throw new Error(`Channel ${channelId} no longer exists`);
@@ -87,8 +80,8 @@ export class WebhookEventProcessor {
       this.dataSource,
       `UPDATE webhook_events
           SET attempts = attempts + 1,
-              next_attempt_at = now() + make_interval(secs => LEAST(power(2, attempts + 1), $2))
-        WHERE id = $1 AND processed_at IS NULL AND (attempts = 0 OR next_attempt_at <= now())
+              next_attempt_at = ${retryPolicySql('attempts', '$2')}
+        WHERE id = $1 AND processed_at IS NULL AND type <> 'delivery-status' AND (attempts = 0 OR next_attempt_at <= now())
         RETURNING id, channel_id, attempts, payload`,
       [id, MAX_BACKOFF_SECONDS],
     );
@@ -97,11 +90,8 @@ export class WebhookEventProcessor {
 
   private async recordFailure(event: ClaimedEvent, error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
-    const limit = error instanceof UnknownMessageError ? MAX_ATTEMPTS_UNKNOWN_MESSAGE : MAX_ATTEMPTS;
-    const givingUp = event.attempts >= limit;
-    if (!(error instanceof UnknownMessageError)) {
-      this.logger.warn({ eventId: event.id, attempt: event.attempts, givingUp }, `Webhook event failed: ${message}`);
-    }
+    const givingUp = event.attempts >= MAX_ATTEMPTS;
+    this.logger.warn({ eventId: event.id, attempt: event.attempts, givingUp }, `Webhook event failed: ${message}`);
     await this.dataSource.query(
       `UPDATE webhook_events SET last_error = $2, processed_at = CASE WHEN $3 THEN now() ELSE NULL END WHERE id = $1`,
       [event.id, givingUp ? `gave up: ${message}` : message, givingUp],
@@ -110,10 +100,10 @@ export class WebhookEventProcessor {
 }
 
 /** JSON has no dates: the stored event's timestamps come back as strings. */
-function reviveDates(event: StorableEvent): StorableEvent {
+function reviveDates(event: InlineEvent): InlineEvent {
   const revived: Record<string, unknown> = { ...event };
   for (const key of ['receivedAt', 'occurredAt'] as const) {
     if (typeof revived[key] === 'string') revived[key] = new Date(revived[key] as string);
   }
-  return revived as unknown as Exclude<WebhookEvent, { type: 'ignored' }>;
+  return revived as unknown as InlineEvent;
 }

@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
+import { DeliveryReportProcessor } from './delivery-report.processor.js';
 import { WebhookEventProcessor } from './webhook-event.processor.js';
 import { WebhookInboxService } from './webhook-inbox.service.js';
 
-const BATCH = 200;
+const INLINE_BATCH = 200;
+const DELIVERY_REPORT_BATCH = 500;
 
 /** Re-runs inbox events whose processing failed or never ran (e.g. the process died after the 2xx). */
 @Injectable()
@@ -14,6 +16,7 @@ export class WebhookRetryJob {
   constructor(
     private readonly inbox: WebhookInboxService,
     private readonly processor: WebhookEventProcessor,
+    private readonly deliveryReports: DeliveryReportProcessor,
   ) {}
 
   @Interval('webhook-retry', 3_000)
@@ -21,8 +24,10 @@ export class WebhookRetryJob {
     if (this.running) return;
     this.running = true;
     try {
-      const due = await this.inbox.due(BATCH);
-      if (due.length > 0) await this.processor.process(due);
+      const inline = await this.inbox.dueInline(INLINE_BATCH);
+      if (inline.length > 0) await this.processor.process(inline);
+      const reports = await this.deliveryReports.due(DELIVERY_REPORT_BATCH);
+      if (reports.length > 0) await this.deliveryReports.process(reports, { dueOnly: true });
     } catch (error) {
       this.logger.warn(`Webhook retry pass failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {

@@ -2,7 +2,10 @@ import { Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module.js';
 import { ContactsModule } from '../contacts/contacts.module.js';
 import { ConversationsModule } from '../conversations/conversations.module.js';
+import { DeliveryReportProcessor } from './delivery-report.processor.js';
+import { DeliveryReportQueue } from './delivery-report.queue.js';
 import { WebhookAuthGuard } from './guards/webhook-auth.guard.js';
+import { WebhookChannelCache } from './guards/webhook-channel.cache.js';
 import { WebhookEventProcessor } from './webhook-event.processor.js';
 import { WebhookInboxService } from './webhook-inbox.service.js';
 import { WebhookIntakeService } from './webhook-intake.service.js';
@@ -12,6 +15,15 @@ import { WebhooksController } from './webhooks.controller.js';
 @Module({
   imports: [ChannelsModule, ContactsModule, ConversationsModule],
   controllers: [WebhooksController],
-  providers: [WebhookAuthGuard, WebhookInboxService, WebhookEventProcessor, WebhookIntakeService, WebhookRetryJob],
+  providers: [
+    WebhookAuthGuard,
+    WebhookChannelCache,
+    WebhookInboxService,
+    WebhookEventProcessor,
+    DeliveryReportProcessor,
+    DeliveryReportQueue,
+    WebhookIntakeService,
+    WebhookRetryJob,
+  ],
 })
 export class WebhooksModule {}

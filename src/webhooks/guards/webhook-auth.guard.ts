@@ -1,7 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { isUUID } from 'class-validator';
-import { ChannelsService } from '../../channels/channels.service.js';
 import { ProviderRegistry } from '../../channels/providers/provider-registry.js';
 import { NotFoundError, UnauthenticatedError, ValidationError } from '../../common/errors/domain-error.js';
 import { AppConfig } from '../../config/app-config.js';
@@ -9,6 +8,7 @@ import { withStorableText } from '../../common/http/unstorable-text.middleware.j
 import { safeEqual } from '../signatures/safe-equal.js';
 import { lowerCaseHeaders, type WebhookHttpRequest } from '../webhook-request.js';
 import { WEBHOOK_ROUTE, type WebhookRouteMetadata } from '../webhook-route.decorator.js';
+import { WebhookChannelCache } from './webhook-channel.cache.js';
 
 const EXPECTED_BODY: Record<WebhookRouteMetadata['provider'], string> = {
   'sinch-sms': 'a JSON body',
@@ -26,7 +26,7 @@ const EXPECTED_BODY: Record<WebhookRouteMetadata['provider'], string> = {
 export class WebhookAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly channels: ChannelsService,
+    private readonly channels: WebhookChannelCache,
     private readonly providers: ProviderRegistry,
     private readonly config: AppConfig,
   ) {}
@@ -35,7 +35,7 @@ export class WebhookAuthGuard implements CanActivate {
     const { provider, route } = this.reflector.get<WebhookRouteMetadata>(WEBHOOK_ROUTE, context.getHandler());
     const request = context.switchToHttp().getRequest<WebhookHttpRequest>();
     const channelId = String(request.params.channelId);
-    const found = isUUID(channelId) ? await this.channels.webhookContext(channelId) : undefined;
+    const found = isUUID(channelId) ? await this.channels.get(channelId) : undefined;
     if (!found || found.context.provider !== provider) throw new NotFoundError(`${provider} channel`, channelId);
 
     if (provider === 'sinch-sms' && !safeEqual(String(request.params.token ?? ''), found.webhookToken)) {

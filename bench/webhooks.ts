@@ -1,0 +1,274 @@
+/**
+ * Webhook ingest benchmark. Starts the built server on a fresh PostgreSQL database, creates a Sinch
+ * Conversation and a Plivo channel, seeds MESSAGES outbound messages set-based, then posts signed
+ * delivery reports for them at CONCURRENCY over keep-alive connections for DURATION_S seconds; every
+ * other request is an exact duplicate (same bytes, same signature) of an earlier report. Afterwards
+ * it waits until the webhook inbox holds nothing unprocessed and checks every message's status.
+ * Prints one JSON line.
+ *
+ * Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:webhooks
+ * Options (env): DURATION_S (30), CONCURRENCY (32), MESSAGES (200000), LOG_LEVEL (warn),
+ *   SETTLE_MAX_S (120), DATABASE_POOL_SIZE (app default), APP_NODE_ARGS (node flags for the server, e.g. --cpu-prof).
+ */
+import 'reflect-metadata';
+import { performance } from 'node:perf_hooks';
+import { loadavg } from 'node:os';
+import pg from 'pg';
+import { Pool } from 'undici';
+import { Api } from './support/api.js';
+import { startAppProcess, type AppProcess } from './support/app-process.js';
+import { benchMessageId, type BenchChannels, expectedStatus, isConversationMessage, benchPhone, reportPlan, type SignedReport } from './support/delivery-reports.js';
+import { createFreshDatabase, type FreshDatabase, requirePostgresUrl } from './support/fresh-database.js';
+import { benchLogger, round, summariseLatencies } from './support/format.js';
+
+const DURATION_S = Number(process.env.DURATION_S ?? 30);
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
+const MESSAGES = Number(process.env.MESSAGES ?? 200_000);
+const SETTLE_MAX_S = Number(process.env.SETTLE_MAX_S ?? 120);
+const ADMIN = { email: 'bench-admin@example.com', password: 'bench-password-1234' };
+const CONVERSATION = { projectId: 'bench-project', appId: 'bench-app', keyId: 'bench-key', keySecret: 'bench-key-secret', webhookSecret: 'bench-conversation-webhook-secret' };
+const PLIVO = { authId: 'MABENCHAUTHID0000000', authToken: 'bench-plivo-auth-token-0123456789' };
+
+const log = benchLogger('webhooks');
+
+interface ChannelView {
+  id: string;
+  webhookUrls: { callback?: string; status?: string };
+}
+
+interface LoadResult {
+  requests: number;
+  duplicateRequests: number;
+  uniqueReportsSent: number;
+  latenciesMs: number[];
+  non2xx: number;
+  networkErrors: number;
+  storedAnswered: number;
+  duplicatesAnswered: number;
+  seconds: number;
+  sent: SignedReport[];
+  exhausted: boolean;
+}
+
+async function createChannels(api: Api): Promise<BenchChannels> {
+  const conversation = await api.call<ChannelView>('POST', '/channels', {
+    name: 'Bench Conversation',
+    provider: 'sinch-conversation',
+    sender: '+12025550143',
+    config: { ...CONVERSATION, region: 'eu', channel: 'SMS' },
+  });
+  const plivo = await api.call<ChannelView>('POST', '/channels', {
+    name: 'Bench Plivo',
+    provider: 'plivo',
+    sender: '+12025550144',
+    config: PLIVO,
+  });
+  return {
+    conversation: { id: conversation.id, appId: CONVERSATION.appId, projectId: CONVERSATION.projectId, webhookSecret: CONVERSATION.webhookSecret, path: new URL(conversation.webhookUrls.callback!).pathname },
+    plivo: { id: plivo.id, authToken: PLIVO.authToken, path: new URL(plivo.webhookUrls.status!).pathname, publicUrl: plivo.webhookUrls.status! },
+  };
+}
+
+/** Message n: contact benchPhone(n), its conversation on the channel its parity picks, one queued outbound message. */
+async function seedMessages(db: pg.Client, channels: BenchChannels): Promise<void> {
+  await db.query(
+    `INSERT INTO contacts (phone, name) SELECT '+1415' || lpad(g::text, 7, '0'), 'Bench ' || g FROM generate_series(1, $1::int) g`,
+    [MESSAGES],
+  );
+  await db.query(
+    `INSERT INTO conversations (contact_id, channel_id)
+     SELECT c.id, CASE WHEN substr(c.phone, 6)::int % 2 = 1 THEN $1::uuid ELSE $2::uuid END FROM contacts c`,
+    [channels.conversation.id, channels.plivo.id],
+  );
+  await db.query(
+    `INSERT INTO messages (direction, channel_id, contact_id, conversation_id, recipient, content, status, provider_message_id, client_reference)
+     SELECT 'outbound', cv.channel_id, c.id, cv.id, c.phone, '{"kind":"text","text":"Your order has shipped"}', 'queued',
+            'bench-msg-' || substr(c.phone, 6)::int, 'bench_' || substr(c.phone, 6)::int
+       FROM contacts c JOIN conversations cv ON cv.contact_id = c.id`,
+  );
+  await db.query('ANALYZE');
+}
+
+/** The measured part: CONCURRENCY workers, each sending one request at a time over a keep-alive pool. */
+async function runLoad(app: AppProcess, channels: BenchChannels): Promise<LoadResult> {
+  const pool = new Pool(app.url, { connections: CONCURRENCY, pipelining: 1, keepAliveTimeout: 30_000 });
+  const plan = reportPlan(channels, MESSAGES);
+  const sent: SignedReport[] = [];
+  const result: LoadResult = {
+    requests: 0,
+    duplicateRequests: 0,
+    uniqueReportsSent: 0,
+    latenciesMs: [],
+    non2xx: 0,
+    networkErrors: 0,
+    storedAnswered: 0,
+    duplicatesAnswered: 0,
+    seconds: 0,
+    sent,
+    exhausted: false,
+  };
+  let turn = 0;
+  const next = (): { report: SignedReport; duplicate: boolean } | undefined => {
+    turn += 1;
+    if (turn % 2 === 0 && sent.length > 0) return { report: sent[Math.floor(Math.random() * sent.length)], duplicate: true };
+    const fresh = plan.next();
+    if (fresh.done) {
+      result.exhausted = true;
+      return undefined;
+    }
+    sent.push(fresh.value);
+    return { report: fresh.value, duplicate: false };
+  };
+
+  const started = performance.now();
+  const deadline = started + DURATION_S * 1000;
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      const pick = next();
+      if (!pick) return;
+      const { report, duplicate } = pick;
+      const t0 = performance.now();
+      try {
+        const response = await pool.request({ method: 'POST', path: report.path, headers: report.headers, body: report.body });
+        const text = await response.body.text();
+        result.latenciesMs.push(performance.now() - t0);
+        result.requests += 1;
+        if (duplicate) result.duplicateRequests += 1;
+        else result.uniqueReportsSent += 1;
+        if (response.statusCode >= 200 && response.statusCode < 300) {
+          report.acknowledged = true;
+          const answer = JSON.parse(text) as { stored: number; duplicates: number };
+          result.storedAnswered += answer.stored;
+          result.duplicatesAnswered += answer.duplicates;
+        } else {
+          result.non2xx += 1;
+          if (result.non2xx <= 5) log(`answered ${response.statusCode}: ${text.slice(0, 200)}`);
+        }
+      } catch (error) {
+        result.networkErrors += 1;
+        if (result.networkErrors <= 5) log(`request failed: ${String(error)}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  result.seconds = (performance.now() - started) / 1000;
+  await pool.close();
+  return result;
+}
+
+/** Seconds from the end of the load until the inbox holds nothing unprocessed (undefined: not within SETTLE_MAX_S). */
+async function waitUntilApplied(db: pg.Client): Promise<{ seconds: number | undefined; pending: number }> {
+  const started = performance.now();
+  for (;;) {
+    const { rows } = await db.query<{ pending: string }>(`SELECT count(*) AS pending FROM webhook_events WHERE processed_at IS NULL`);
+    const pending = Number(rows[0].pending);
+    const seconds = (performance.now() - started) / 1000;
+    if (pending === 0) return { seconds, pending };
+    if (seconds > SETTLE_MAX_S) return { seconds: undefined, pending };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Committed transactions of this database so far (statistics lag by up to half a second). */
+async function transactionsCommitted(db: pg.Client): Promise<number> {
+  await db.query('SELECT pg_stat_clear_snapshot()');
+  const { rows } = await db.query<{ commits: string }>(`SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = current_database()`);
+  return Number(rows[0].commits);
+}
+
+async function checkStatuses(db: pg.Client, sent: SignedReport[]): Promise<{ correct: boolean; wrong: number; examples: string[] }> {
+  const expected = expectedStatus(sent, MESSAGES);
+  const { rows } = await db.query<{ provider_message_id: string; status: string }>(`SELECT provider_message_id, status FROM messages WHERE direction = 'outbound'`);
+  const actual = new Map(rows.map((row) => [row.provider_message_id, row.status]));
+  let wrong = 0;
+  const examples: string[] = [];
+  for (const [n, status] of expected) {
+    const got = actual.get(benchMessageId(n));
+    if (got === status) continue;
+    wrong += 1;
+    if (examples.length < 5) examples.push(`${benchMessageId(n)} (${isConversationMessage(n) ? 'conversation' : 'plivo'}, ${benchPhone(n)}): expected ${status}, got ${got}`);
+  }
+  return { correct: wrong === 0, wrong, examples };
+}
+
+async function main(): Promise<void> {
+  const server = requirePostgresUrl('webhooks');
+  const loadBefore = loadavg()[0];
+  let database: FreshDatabase | undefined;
+  let app: AppProcess | undefined;
+  let db: pg.Client | undefined;
+  try {
+    database = await createFreshDatabase(server, 'switchboard_bench_webhooks');
+    app = await startAppProcess({
+      databaseUrl: database.url,
+      admin: ADMIN,
+      env: process.env.DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE } : {},
+    });
+    log(`app on ${app.url}, fresh database ${database.name}; seeding ${MESSAGES} messages`);
+    const api = new Api(app.url);
+    await api.login(ADMIN.email, ADMIN.password);
+    const channels = await createChannels(api);
+    db = new pg.Client({ connectionString: database.url });
+    await db.connect();
+    const started = performance.now();
+    await seedMessages(db, channels);
+    log(`seeded in ${round((performance.now() - started) / 1000)} s; load: ${CONCURRENCY} connections for ${DURATION_S} s`);
+
+    const cpuBefore = app.cpuSeconds();
+    const commitsBefore = await transactionsCommitted(db);
+    const load = await runLoad(app, channels);
+    const cpuAfterLoad = app.cpuSeconds();
+    const commitsDuringLoad = (await transactionsCommitted(db)) - commitsBefore;
+    log(`${load.requests} requests in ${round(load.seconds)} s; waiting for the inbox to drain`);
+    const applied = await waitUntilApplied(db);
+    const statuses = await checkStatuses(db, load.sent);
+    const { rows } = await db.query<{ stored: string; failed: string }>(
+      `SELECT count(*) AS stored, count(*) FILTER (WHERE last_error IS NOT NULL) AS failed FROM webhook_events`,
+    );
+    const acknowledgedReports = load.sent.filter((report) => report.acknowledged).length;
+    const storedEvents = Number(rows[0].stored);
+    if (!statuses.correct) log(`wrong statuses, e.g. ${statuses.examples.join('; ')}`);
+
+    const result = {
+      bench: 'webhooks',
+      database: 'postgresql',
+      durationS: round(load.seconds),
+      concurrency: CONCURRENCY,
+      requests: load.requests,
+      requestsPerSecond: Math.round(load.requests / load.seconds),
+      uniqueReports: load.uniqueReportsSent,
+      duplicateRequests: load.duplicateRequests,
+      latencyMs: summariseLatencies(load.latenciesMs),
+      non2xx: load.non2xx,
+      networkErrors: load.networkErrors,
+      allAppliedAfterS: applied.seconds === undefined ? null : round(applied.seconds),
+      pendingAtEnd: applied.pending,
+      statusesCorrect: statuses.correct,
+      wrongStatuses: statuses.wrong,
+      // Each acknowledged report is stored exactly once, however often it was sent.
+      noDuplicateEffect: storedEvents === acknowledgedReports && load.storedAnswered === acknowledgedReports,
+      storedEvents,
+      eventsWithErrors: Number(rows[0].failed),
+      answered: { stored: load.storedAnswered, duplicates: load.duplicatesAnswered },
+      messages: MESSAGES,
+      planExhausted: load.exhausted,
+      databaseCommitsDuringLoad: commitsDuringLoad,
+      appCpuSecondsDuringLoad: cpuBefore === undefined || cpuAfterLoad === undefined ? null : round(cpuAfterLoad - cpuBefore, 1),
+      loadAverageBefore: round(loadBefore),
+      node: process.version,
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await db?.end().catch(() => undefined);
+    await app?.stop();
+    await database?.drop().catch((error: unknown) => log(`could not drop the database: ${String(error)}`));
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);
