@@ -58,6 +58,17 @@ describe('HTTP conventions', () => {
       expect(JSON.stringify(response.body)).not.toMatch(/at .*\.js:\d+/);
     });
 
+    it('does not quote the bytes of a malformed JSON body back, since they may be a password', async () => {
+      const response = await sut.http
+        .post('/api/v1/auth/login')
+        .set('Content-Type', 'application/json')
+        .send('{"email": "a@b.c", "password": hunter2-secret-passphrase}')
+        .expect(400);
+
+      expect(response.body.message).toBe('Malformed JSON body');
+      expect(JSON.stringify(response.body)).not.toContain('hunter2');
+    });
+
     it('answers 413 for a JSON body over 1 MiB', async () => {
       const response = await sut.http
         .post('/api/v1/auth/login')

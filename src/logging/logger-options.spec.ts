@@ -36,6 +36,12 @@ describe('log redaction', () => {
     expect(sanitizeUrl('/api/v1/x?number=14155550100')).toBe('/api/v1/x?number=14***00');
   });
 
+  it('masks phone numbers written into the path, but never an id', () => {
+    expect(sanitizeUrl('/api/v1/contacts/%2B14155550100')).toBe('/api/v1/contacts/%2B14***00');
+    expect(sanitizeUrl('/api/v1/messages/14155550100/x?limit=5')).toBe('/api/v1/messages/14***00/x?limit=5');
+    expect(sanitizeUrl('/api/v1/contacts/5c1d1e8e-2f57-4f1c-9a43-123456789012')).toBe('/api/v1/contacts/5c1d1e8e-2f57-4f1c-9a43-123456789012');
+  });
+
   it('masks the token in Sinch SMS webhook URLs and credential query parameters', () => {
     expect(sanitizeUrl('/api/v1/webhooks/sinch-sms/4b1c/s3cr3t-token')).toBe('/api/v1/webhooks/sinch-sms/4b1c/[REDACTED]');
     expect(sanitizeUrl('/api/v1/conversations/stream?access_token=eyJ&x=1')).toBe(

@@ -34,18 +34,28 @@ export const REDACTED_PATHS = [
   ...SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]),
 ];
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A long run of digits may be a phone number: keep only its ends. */
+const maskDigitRuns = (value: string) => value.replace(/\d{7,}/g, (digits) => `${digits.slice(0, 2)}***${digits.slice(-2)}`);
+
 /**
  * Logged URLs lose what identifies a person or opens a door: credential parameters and the Sinch
- * SMS webhook token are masked, and so are search terms and any long run of digits (a phone number).
+ * SMS webhook token are masked, and so are search terms and any long run of digits (a phone
+ * number), in the query and in path segments alike (a client may put a number where an id belongs).
  */
 export function sanitizeUrl(url: string): string {
   const [path, query] = url.split('?', 2);
-  const safePath = path.replace(/(\/webhooks\/sinch-sms\/[^/]+\/)[^/?]+/, '$1[REDACTED]');
+  const safePath = path
+    .replace(/(\/webhooks\/sinch-sms\/[^/]+\/)[^/?]+/, '$1[REDACTED]')
+    .split('/')
+    .map((segment) => (UUID.test(segment) ? segment : maskDigitRuns(segment)))
+    .join('/');
   if (!query) return safePath;
   const params = new URLSearchParams(query);
   for (const [key, value] of [...params.entries()]) {
     if (/token|secret|password|signature|search|phone|^to$|^from$|^q$/i.test(key)) params.set(key, '[REDACTED]');
-    else params.set(key, value.replace(/\d{7,}/g, (digits) => `${digits.slice(0, 2)}***${digits.slice(-2)}`));
+    else params.set(key, maskDigitRuns(value));
   }
   return `${safePath}?${params.toString()}`;
 }

@@ -15,4 +15,10 @@ describe('Plivo XML', () => {
   it('escapes every XML special character', () => {
     expect(escapeXml(`<>&'"`)).toBe('&lt;&gt;&amp;&apos;&quot;');
   });
+
+  it('replaces characters XML cannot carry, and keeps every character it can', () => {
+    expect(escapeXml('a\u0001b\uFFFFc\uFFFEd\uD800e')).toBe('a\uFFFDb\uFFFDc\uFFFDd\uFFFDe');
+    const allowed = 'tab\tline\nreturn\r é 中 \uFEFF \u200D 😀 \uFFFD';
+    expect(escapeXml(allowed)).toBe(allowed);
+  });
 });

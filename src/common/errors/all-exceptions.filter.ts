@@ -76,6 +76,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
 }
 
 function httpExceptionMessage(exception: HttpException): string {
+  // The parser's own messages quote the bytes around the error, which can be a password or a token.
+  const cause = (exception as { cause?: unknown }).cause;
+  const causeName = typeof cause === 'object' && cause !== null ? (cause as { name?: unknown }).name : undefined;
+  if (causeName === 'SyntaxError') return 'Malformed JSON body';
+  if (causeName === 'URIError') return 'Malformed URL encoding';
   const response = exception.getResponse();
   if (typeof response === 'string') return response;
   const message = (response as { message?: unknown }).message;

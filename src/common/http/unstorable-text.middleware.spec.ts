@@ -37,4 +37,12 @@ describe('rejectUnstorableText', () => {
     expect(run({ ['ke\u0000y']: 'value' })).toBeInstanceOf(ValidationError);
     expect(run({ tags: ['ok', 'n\u0000'] })).toBeInstanceOf(ValidationError);
   });
+
+  it('refuses to clean a body nested deeper than any provider sends, rather than overflowing the stack', () => {
+    let nested: unknown = 'leaf';
+    for (let i = 0; i < 5_000; i += 1) nested = { a: nested };
+
+    expect(() => withStorableText(nested)).toThrow(ValidationError);
+    expect(withStorableText({ a: { b: { c: ['x\u0000'] } } })).toEqual({ a: { b: { c: ['x'] } } });
+  });
 });

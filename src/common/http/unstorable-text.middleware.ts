@@ -21,15 +21,15 @@ export function rejectUnstorableText(request: Request, _response: Response, next
 }
 
 /** A copy of `value` whose strings lose NULs and have lone surrogates replaced by U+FFFD. */
-export function withStorableText<T>(value: T): T {
+export function withStorableText<T>(value: T, depth = 0): T {
   if (typeof value === 'string') {
     return value.replace(UNSTORABLE_GLOBAL, (match) => (match === '\u0000' ? '' : '\uFFFD')) as T;
   }
-  if (Array.isArray(value)) return value.map((item: unknown) => withStorableText(item)) as T;
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, child]) => [withStorableText(key), withStorableText(child)])) as T;
-  }
-  return value;
+  if (typeof value !== 'object' || value === null) return value;
+  // No provider nests its callbacks anywhere near this deep; deeper is an attack on the stack.
+  if (depth > MAX_DEPTH) throw new ValidationError(`The body is nested more than ${MAX_DEPTH} levels deep`);
+  if (Array.isArray(value)) return value.map((item: unknown) => withStorableText(item, depth + 1)) as T;
+  return Object.fromEntries(Object.entries(value).map(([key, child]) => [withStorableText(key), withStorableText(child, depth + 1)])) as T;
 }
 
 function findUnstorable(value: unknown, path: string, depth: number): string | undefined {
