@@ -35,9 +35,15 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.use(
     helmet({
-      // Swagger UI and the console need their own inline bootstrap; everything else stays strict.
+      // Swagger UI needs its inline bootstrap; the console (/console) loads only same-origin files.
+      // No upgrade-insecure-requests: served over plain HTTP on a host other than localhost (a LAN
+      // address, a container) it makes browsers fetch the pages' scripts over HTTPS, which fails.
       contentSecurityPolicy: {
-        directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:', 'https:'] },
+        directives: {
+          'script-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:', 'https:'],
+          'upgrade-insecure-requests': null,
+        },
       },
     }),
   );

@@ -15,6 +15,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { AutoRepliesModule } from './auto-replies/auto-replies.module.js';
 import { ScheduleModule } from '@nestjs/schedule';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
+import { ConsoleModule } from './console/console.module.js';
 
 @Module({})
 export class AppModule {
@@ -35,6 +36,7 @@ export class AppModule {
         ConversationsModule,
         WebhooksModule,
         CampaignsModule,
+        ConsoleModule.register(),
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -1,0 +1,75 @@
+import { call } from './client';
+import type { Query } from './http';
+import type {
+  Campaign,
+  Channel,
+  Contact,
+  ContactFilter,
+  Conversation,
+  ConversationStatus,
+  CreateCampaign,
+  CreateChannel,
+  CreateContact,
+  ImportResult,
+  Message,
+  Page,
+  Reply,
+  SendResult,
+  SimulatedInbound,
+  VerifyResult,
+} from './types';
+
+/** The API routes the console uses, one function each. */
+
+export const MAX_PAGE_SIZE = 200;
+
+const page = (limit: number, cursor?: string): Query => ({ limit, cursor });
+
+export const conversationsApi = {
+  list: (filter: { status?: ConversationStatus; search?: string }, limit = 50, cursor?: string) =>
+    call<Page<Conversation>>({ method: 'GET', path: '/conversations', query: { ...filter, ...page(limit, cursor) } }),
+  get: (id: string) => call<Conversation>({ method: 'GET', path: `/conversations/${id}` }),
+  messages: (id: string, cursor?: string) =>
+    call<Page<Message>>({ method: 'GET', path: `/conversations/${id}/messages`, query: page(50, cursor) }),
+  reply: (id: string, reply: Reply) => call<SendResult>({ method: 'POST', path: `/conversations/${id}/messages`, json: reply }),
+  markRead: (id: string) => call<void>({ method: 'POST', path: `/conversations/${id}/read` }),
+  setStatus: (id: string, status: ConversationStatus) =>
+    call<Conversation>({ method: 'PATCH', path: `/conversations/${id}`, json: { status } }),
+};
+
+export const messagesApi = {
+  get: (id: string) => call<Message>({ method: 'GET', path: `/messages/${id}` }),
+};
+
+export const contactsApi = {
+  list: (filter: ContactFilter, limit = 50, cursor?: string) =>
+    call<Page<Contact>>({ method: 'GET', path: '/contacts', query: { ...filter, ...page(limit, cursor) } }),
+  create: (contact: CreateContact) => call<Contact>({ method: 'POST', path: '/contacts', json: contact }),
+  optOut: (id: string) => call<Contact>({ method: 'POST', path: `/contacts/${id}/opt-out` }),
+  optIn: (id: string) => call<Contact>({ method: 'POST', path: `/contacts/${id}/opt-in` }),
+  importCsv: (file: File, defaultCountry?: string) => {
+    const form = new FormData();
+    form.append('file', file);
+    return call<ImportResult>({ method: 'POST', path: '/contacts/import', query: { defaultCountry }, form });
+  },
+};
+
+export const channelsApi = {
+  list: () => call<Page<Channel>>({ method: 'GET', path: '/channels', query: page(MAX_PAGE_SIZE) }),
+  get: (id: string) => call<Channel>({ method: 'GET', path: `/channels/${id}` }),
+  create: (channel: CreateChannel) => call<Channel>({ method: 'POST', path: '/channels', json: channel }),
+  verify: (id: string) => call<VerifyResult>({ method: 'POST', path: `/channels/${id}/verify` }),
+  simulateInbound: (id: string, from: string, text: string) =>
+    call<SimulatedInbound>({ method: 'POST', path: `/channels/${id}/simulate-inbound`, json: { from, text } }),
+};
+
+export const campaignsApi = {
+  list: (cursor?: string) => call<Page<Campaign>>({ method: 'GET', path: '/campaigns', query: page(50, cursor) }),
+  get: (id: string) => call<Campaign>({ method: 'GET', path: `/campaigns/${id}` }),
+  create: (campaign: CreateCampaign) => call<Campaign>({ method: 'POST', path: '/campaigns', json: campaign }),
+  schedule: (id: string, scheduledAt?: string) =>
+    call<Campaign>({ method: 'POST', path: `/campaigns/${id}/schedule`, json: scheduledAt ? { scheduledAt } : {} }),
+  pause: (id: string) => call<Campaign>({ method: 'POST', path: `/campaigns/${id}/pause` }),
+  resume: (id: string) => call<Campaign>({ method: 'POST', path: `/campaigns/${id}/resume` }),
+  cancel: (id: string) => call<Campaign>({ method: 'POST', path: `/campaigns/${id}/cancel` }),
+};

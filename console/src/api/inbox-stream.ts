@@ -1,0 +1,70 @@
+import { apiUrl } from './http';
+import { session } from './session';
+import type { Conversation, Message, MessageStatusChange } from './types';
+
+export interface InboxStreamHandlers {
+  messageCreated(message: Message): void;
+  messageStatus(change: MessageStatusChange): void;
+  conversationUpdated(conversation: Conversation): void;
+  /** The stream (re)connected: events may have been missed while it was down. */
+  connected(reconnected: boolean): void;
+  disconnected(): void;
+}
+
+const MAX_RETRY_MS = 30_000;
+
+/**
+ * Follows GET /conversations/stream. EventSource cannot send an Authorization header, so the
+ * access token goes in the query (the route accepts `?access_token=`). The browser retries a dropped
+ * stream with the same URL; once the token in it has expired that retry is refused and the source
+ * closes, so a closed source is reopened here, after a pause and with a token that is still valid,
+ * backing off while it keeps failing. The pause matters: a source also closes when the page
+ * unloads, and a token refresh sent then would rotate the refresh token without the page ever
+ * storing its successor.
+ */
+export function followInbox(handlers: InboxStreamHandlers): () => void {
+  let source: EventSource | undefined;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let retryMs = 1000;
+  let everConnected = false;
+  let stopped = false;
+
+  const open = async () => {
+    const token = await session.validAccessToken().catch(() => undefined);
+    if (stopped) return;
+    if (!token) return scheduleRetry();
+    source = new EventSource(apiUrl('/conversations/stream', { access_token: token }));
+    source.addEventListener('open', () => {
+      retryMs = 1000;
+      handlers.connected(everConnected);
+      everConnected = true;
+    });
+    source.addEventListener('message.created', (event) => handlers.messageCreated(parse<Message>(event)));
+    source.addEventListener('message.status', (event) => handlers.messageStatus(parse<MessageStatusChange>(event)));
+    source.addEventListener('conversation.updated', (event) => handlers.conversationUpdated(parse<Conversation>(event)));
+    source.addEventListener('error', () => {
+      handlers.disconnected();
+      if (source?.readyState === EventSource.CLOSED) {
+        source = undefined;
+        scheduleRetry();
+      }
+    });
+  };
+
+  const scheduleRetry = () => {
+    if (stopped) return;
+    retryTimer = setTimeout(() => void open(), retryMs);
+    retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
+  };
+
+  void open();
+  return () => {
+    stopped = true;
+    clearTimeout(retryTimer);
+    source?.close();
+  };
+}
+
+function parse<T>(event: Event): T {
+  return JSON.parse((event as MessageEvent<string>).data) as T;
+}

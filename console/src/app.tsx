@@ -1,0 +1,133 @@
+import type { ComponentChildren, JSX } from 'preact';
+import { useEffect } from 'preact/hooks';
+import { session } from './api/session';
+import type { Me } from './api/types';
+import { Loading } from './components/feedback';
+import { Link, match, navigate, useLocation, type Location } from './router';
+import { CampaignDetail } from './screens/campaign-detail';
+import { CampaignNew } from './screens/campaign-new';
+import { Campaigns } from './screens/campaigns';
+import { ChannelDetail } from './screens/channel-detail';
+import { ChannelNew } from './screens/channel-new';
+import { Channels } from './screens/channels';
+import { Contacts } from './screens/contacts';
+import { Inbox } from './screens/inbox';
+import { AdminsOnly, NotFound } from './screens/not-found';
+import { SignIn } from './screens/sign-in';
+import { useSessionState } from './use-session';
+
+const SIGN_IN = '/sign-in';
+const HOME = '/inbox';
+
+export function App() {
+  const state = useSessionState();
+  const location = useLocation();
+
+  useEffect(() => {
+    void session.restore();
+  }, []);
+
+  // Signed out anywhere: to the sign-in screen, remembering where to come back to.
+  useEffect(() => {
+    if (state.kind === 'signed-out' && location.path !== SIGN_IN) {
+      const next = location.path === '/' ? '' : `?next=${encodeURIComponent(location.path + locationSearch(location))}`;
+      navigate(`${SIGN_IN}${next}`, { replace: true });
+    }
+    if (state.kind === 'signed-in' && (location.path === SIGN_IN || location.path === '/')) {
+      navigate(safeNext(location.query.get('next')), { replace: true });
+    }
+  }, [state.kind, location.path]);
+
+  if (state.kind === 'restoring') {
+    return (
+      <main id="main" class="centered">
+        <Loading what="your session" />
+      </main>
+    );
+  }
+  if (state.kind === 'signed-out') return <SignIn notice={state.notice} />;
+  return (
+    <Shell user={state.user} path={location.path}>
+      <Screen user={state.user} location={location} />
+    </Shell>
+  );
+}
+
+function locationSearch(location: Location): string {
+  const search = location.query.toString();
+  return search ? `?${search}` : '';
+}
+
+/** Only paths inside the console: `next` comes from the URL and must not send anyone elsewhere. */
+function safeNext(next: string | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && next !== SIGN_IN ? next : HOME;
+}
+
+interface NavItem {
+  path: string;
+  label: string;
+  adminOnly: boolean;
+}
+
+const NAV: NavItem[] = [
+  { path: '/inbox', label: 'Inbox', adminOnly: false },
+  { path: '/contacts', label: 'Contacts', adminOnly: false },
+  { path: '/campaigns', label: 'Campaigns', adminOnly: true },
+  { path: '/channels', label: 'Channels', adminOnly: true },
+];
+
+function Shell({ user, path, children }: { user: Me; path: string; children: ComponentChildren }) {
+  const items = NAV.filter((item) => !item.adminOnly || user.role === 'admin');
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header class="site-header">
+        <Link to={HOME} class="brand">
+          Switchboard
+        </Link>
+        <nav aria-label="Main">
+          <ul>
+            {items.map((item) => (
+              <li key={item.path}>
+                <Link to={item.path} aria-current={path === item.path || path.startsWith(`${item.path}/`) ? 'page' : undefined}>
+                  {item.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div class="account">
+          <span class="who">
+            <span class="email">{user.name ?? user.email}</span> <span class="role">{user.role}</span>
+          </span>
+          <button type="button" class="secondary small-button" onClick={() => void session.signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}
+
+function Screen({ user, location }: { user: Me; location: Location }) {
+  const { path } = location;
+  const isAdmin = user.role === 'admin';
+  const admin = (screen: JSX.Element) => (isAdmin ? screen : <AdminsOnly />);
+  let params: Record<string, string> | null;
+
+  if (path === '/' || path === SIGN_IN) return <Loading what="the inbox" />;
+  if ((params = match('/inbox', path) ?? match('/inbox/:id', path))) return <Inbox conversationId={params.id} location={location} />;
+  if (match('/contacts', path)) return <Contacts location={location} />;
+  if (match('/campaigns', path)) return admin(<Campaigns />);
+  if (match('/campaigns/new', path)) return admin(<CampaignNew />);
+  if ((params = match('/campaigns/:id', path))) return admin(<CampaignDetail id={params.id} />);
+  if (match('/channels', path)) return admin(<Channels />);
+  if (match('/channels/new', path)) return admin(<ChannelNew />);
+  if ((params = match('/channels/:id', path))) return admin(<ChannelDetail id={params.id} />);
+  return <NotFound />;
+}
