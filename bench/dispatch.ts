@@ -37,6 +37,8 @@ import { loadConfig } from '../src/config/load-config.js';
 import { withDatabase } from '../src/database/database-url.js';
 import { EmbeddedDatabase } from '../src/database/embedded-database.js';
 import { UsersService } from '../src/users/users.service.js';
+import { Api } from './support/api.js';
+import { benchLogger, mb, round, runBench } from './support/format.js';
 
 const { values: flags } = parseArgs({
   options: { recipients: { type: 'string' }, 'poll-ms': { type: 'string' } },
@@ -54,9 +56,7 @@ const SINCH = { servicePlanId: 'benchplan0123456789', apiToken: 'bench-api-token
 
 if (!Number.isInteger(N) || N < 1 || N > 9_999_999) throw new Error('N / --recipients must be an integer from 1 to 9,999,999');
 
-const log = (message: string) => process.stderr.write(`[bench:dispatch] ${message}\n`);
-const round = (value: number, digits = 2) => Number(value.toFixed(digits));
-const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
+const log = benchLogger('dispatch');
 
 // ---------------------------------------------------------------------------------------------
 // Timing instrumentation (BENCH_PROFILE=1): wraps dispatcher methods and pg queries of the app.
@@ -180,27 +180,6 @@ class FakeSinch {
 
 // ---------------------------------------------------------------------------------------------
 // A tiny HTTP client for the app's API.
-
-class Api {
-  private token = '';
-  constructor(private readonly base: string) {}
-
-  async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, expected = [200, 201]): Promise<T> {
-    const response = await fetch(`${this.base}/api/v1${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!expected.includes(response.status)) throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 500)}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
-
-  async login(email: string, password: string): Promise<void> {
-    const { accessToken } = await this.call<{ accessToken: string }>('POST', '/auth/login', { email, password });
-    this.token = accessToken;
-  }
-}
 
 interface CampaignView {
   id: string;
@@ -418,10 +397,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -16,7 +16,7 @@ import { Pool } from 'undici';
 import { encodeCursor } from '../src/common/pagination/cursor.js';
 import { Api } from './support/api.js';
 import { startAppProcess, type AppProcess } from './support/app-process.js';
-import { benchLogger, type LatencySummary, round, summariseLatencies } from './support/format.js';
+import { benchLogger, type LatencySummary, round, runBench, summariseLatencies } from './support/format.js';
 import { createFreshDatabase, type FreshDatabase, requirePostgresUrl } from './support/fresh-database.js';
 
 const CONVERSATIONS = Number(process.env.CONVERSATIONS ?? 100_000);
@@ -156,10 +156,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -19,7 +19,7 @@ import { Api } from './support/api.js';
 import { startAppProcess, type AppProcess } from './support/app-process.js';
 import { benchMessageId, type BenchChannels, expectedStatus, isConversationMessage, benchPhone, reportPlan, type SignedReport } from './support/delivery-reports.js';
 import { createFreshDatabase, type FreshDatabase, requirePostgresUrl } from './support/fresh-database.js';
-import { benchLogger, round, summariseLatencies } from './support/format.js';
+import { benchLogger, round, runBench, summariseLatencies } from './support/format.js';
 
 const DURATION_S = Number(process.env.DURATION_S ?? 30);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
@@ -265,10 +265,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -35,3 +35,14 @@ export function summariseLatencies(samplesMs: readonly number[]): LatencySummary
 export function benchLogger(name: string): (message: string) => void {
   return (message) => process.stderr.write(`[bench:${name}] ${message}\n`);
 }
+
+/** Runs a benchmark's main and exits: 0 when it printed its line, 1 with the stack when it threw. */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

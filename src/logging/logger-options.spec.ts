@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { REDACTED_PATHS, sanitizeUrl } from './logger-options.js';
+import { REDACTED_PATHS, requestLogLevel, sanitizeUrl } from './logger-options.js';
 
 describe('log redaction', () => {
   const capture = () => {
@@ -47,5 +47,18 @@ describe('log redaction', () => {
     expect(sanitizeUrl('/api/v1/conversations/stream?access_token=eyJ&x=1')).toBe(
       '/api/v1/conversations/stream?access_token=%5BREDACTED%5D&x=1',
     );
+  });
+});
+
+describe('request log level', () => {
+  it('logs accepted provider callbacks at debug, every other success at info', () => {
+    expect(requestLogLevel('/api/v1/webhooks/plivo/2b1f0c3e-0000-4000-8000-000000000000/status', 200)).toBe('debug');
+    expect(requestLogLevel('/api/v1/messages', 202)).toBe('info');
+  });
+
+  it('logs refused callbacks and failures like any other request', () => {
+    expect(requestLogLevel('/api/v1/webhooks/plivo/x/status', 401)).toBe('warn');
+    expect(requestLogLevel('/api/v1/webhooks/plivo/x/status', 503)).toBe('error');
+    expect(requestLogLevel('/api/v1/contacts', 200, new Error('aborted'))).toBe('error');
   });
 });

@@ -61,6 +61,18 @@ export function sanitizeUrl(url: string): string {
 }
 
 const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
+const WEBHOOKS_PREFIX = '/api/v1/webhooks/';
+
+/**
+ * Failures are warnings or errors. An accepted provider callback is only `debug`: providers send
+ * thousands a second, each one is on record in webhook_events, and logging them at `info` would
+ * drown the log (and cost more CPU than handling them).
+ */
+export function requestLogLevel(url: string, statusCode: number, error?: unknown): 'error' | 'warn' | 'info' | 'debug' {
+  if (error || statusCode >= 500) return 'error';
+  if (statusCode >= 400) return 'warn';
+  return url.startsWith(WEBHOOKS_PREFIX) ? 'debug' : 'info';
+}
 
 export function pinoHttpOptions(config: Pick<AppConfig, 'logLevel'>): PinoHttpOptions {
   return {
@@ -68,8 +80,7 @@ export function pinoHttpOptions(config: Pick<AppConfig, 'logLevel'>): PinoHttpOp
     genReqId: assignRequestId,
     redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
     autoLogging: { ignore: (request: IncomingMessage) => QUIET_ROUTES.has((request.url ?? '').split('?')[0]) },
-    customLogLevel: (_request, response, error) =>
-      error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+    customLogLevel: (request, response, error) => requestLogLevel(request.url ?? '', response.statusCode, error),
     serializers: {
       // Receives pino's standard request summary; headers are dropped on purpose.
       req: (request: { id?: unknown; method?: string; url?: string; remoteAddress?: string }) => ({
