@@ -10,8 +10,7 @@ import {
   uniqueTag,
   waitForCampaign,
 } from './support/campaigns.js';
-import { createChannel, sinchSmsChannel, startMessagingApp } from './support/messaging.js';
-import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database.js';
+import { createChannel, sinchSmsChannel, startIsolatedMessagingApp } from './support/messaging.js';
 import { createUserAndLogin, type TestApp, type TestUser } from './support/test-app.js';
 
 // A chunk far smaller than the audience, so the audience is materialised over many transactions
@@ -19,18 +18,13 @@ import { createUserAndLogin, type TestApp, type TestUser } from './support/test-
 const CHUNK = 300;
 
 describe('Campaign audiences materialised in chunks', () => {
-  let database: IsolatedDatabase;
   let sut: TestApp;
   let admin: TestUser;
   const fake = new FakeSinchSmsServer();
 
-  // A database of its own: the other test files' apps would otherwise dispatch this file's
-  // campaigns with their own settings.
   beforeAll(async () => {
     await fake.start();
-    database = await createIsolatedDatabase();
-    sut = await startMessagingApp({
-      DATABASE_URL: database.url,
+    sut = await startIsolatedMessagingApp({
       CAMPAIGN_DISPATCH_INTERVAL_MS: '200',
       CAMPAIGN_MATERIALISE_CHUNK: String(CHUNK),
       LOG_LEVEL: process.env.CAMPAIGN_TEST_LOG_LEVEL ?? 'silent',
@@ -39,7 +33,6 @@ describe('Campaign audiences materialised in chunks', () => {
   });
   afterAll(async () => {
     await sut.close();
-    await database.destroy();
     await fake.stop();
   });
 

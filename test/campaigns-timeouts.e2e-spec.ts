@@ -1,7 +1,6 @@
 import { FakeSinchSmsServer } from './fakes/fake-sinch-sms.server.js';
 import { campaignAction, createCampaign, recipientsSentTo, seedContacts, uniqueTag, waitForCampaign } from './support/campaigns.js';
-import { createChannel, randomPhone, sendMessage, sinchSmsChannel, startMessagingApp, waitForMessageStatus } from './support/messaging.js';
-import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database.js';
+import { createChannel, randomPhone, sendMessage, sinchSmsChannel, startIsolatedMessagingApp, waitForMessageStatus } from './support/messaging.js';
 import { createUserAndLogin, type TestApp, type TestUser } from './support/test-app.js';
 
 // Sinch takes the batch but answers after the app stopped waiting: the app must find out rather
@@ -10,18 +9,13 @@ const TIMEOUT_MS = 300;
 const LATE_MS = 1_200;
 
 describe('Sinch SMS requests that time out after Sinch took them', () => {
-  let database: IsolatedDatabase;
   let sut: TestApp;
   let admin: TestUser;
   const fake = new FakeSinchSmsServer();
 
-  // A database of its own: the other test files' apps would otherwise dispatch this file's
-  // campaigns with their own settings.
   beforeAll(async () => {
     await fake.start();
-    database = await createIsolatedDatabase();
-    sut = await startMessagingApp({
-      DATABASE_URL: database.url,
+    sut = await startIsolatedMessagingApp({
       CAMPAIGN_DISPATCH_INTERVAL_MS: '200',
       PROVIDER_TIMEOUT_MS: String(TIMEOUT_MS),
       LOG_LEVEL: process.env.CAMPAIGN_TEST_LOG_LEVEL ?? 'silent',
@@ -30,7 +24,6 @@ describe('Sinch SMS requests that time out after Sinch took them', () => {
   });
   afterAll(async () => {
     await sut.close();
-    await database.destroy();
     await fake.stop();
   });
 

@@ -7,10 +7,9 @@ import {
   sandboxChannel,
   sendMessage,
   sinchSmsChannel,
-  startMessagingApp,
+  startIsolatedMessagingApp,
   waitForMessageStatus,
 } from './support/messaging.js';
-import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database.js';
 import { createUserAndLogin, type TestApp, type TestUser } from './support/test-app.js';
 
 /** The value of one Prometheus sample, or undefined when the series is absent. */
@@ -25,23 +24,19 @@ function sample(metrics: string, name: string, labels: Record<string, string>): 
 }
 
 describe('Send metrics on /metrics', () => {
-  let database: IsolatedDatabase;
   let sut: TestApp;
   let admin: TestUser;
   let sandbox: ChannelView;
   const sinchSms = new FakeSinchSmsServer();
 
-  // A database of its own, so no other test file's app sends (and counts) this file's campaign.
   beforeAll(async () => {
     await sinchSms.start();
-    database = await createIsolatedDatabase();
-    sut = await startMessagingApp({ DATABASE_URL: database.url, CAMPAIGN_DISPATCH_INTERVAL_MS: '200' });
+    sut = await startIsolatedMessagingApp({ CAMPAIGN_DISPATCH_INTERVAL_MS: '200' });
     admin = await createUserAndLogin(sut, 'admin');
     sandbox = await createChannel(sut, admin, sandboxChannel({ deliveryDelayMs: 60_000 }));
   });
   afterAll(async () => {
     await sut.close();
-    await database.destroy();
     await sinchSms.stop();
   });
 

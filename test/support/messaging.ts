@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { FakePlivoServer } from '../fakes/fake-plivo.server.js';
 import type { FakeSinchConversationServer } from '../fakes/fake-sinch-conversation.server.js';
 import type { FakeSinchSmsServer } from '../fakes/fake-sinch-sms.server.js';
+import { createIsolatedDatabase } from './isolated-database.js';
 import { bearer, startTestApp, type TestApp } from './test-app.js';
 import { waitFor, type WaitOptions } from './wait-for.js';
 
@@ -17,6 +18,23 @@ export const SHARED_CREDENTIALS_KEY = Buffer.alloc(32, 0x5b).toString('base64');
 
 export function startMessagingApp(env: Record<string, string> = {}): Promise<TestApp> {
   return startTestApp({ PUBLIC_BASE_URL, CREDENTIALS_KEY: SHARED_CREDENTIALS_KEY, ...env });
+}
+
+/**
+ * An app on a database of its own, for tests whose assertions depend on this instance's settings
+ * or counters: on the shared database, the other test files' apps dispatch each other's campaigns
+ * with their own settings. `close` also drops the database.
+ */
+export async function startIsolatedMessagingApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createIsolatedDatabase();
+  const sut = await startMessagingApp({ DATABASE_URL: database.url, ...env });
+  return {
+    ...sut,
+    close: async () => {
+      await sut.close();
+      await database.destroy();
+    },
+  };
 }
 
 /** A random valid US number (+1 415 NXX XXXX): unique enough that parallel test files never share a contact. */
