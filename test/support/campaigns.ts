@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
-import type { FakeSinchSmsServer } from '../fakes/fake-sinch-sms.server.js';
-import { bearer, type TestApp } from './test-app.js';
+import { FakeSinchSmsServer } from '../fakes/fake-sinch-sms.server.js';
+import { startIsolatedMessagingApp } from './messaging.js';
+import { bearer, createUserAndLogin, type TestApp, type TestUser } from './test-app.js';
 import { waitFor, type WaitOptions } from './wait-for.js';
 
 type Caller = { accessToken: string };
@@ -122,4 +123,33 @@ export function batchesFor(fake: FakeSinchSmsServer, phones: ReadonlySet<string>
 export function addsUp(stats: CampaignStatsView): boolean {
   const { total, ...parts } = stats;
   return Object.values(parts).reduce((sum, n) => sum + n, 0) === total;
+}
+
+export interface CampaignRig {
+  fake: FakeSinchSmsServer;
+  sut: TestApp;
+  admin: TestUser;
+}
+
+/**
+ * Registers the hooks of a file that runs campaigns on an app of its own (its own database, so
+ * its settings are the ones that dispatch), with a fake Sinch SMS and an admin. Read the fields
+ * inside tests, once the hooks have run.
+ */
+export function campaignRig(env: Record<string, string> = {}): CampaignRig {
+  const rig = { fake: new FakeSinchSmsServer() } as CampaignRig;
+  beforeAll(async () => {
+    await rig.fake.start();
+    rig.sut = await startIsolatedMessagingApp({
+      CAMPAIGN_DISPATCH_INTERVAL_MS: '200',
+      LOG_LEVEL: process.env.CAMPAIGN_TEST_LOG_LEVEL ?? 'silent',
+      ...env,
+    });
+    rig.admin = await createUserAndLogin(rig.sut, 'admin');
+  });
+  afterAll(async () => {
+    await rig.sut?.close();
+    await rig.fake.stop();
+  });
+  return rig;
 }

@@ -1,37 +1,9 @@
 import type { FakeSinchSmsServer } from '../../fakes/fake-sinch-sms.server.js';
+import type { CampaignView } from '../../support/campaigns.js';
 import { sleep } from '../../support/wait-for.js';
 
-export interface CampaignStats {
-  total: number;
-  queued: number;
-  sent: number;
-  delivered: number;
-  read: number;
-  failed: number;
-  skippedOptedOut: number;
-  skippedInvalid: number;
-}
-
-export interface CampaignView {
-  id: string;
-  status: string;
-  failureReason: string | null;
-  completedAt: string | null;
-  stats: CampaignStats;
-  progress: number;
-}
-
-export interface CampaignMessage {
-  id: string;
-  recipient: string | null;
-  status: string;
-  statusReason: string | null;
-}
-
-interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+/** The public view of a campaign, as the e2e support reads it too. */
+export type { CampaignView } from '../../support/campaigns.js';
 
 const FINAL_CAMPAIGN_STATES = ['completed', 'failed', 'cancelled'];
 
@@ -93,19 +65,6 @@ export class SwitchboardApi {
     }
   }
 
-  /** Every page of GET /campaigns/:id/messages. */
-  async campaignMessages(id: string, status?: string): Promise<CampaignMessage[]> {
-    const messages: CampaignMessage[] = [];
-    let cursor: string | null = null;
-    do {
-      const query = new URLSearchParams({ limit: '200', ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) });
-      const page: Page<CampaignMessage> = await this.request<Page<CampaignMessage>>('GET', `/api/v1/campaigns/${id}/messages?${query.toString()}`);
-      messages.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return messages;
-  }
-
   /** GET /metrics (public): Prometheus text. */
   async metrics(): Promise<string> {
     const response = await fetch(`${this.baseUrl}/metrics`);
@@ -130,7 +89,4 @@ async function call<T>(baseUrl: string, token: string | undefined, method: strin
 }
 
 /** The stats' counters other than `total` add up to it (the contract's promise). */
-export function statsAddUp(stats: CampaignStats): boolean {
-  const { total, ...parts } = stats;
-  return Object.values(parts).reduce((sum, n) => sum + n, 0) === total;
-}
+export { addsUp as statsAddUp } from '../../support/campaigns.js';
