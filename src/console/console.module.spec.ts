@@ -37,7 +37,7 @@ describe('the console module', () => {
       const dist = tempDir();
       mkdirSync(join(dist, 'assets'));
       writeFileSync(join(dist, 'index.html'), '<!doctype html><title>Switchboard console</title>');
-      writeFileSync(join(dist, 'assets', 'index-Ab12Cd34.js'), 'console.log("app")');
+      writeFileSync(join(dist, 'assets', 'index-Ab12Cd34.js'), 'export const app = 1;');
       writeFileSync(join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
       sut = await startWithConsoleAt(dist);
     });

@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../database/query-rows.js';
-import { ChannelsService } from '../channels/channels.service.js';
 import { ContactsService } from '../contacts/contacts.service.js';
 import { InboundPipeline, type InboundOutcome } from '../conversations/inbound-pipeline.service.js';
+import { WebhookChannelCache } from './guards/webhook-channel.cache.js';
 import type { InlineEvent } from './webhook-inbox.service.js';
 import { MAX_BACKOFF_SECONDS, retryPolicySql } from './webhook-retry-policy.js';
 
@@ -35,7 +35,8 @@ export class WebhookEventProcessor {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly channels: ChannelsService,
+    // The request's guard has just loaded this channel: the inbound reply reuses its decrypted copy.
+    private readonly channels: WebhookChannelCache,
     private readonly contacts: ContactsService,
     private readonly inbound: InboundPipeline,
   ) {}
@@ -61,7 +62,7 @@ export class WebhookEventProcessor {
   private async apply(channelId: string, event: InlineEvent): Promise<InboundOutcome | undefined> {
     switch (event.type) {
       case 'inbound-message': {
-        const found = await this.channels.webhookContext(channelId);
+        const found = await this.channels.get(channelId);
         if (!found) throw new Error(`Channel ${channelId} no longer exists`);
         return this.inbound.handle(found.context, event);
       }

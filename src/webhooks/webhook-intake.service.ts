@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter } from 'prom-client';
+import type { Counter } from 'prom-client';
 import { WebhookPayloadError } from '../channels/providers/provider-errors.js';
 import { ProviderRegistry } from '../channels/providers/provider-registry.js';
 import { ValidationError } from '../common/errors/domain-error.js';
@@ -37,12 +37,11 @@ export class WebhookIntakeService {
     private readonly deliveryReports: DeliveryReportQueue,
     metrics: MetricsService,
   ) {
-    this.events = new Counter({
-      name: 'switchboard_webhook_events_total',
-      help: 'Provider webhook events by provider, type and outcome (received, duplicate, ignored)',
-      labelNames: ['provider', 'type', 'outcome'] as const,
-      registers: [metrics.registry],
-    });
+    this.events = metrics.counter(
+      'switchboard_webhook_events_total',
+      'Provider webhook events by provider, type and outcome (received, duplicate, ignored)',
+      ['provider', 'type', 'outcome'] as const,
+    );
   }
 
   /** Inbound messages and consent changes are applied before the answer, so a STOP has taken effect everywhere by the time its webhook returns. */
