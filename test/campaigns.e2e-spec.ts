@@ -262,6 +262,11 @@ describe('Campaigns', () => {
       expect(flaky.requestsTo('POST', /batches$/).length).toBeGreaterThanOrEqual(6);
       expect(recipientsSentTo(flaky, phones).sort()).toEqual([...phones].sort());
       expect(done.stats).toMatchObject({ total: 5, sent: 5, failed: 0 });
+      // One request carried all five, so each says how many times that request was made.
+      const messages = await sut.http.get(`/api/v1/campaigns/${campaign.id}/messages`).set(bearer(agent)).expect(200);
+      const attempts = new Set((messages.body.items as Array<{ attempts: number }>).map((m) => m.attempts));
+      expect(attempts.size).toBe(1);
+      expect([...attempts][0]).toBeGreaterThanOrEqual(2);
     });
 
     it("honours a 429's Retry-After", async () => {

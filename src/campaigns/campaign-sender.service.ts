@@ -49,6 +49,8 @@ interface Final {
 interface Retry {
   id: string;
   reason: string;
+  /** The unit's attempts so far: like a final result, a row's count is its unit's. */
+  attempts: number;
 }
 
 /** What becomes of each claimed unit once its requests are done. */
@@ -148,11 +150,11 @@ export class CampaignSender {
         } else if (error instanceof ProviderTransientError && error.ambiguous && attempts < MAX_CAMPAIGN_SEND_ATTEMPTS) {
           // It may have been sent: the unit is settled like one a crash left behind (see CampaignRecoveryService).
           unitOutcomes.reconcile(reference);
-          retries.push(...group.map((r) => ({ id: r.id, reason: `Checking with the provider: ${error.message}` })));
+          retries.push(...group.map((r) => ({ id: r.id, attempts, reason: `Checking with the provider: ${error.message}` })));
         } else if (error instanceof ProviderTransientError && attempts < MAX_CAMPAIGN_SEND_ATTEMPTS) {
           const delayMs = error.retryAfterMs ?? Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempts - 1));
           unitOutcomes.retry(reference, delayMs);
-          retries.push(...group.map((r) => ({ id: r.id, reason: `Retrying: ${error.message}` })));
+          retries.push(...group.map((r) => ({ id: r.id, attempts, reason: `Retrying: ${error.message}` })));
         } else if (error instanceof ProviderTransientError) {
           const unknown = error.ambiguous ? ' (whether the last attempt arrived is unknown)' : '';
           finals.push(...group.map((r): Final => ({ id: r.id, status: 'failed', attempts, reason: `Provider unavailable after ${attempts} attempts${unknown}: ${error.message}` })));
@@ -261,10 +263,10 @@ export class CampaignSender {
   private async recordRetries(retries: Retry[]): Promise<void> {
     if (retries.length === 0) return;
     await this.dataSource.query(
-      `UPDATE messages m SET status_reason = r.reason, attempts = m.attempts + 1
-         FROM unnest($1::uuid[], $2::text[]) AS r(id, reason)
+      `UPDATE messages m SET status_reason = r.reason, attempts = r.attempts
+         FROM unnest($1::uuid[], $2::text[], $3::int[]) AS r(id, reason, attempts)
         WHERE m.id = r.id AND m.status = 'queued'`,
-      [retries.map((r) => r.id), retries.map((r) => r.reason.slice(0, 1000))],
+      [retries.map((r) => r.id), retries.map((r) => r.reason.slice(0, 1000)), retries.map((r) => r.attempts)],
     );
   }
 
