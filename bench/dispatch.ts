@@ -54,7 +54,8 @@ const UPDATE_CHUNK = 1000;
 const ADMIN = { email: 'bench-admin@example.com', password: 'bench-password-1234' };
 const SINCH = { servicePlanId: 'benchplan0123456789', apiToken: 'bench-api-token-0123456789', region: 'us' };
 
-if (!Number.isInteger(N) || N < 1 || N > 9_999_999) throw new Error('N / --recipients must be an integer from 1 to 9,999,999');
+if (!Number.isInteger(N) || N < 1 || N > 9_999_999)
+  throw new Error('N / --recipients must be an integer from 1 to 9,999,999');
 
 const log = benchLogger('dispatch');
 
@@ -86,7 +87,12 @@ function wrapMethods(instance: object, label: string, methods: string[]): void {
     if (typeof original !== 'function') throw new Error(`${label}.${name} is not a method`);
     target[name] = function (this: unknown, ...args: unknown[]) {
       const started = performance.now();
-      const done = () => record(fnTimings, `${label}.${name}`, performance.now() - started, () => ({ calls: 0, ms: 0, maxMs: 0 }));
+      const done = () =>
+        record(fnTimings, `${label}.${name}`, performance.now() - started, () => ({
+          calls: 0,
+          ms: 0,
+          maxMs: 0,
+        }));
       const result = (original as (...a: unknown[]) => unknown).apply(this, args);
       if (result instanceof Promise) return result.finally(done);
       done();
@@ -102,15 +108,28 @@ function instrumentPg(): void {
     const result = original.apply(this, args);
     if (benchClients.has(this) || !(result instanceof Promise)) return result;
     const config = args[0] as string | { text?: string };
-    const sql = (typeof config === 'string' ? config : (config?.text ?? '?')).replace(/\s+/g, ' ').trim().slice(0, 110);
+    const sql = (typeof config === 'string' ? config : (config?.text ?? '?'))
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 110);
     const started = performance.now();
     return result.then(
       (res: { rowCount?: number | null }) => {
-        record(sqlTimings, sql, performance.now() - started, () => ({ calls: 0, ms: 0, maxMs: 0, rows: 0 })).rows += res?.rowCount ?? 0;
+        record(sqlTimings, sql, performance.now() - started, () => ({
+          calls: 0,
+          ms: 0,
+          maxMs: 0,
+          rows: 0,
+        })).rows += res?.rowCount ?? 0;
         return res;
       },
       (error: unknown) => {
-        record(sqlTimings, `ERROR ${sql}`, performance.now() - started, () => ({ calls: 0, ms: 0, maxMs: 0, rows: 0 }));
+        record(sqlTimings, `ERROR ${sql}`, performance.now() - started, () => ({
+          calls: 0,
+          ms: 0,
+          maxMs: 0,
+          rows: 0,
+        }));
         throw error;
       },
     );
@@ -121,7 +140,14 @@ function timingTable<T extends Timing>(map: Map<string, T>, top: number): Array<
   return [...map.entries()]
     .sort((a, b) => b[1].ms - a[1].ms)
     .slice(0, top)
-    .map(([key, t]) => ({ key, calls: t.calls, totalS: round(t.ms / 1000, 2), avgMs: round(t.ms / t.calls, 1), maxMs: round(t.maxMs, 1), ...('rows' in t ? { rows: (t as unknown as { rows: number }).rows } : {}) }));
+    .map(([key, t]) => ({
+      key,
+      calls: t.calls,
+      totalS: round(t.ms / 1000, 2),
+      avgMs: round(t.ms / t.calls, 1),
+      maxMs: round(t.maxMs, 1),
+      ...('rows' in t ? { rows: (t as unknown as { rows: number }).rows } : {}),
+    }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,7 +245,9 @@ async function main(): Promise<void> {
       embedded = await EmbeddedDatabase.start(join(tmp, 'data'));
       databaseUrl = embedded.url;
     }
-    log(`database: ${server ? `PostgreSQL, fresh database ${dbName}` : `embedded PGlite in ${tmp}`}; recipients: ${N}`);
+    log(
+      `database: ${server ? `PostgreSQL, fresh database ${dbName}` : `embedded PGlite in ${tmp}`}; recipients: ${N}`,
+    );
 
     fake = await FakeSinch.start();
     if (PROFILE) instrumentPg();
@@ -239,10 +267,25 @@ async function main(): Promise<void> {
     const api = new Api((await app.getUrl()).replace('[::1]', '127.0.0.1'));
     if (PROFILE) {
       wrapMethods(app.get(CampaignAudienceService), 'audience', ['materialiseChunk']);
-      wrapMethods(app.get(CampaignSender), 'sender', ['sendChunk', 'claim', 'recordFinals', 'queuedRows', 'recordRetries', 'settleUnits']);
+      wrapMethods(app.get(CampaignSender), 'sender', [
+        'sendChunk',
+        'claim',
+        'recordFinals',
+        'queuedRows',
+        'recordRetries',
+        'settleUnits',
+      ]);
       wrapMethods(app.get(SinchSmsProvider), 'sinchSms', ['send']);
       wrapMethods(app.get(ProviderHttpClient), 'http', ['request']);
-      wrapMethods(app.get(CampaignDispatcher), 'dispatcher', ['pass', 'startDue', 'sending', 'dispatch', 'stillSending', 'completeIfDone', 'logProgress']);
+      wrapMethods(app.get(CampaignDispatcher), 'dispatcher', [
+        'pass',
+        'startDue',
+        'sending',
+        'dispatch',
+        'stillSending',
+        'completeIfDone',
+        'logProgress',
+      ]);
       wrapMethods(app.get(CampaignRecoveryService), 'recovery', ['recoverExpired']);
       wrapMethods(app.get(CampaignsService), 'campaigns', ['get']);
     }
@@ -293,14 +336,18 @@ async function main(): Promise<void> {
           // "503 Database unavailable, retry later" (e.g. the embedded database busy materialising): retry, as a client would.
           // Also a dropped keep-alive connection ("fetch failed"): the embedded database runs in this process and blocks its event loop.
           if (!(error instanceof Error && / answered 503:|fetch failed/.test(error.message))) throw error;
-          log(`poll failed, retrying: ${error.message.slice(0, 120)}${error.cause ? ` (${String(error.cause)})` : ''}`);
+          log(
+            `poll failed, retrying: ${error.message.slice(0, 120)}${error.cause ? ` (${String(error.cause)})` : ''}`,
+          );
           pollErrors += 1;
           continue;
         }
         if (['completed', 'failed', 'cancelled'].includes(view.status)) break;
         if (Date.now() - progressAt >= 10_000) {
           progressAt = Date.now();
-          log(`t=${round((Date.now() - scheduledAt) / 1000, 1)} s: ${view.status}, sent ${view.stats.sent} of ${view.stats.total || '?'}`);
+          log(
+            `t=${round((Date.now() - scheduledAt) / 1000, 1)} s: ${view.status}, sent ${view.stats.sent} of ${view.stats.total || '?'}`,
+          );
         }
         if (Date.now() - scheduledAt > MAX_SECONDS * 1000) {
           // Report what was reached rather than nothing: the rate is over the recipients sent so far.
@@ -312,12 +359,15 @@ async function main(): Promise<void> {
       }
       sampling = false;
       const elu = performance.eventLoopUtilization(elu0);
-      if (view.status !== 'completed' && !timedOut) throw new Error(`The campaign ended ${view.status}: ${view.failureReason}`);
+      if (view.status !== 'completed' && !timedOut)
+        throw new Error(`The campaign ended ${view.status}: ${view.failureReason}`);
       const completedAt = timedOut ? Date.now() : Date.parse(view.completedAt!);
       const seconds = (completedAt - scheduledAt) / 1000;
       const sentCount = view.stats.sent;
       const fakeStats = await fake.stats();
-      log(`campaign completed in ${round(seconds)} s; stats ${JSON.stringify(view.stats)}; fake got ${fakeStats.recipients} recipients in ${fakeStats.batches} batches`);
+      log(
+        `campaign completed in ${round(seconds)} s; stats ${JSON.stringify(view.stats)}; fake got ${fakeStats.recipients} recipients in ${fakeStats.batches} batches`,
+      );
       const [phases] = (
         await db.query<{ started_at: Date }>(`SELECT started_at FROM campaigns WHERE id = $1`, [campaign.id])
       ).rows;
@@ -340,7 +390,10 @@ async function main(): Promise<void> {
       const insertSeconds = (performance.now() - started) / 1000;
       const ids = inserted.rows.map((row) => row.id);
       for (let i = 0; i < ids.length; i += UPDATE_CHUNK) {
-        await db.query(`UPDATE messages SET status = 'sent', status_updated_at = now() WHERE id = ANY($1::uuid[])`, [ids.slice(i, i + UPDATE_CHUNK)]);
+        await db.query(
+          `UPDATE messages SET status = 'sent', status_updated_at = now() WHERE id = ANY($1::uuid[])`,
+          [ids.slice(i, i + UPDATE_CHUNK)],
+        );
       }
       const baselineSeconds = (performance.now() - started) / 1000;
       if (ids.length !== N) throw new Error(`The baseline wrote ${ids.length} rows, expected ${N}`);
@@ -351,7 +404,9 @@ async function main(): Promise<void> {
         bench: 'dispatch',
         database: server ? 'postgresql' : 'pglite',
         recipients: N,
-        ...(timedOut ? { completed: false, timedOutAfterS: MAX_SECONDS, recipientsSentBeforeTimeout: sentCount } : { completed: true }),
+        ...(timedOut
+          ? { completed: false, timedOutAfterS: MAX_SECONDS, recipientsSentBeforeTimeout: sentCount }
+          : { completed: true }),
         seconds: round(seconds),
         recipientsPerSecond: Math.round(recipientsPerSecond),
         appPeakRssMb: mb(peakRss),
@@ -372,14 +427,29 @@ async function main(): Promise<void> {
           lastRequestToCompletedS: round((completedAt - fakeStats.lastAt) / 1000),
         },
         stats: view.stats,
-        fake: { batches: fakeStats.batches, recipients: fakeStats.recipients, rejected: fakeStats.rejected, duplicateReferences: fakeStats.duplicateReferences },
+        fake: {
+          batches: fakeStats.batches,
+          recipients: fakeStats.recipients,
+          rejected: fakeStats.rejected,
+          duplicateReferences: fakeStats.duplicateReferences,
+        },
         poll503s: pollErrors,
         appEventLoopUtilization: round(elu.utilization, 3),
-        settings: { dispatchIntervalMs: config.campaignDispatchIntervalMs, poolSize: config.databasePoolSize, pollMs: POLL_MS, audience: AUDIENCE },
+        settings: {
+          dispatchIntervalMs: config.campaignDispatchIntervalMs,
+          poolSize: config.databasePoolSize,
+          pollMs: POLL_MS,
+          audience: AUDIENCE,
+        },
         node: process.version,
-        ...(PROFILE ? { profile: { functions: timingTable(fnTimings, 30), sql: timingTable(sqlTimings, 20) } } : {}),
+        ...(PROFILE
+          ? { profile: { functions: timingTable(fnTimings, 30), sql: timingTable(sqlTimings, 20) } }
+          : {}),
       };
-      if (!timedOut && (fakeStats.recipients !== N || view.stats.sent !== N)) log(`WARNING: expected ${N} sent; the fake counted ${fakeStats.recipients}, the campaign ${view.stats.sent}`);
+      if (!timedOut && (fakeStats.recipients !== N || view.stats.sent !== N))
+        log(
+          `WARNING: expected ${N} sent; the fake counted ${fakeStats.recipients}, the campaign ${view.stats.sent}`,
+        );
       process.stdout.write(`${JSON.stringify(result)}\n`);
     } finally {
       await db.end();
@@ -390,7 +460,9 @@ async function main(): Promise<void> {
     if (fake) await fake.stop();
     if (embedded) await embedded.stop().catch(() => undefined);
     if (admin) {
-      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch((error: unknown) => log(`could not drop ${dbName}: ${String(error)}`));
+      await admin
+        .query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
+        .catch((error: unknown) => log(`could not drop ${dbName}: ${String(error)}`));
       await admin.end();
     }
     rmSync(tmp, { recursive: true, force: true });

@@ -35,7 +35,11 @@ async function main(): Promise<void> {
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   const logger = new CapturingLogger();
-  const dataSource = await new DataSource({ ...dataSourceOptions(withDatabase(server, name)), logging: true, logger }).initialize();
+  const dataSource = await new DataSource({
+    ...dataSourceOptions(withDatabase(server, name)),
+    logging: true,
+    logger,
+  }).initialize();
   try {
     await runMigrations(dataSource);
     await dataSource.query(`INSERT INTO channels (name, provider, sender, encrypted_secrets, webhook_token)
@@ -55,17 +59,25 @@ async function main(): Promise<void> {
     );
     await dataSource.query('ANALYZE');
     const [channel] = await dataSource.query<Array<{ id: string }>>(`SELECT id FROM channels LIMIT 1`);
-    const service = new ConversationsService(dataSource.getRepository(Conversation), dataSource, new InboxEvents());
+    const service = new ConversationsService(
+      dataSource.getRepository(Conversation),
+      dataSource,
+      new InboxEvents(),
+    );
 
     const first = await service.list({}, 50);
     const cases: Array<[string, () => Promise<unknown>]> = [
       ['first page', () => service.list({}, 50)],
-      ['deep cursor page', async () => {
-        let page = first;
-        for (let i = 0; i < 20 && page.nextCursor; i += 1) page = await service.list({}, 50, page.nextCursor);
-        logger.queries.length = 0;
-        return service.list({}, 50, page.nextCursor ?? undefined);
-      }],
+      [
+        'deep cursor page',
+        async () => {
+          let page = first;
+          for (let i = 0; i < 20 && page.nextCursor; i += 1)
+            page = await service.list({}, 50, page.nextCursor);
+          logger.queries.length = 0;
+          return service.list({}, 50, page.nextCursor ?? undefined);
+        },
+      ],
       ['status filter', () => service.list({ status: 'open' }, 50)],
       ['channel filter', () => service.list({ channelId: channel.id }, 50)],
       ['search by name', () => service.list({ search: 'Contact 4242' }, 50)],
@@ -75,7 +87,10 @@ async function main(): Promise<void> {
       logger.queries.length = 0;
       await run();
       const { sql, params } = logger.queries.at(-1)!;
-      const plan = await dataSource.query<Array<{ 'QUERY PLAN': string }>>(`EXPLAIN (ANALYZE, BUFFERS OFF, COSTS OFF) ${sql}`, params);
+      const plan = await dataSource.query<Array<{ 'QUERY PLAN': string }>>(
+        `EXPLAIN (ANALYZE, BUFFERS OFF, COSTS OFF) ${sql}`,
+        params,
+      );
       process.stdout.write(`\n== ${label} ==\n${plan.map((row) => row['QUERY PLAN']).join('\n')}\n`);
     }
   } finally {

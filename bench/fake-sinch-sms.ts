@@ -39,7 +39,10 @@ function handle(req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
   const to = Array.isArray(body.to) ? body.to : [];
   if (to.length < 1 || to.length > 1000) {
     rejected += 1;
-    return reply(res, 400, { code: 'syntax_constraint_violation', text: 'to must hold 1 to 1000 recipients' });
+    return reply(res, 400, {
+      code: 'syntax_constraint_violation',
+      text: 'to must hold 1 to 1000 recipients',
+    });
   }
   const now = Date.now();
   if (firstAt === 0) firstAt = now;
@@ -70,7 +73,16 @@ server.listen(Number(process.env.FAKE_PORT ?? 0), '127.0.0.1', () => {
 
 process.on('message', (message: { type?: string }) => {
   if (message?.type === 'stats') {
-    process.send?.({ type: 'stats', batches, recipients, rejected, duplicateReferences, firstAt, lastAt, rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) });
+    process.send?.({
+      type: 'stats',
+      batches,
+      recipients,
+      rejected,
+      duplicateReferences,
+      firstAt,
+      lastAt,
+      rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
+    });
   } else if (message?.type === 'stop') {
     server.closeAllConnections();
     server.close(() => process.exit(0));

@@ -26,12 +26,55 @@ const WARMUP = Number(process.env.WARMUP ?? 20);
 const PAGE_SIZE = 50;
 const TARGET_P95_MS = 20;
 const ADMIN = { email: 'bench-admin@example.com', password: 'bench-password-1234' };
-const FIRST_NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Margaret', 'Ken', 'Frances', 'Dennis', 'Radia', 'John', 'Sophie', 'Tim', 'Hedy', 'Linus', 'Katherine', 'Guido', 'Annie', 'Bjarne'];
-const LAST_NAMES = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Hamilton', 'Thompson', 'Allen', 'Ritchie', 'Perlman', 'McCarthy', 'Wilson', 'Berners', 'Lamarr', 'Torvalds', 'Johnson', 'Rossum', 'Easley', 'Stroustrup'];
+const FIRST_NAMES = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Edsger',
+  'Barbara',
+  'Donald',
+  'Margaret',
+  'Ken',
+  'Frances',
+  'Dennis',
+  'Radia',
+  'John',
+  'Sophie',
+  'Tim',
+  'Hedy',
+  'Linus',
+  'Katherine',
+  'Guido',
+  'Annie',
+  'Bjarne',
+];
+const LAST_NAMES = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Dijkstra',
+  'Liskov',
+  'Knuth',
+  'Hamilton',
+  'Thompson',
+  'Allen',
+  'Ritchie',
+  'Perlman',
+  'McCarthy',
+  'Wilson',
+  'Berners',
+  'Lamarr',
+  'Torvalds',
+  'Johnson',
+  'Rossum',
+  'Easley',
+  'Stroustrup',
+];
 
 const log = benchLogger('inbox');
 
-if (MESSAGES < CONVERSATIONS) throw new Error('MESSAGES must be at least CONVERSATIONS (every conversation has a message)');
+if (MESSAGES < CONVERSATIONS)
+  throw new Error('MESSAGES must be at least CONVERSATIONS (every conversation has a message)');
 
 /**
  * Contact g: +1415 and g in seven digits, a first and last name from the lists (so a name search
@@ -81,7 +124,8 @@ async function timeCase(pool: Pool, api: Api, item: Case): Promise<LatencySummar
     const response = await pool.request({ method: 'GET', path, headers: api.authorization() });
     const body = await response.body.text();
     const elapsed = performance.now() - started;
-    if (response.statusCode !== 200) throw new Error(`${item.name}: GET ${path} answered ${response.statusCode}: ${body.slice(0, 300)}`);
+    if (response.statusCode !== 200)
+      throw new Error(`${item.name}: GET ${path} answered ${response.statusCode}: ${body.slice(0, 300)}`);
     if (i >= WARMUP) samples.push(elapsed);
   }
   return summariseLatencies(samples);
@@ -99,13 +143,23 @@ async function main(): Promise<void> {
     const api = new Api(app.url);
     await api.login(ADMIN.email, ADMIN.password);
     const channels = await Promise.all(
-      ['Bench inbox A', 'Bench inbox B'].map((name) => api.call<{ id: string }>('POST', '/channels', { name, provider: 'sandbox', sender: '+12025550142', config: {} })),
+      ['Bench inbox A', 'Bench inbox B'].map((name) =>
+        api.call<{ id: string }>('POST', '/channels', {
+          name,
+          provider: 'sandbox',
+          sender: '+12025550142',
+          config: {},
+        }),
+      ),
     );
     db = new pg.Client({ connectionString: database.url });
     await db.connect();
     log(`seeding ${CONVERSATIONS} conversations and ${MESSAGES} messages into ${database.name}`);
     const started = performance.now();
-    await seed(db, channels.map((channel) => channel.id));
+    await seed(
+      db,
+      channels.map((channel) => channel.id),
+    );
     const seedSeconds = (performance.now() - started) / 1000;
     log(`seeded in ${round(seedSeconds)} s; timing ${REQUESTS} requests per read`);
 
@@ -114,17 +168,30 @@ async function main(): Promise<void> {
       [Math.floor(CONVERSATIONS / 2)],
     );
     const deepCursor = encodeCursor({ at: deep[0].last_message_at.toISOString(), id: deep[0].id });
-    const { rows: sample } = await db.query<{ id: string }>(`SELECT id FROM conversations ORDER BY random() LIMIT 1000`);
+    const { rows: sample } = await db.query<{ id: string }>(
+      `SELECT id FROM conversations ORDER BY random() LIMIT 1000`,
+    );
     let turn = 0;
     const nextConversation = () => sample[(turn += 1) % sample.length].id;
-    const { rows: matches } = await db.query<{ count: string }>(`SELECT count(*) FROM contacts WHERE first_name = 'Grace' AND last_name = 'Hopper'`);
+    const { rows: matches } = await db.query<{ count: string }>(
+      `SELECT count(*) FROM contacts WHERE first_name = 'Grace' AND last_name = 'Hopper'`,
+    );
 
     const cases: Case[] = [
       { name: 'firstPage', path: () => `/api/v1/conversations?limit=${PAGE_SIZE}` },
       { name: 'deepCursorPage', path: () => `/api/v1/conversations?limit=${PAGE_SIZE}&cursor=${deepCursor}` },
-      { name: 'searchByName', path: () => `/api/v1/conversations?limit=${PAGE_SIZE}&search=${encodeURIComponent('grace hop')}` },
-      { name: 'searchByNumber', path: () => `/api/v1/conversations?limit=${PAGE_SIZE}&search=${encodeURIComponent('(415) 004-2424')}` },
-      { name: 'threadPage', path: () => `/api/v1/conversations/${nextConversation()}/messages?limit=${PAGE_SIZE}` },
+      {
+        name: 'searchByName',
+        path: () => `/api/v1/conversations?limit=${PAGE_SIZE}&search=${encodeURIComponent('grace hop')}`,
+      },
+      {
+        name: 'searchByNumber',
+        path: () => `/api/v1/conversations?limit=${PAGE_SIZE}&search=${encodeURIComponent('(415) 004-2424')}`,
+      },
+      {
+        name: 'threadPage',
+        path: () => `/api/v1/conversations/${nextConversation()}/messages?limit=${PAGE_SIZE}`,
+      },
     ];
     const pool = new Pool(app.url, { connections: 1 });
     const latencyMs: Record<string, LatencySummary> = {};
@@ -139,7 +206,12 @@ async function main(): Promise<void> {
       messages: MESSAGES,
       requestsPerRead: REQUESTS,
       pageSize: PAGE_SIZE,
-      latencyMs: Object.fromEntries(Object.entries(latencyMs).map(([name, summary]) => [name, { p50: summary.p50, p95: summary.p95, max: summary.max }])),
+      latencyMs: Object.fromEntries(
+        Object.entries(latencyMs).map(([name, summary]) => [
+          name,
+          { p50: summary.p50, p95: summary.p95, max: summary.max },
+        ]),
+      ),
       worstP95Ms: worstP95,
       targetP95Ms: TARGET_P95_MS,
       targetMet: worstP95 <= TARGET_P95_MS,

@@ -17,7 +17,15 @@ import pg from 'pg';
 import { Pool } from 'undici';
 import { Api } from './support/api.js';
 import { startAppProcess, type AppProcess } from './support/app-process.js';
-import { benchMessageId, type BenchChannels, expectedStatus, isConversationMessage, benchPhone, reportPlan, type SignedReport } from './support/delivery-reports.js';
+import {
+  benchMessageId,
+  type BenchChannels,
+  expectedStatus,
+  isConversationMessage,
+  benchPhone,
+  reportPlan,
+  type SignedReport,
+} from './support/delivery-reports.js';
 import { createFreshDatabase, type FreshDatabase, requirePostgresUrl } from './support/fresh-database.js';
 import { benchLogger, round, runBench, summariseLatencies } from './support/format.js';
 
@@ -26,7 +34,13 @@ const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
 const MESSAGES = Number(process.env.MESSAGES ?? 200_000);
 const SETTLE_MAX_S = Number(process.env.SETTLE_MAX_S ?? 120);
 const ADMIN = { email: 'bench-admin@example.com', password: 'bench-password-1234' };
-const CONVERSATION = { projectId: 'bench-project', appId: 'bench-app', keyId: 'bench-key', keySecret: 'bench-key-secret', webhookSecret: 'bench-conversation-webhook-secret' };
+const CONVERSATION = {
+  projectId: 'bench-project',
+  appId: 'bench-app',
+  keyId: 'bench-key',
+  keySecret: 'bench-key-secret',
+  webhookSecret: 'bench-conversation-webhook-secret',
+};
 const PLIVO = { authId: 'MABENCHAUTHID0000000', authToken: 'bench-plivo-auth-token-0123456789' };
 
 const log = benchLogger('webhooks');
@@ -64,8 +78,19 @@ async function createChannels(api: Api): Promise<BenchChannels> {
     config: PLIVO,
   });
   return {
-    conversation: { id: conversation.id, appId: CONVERSATION.appId, projectId: CONVERSATION.projectId, webhookSecret: CONVERSATION.webhookSecret, path: new URL(conversation.webhookUrls.callback!).pathname },
-    plivo: { id: plivo.id, authToken: PLIVO.authToken, path: new URL(plivo.webhookUrls.status!).pathname, publicUrl: plivo.webhookUrls.status! },
+    conversation: {
+      id: conversation.id,
+      appId: CONVERSATION.appId,
+      projectId: CONVERSATION.projectId,
+      webhookSecret: CONVERSATION.webhookSecret,
+      path: new URL(conversation.webhookUrls.callback!).pathname,
+    },
+    plivo: {
+      id: plivo.id,
+      authToken: PLIVO.authToken,
+      path: new URL(plivo.webhookUrls.status!).pathname,
+      publicUrl: plivo.webhookUrls.status!,
+    },
   };
 }
 
@@ -110,7 +135,8 @@ async function runLoad(app: AppProcess, channels: BenchChannels): Promise<LoadRe
   let turn = 0;
   const next = (): { report: SignedReport; duplicate: boolean } | undefined => {
     turn += 1;
-    if (turn % 2 === 0 && sent.length > 0) return { report: sent[Math.floor(Math.random() * sent.length)], duplicate: true };
+    if (turn % 2 === 0 && sent.length > 0)
+      return { report: sent[Math.floor(Math.random() * sent.length)], duplicate: true };
     const fresh = plan.next();
     if (fresh.done) {
       result.exhausted = true;
@@ -129,7 +155,12 @@ async function runLoad(app: AppProcess, channels: BenchChannels): Promise<LoadRe
       const { report, duplicate } = pick;
       const t0 = performance.now();
       try {
-        const response = await pool.request({ method: 'POST', path: report.path, headers: report.headers, body: report.body });
+        const response = await pool.request({
+          method: 'POST',
+          path: report.path,
+          headers: report.headers,
+          body: report.body,
+        });
         const text = await response.body.text();
         result.latenciesMs.push(performance.now() - t0);
         result.requests += 1;
@@ -160,7 +191,9 @@ async function runLoad(app: AppProcess, channels: BenchChannels): Promise<LoadRe
 async function waitUntilApplied(db: pg.Client): Promise<{ seconds: number | undefined; pending: number }> {
   const started = performance.now();
   for (;;) {
-    const { rows } = await db.query<{ pending: string }>(`SELECT count(*) AS pending FROM webhook_events WHERE processed_at IS NULL`);
+    const { rows } = await db.query<{ pending: string }>(
+      `SELECT count(*) AS pending FROM webhook_events WHERE processed_at IS NULL`,
+    );
     const pending = Number(rows[0].pending);
     const seconds = (performance.now() - started) / 1000;
     if (pending === 0) return { seconds, pending };
@@ -172,13 +205,20 @@ async function waitUntilApplied(db: pg.Client): Promise<{ seconds: number | unde
 /** Committed transactions of this database so far (statistics lag by up to half a second). */
 async function transactionsCommitted(db: pg.Client): Promise<number> {
   await db.query('SELECT pg_stat_clear_snapshot()');
-  const { rows } = await db.query<{ commits: string }>(`SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = current_database()`);
+  const { rows } = await db.query<{ commits: string }>(
+    `SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = current_database()`,
+  );
   return Number(rows[0].commits);
 }
 
-async function checkStatuses(db: pg.Client, sent: SignedReport[]): Promise<{ correct: boolean; wrong: number; examples: string[] }> {
+async function checkStatuses(
+  db: pg.Client,
+  sent: SignedReport[],
+): Promise<{ correct: boolean; wrong: number; examples: string[] }> {
   const expected = expectedStatus(sent, MESSAGES);
-  const { rows } = await db.query<{ provider_message_id: string; status: string }>(`SELECT provider_message_id, status FROM messages WHERE direction = 'outbound'`);
+  const { rows } = await db.query<{ provider_message_id: string; status: string }>(
+    `SELECT provider_message_id, status FROM messages WHERE direction = 'outbound'`,
+  );
   const actual = new Map(rows.map((row) => [row.provider_message_id, row.status]));
   let wrong = 0;
   const examples: string[] = [];
@@ -186,7 +226,10 @@ async function checkStatuses(db: pg.Client, sent: SignedReport[]): Promise<{ cor
     const got = actual.get(benchMessageId(n));
     if (got === status) continue;
     wrong += 1;
-    if (examples.length < 5) examples.push(`${benchMessageId(n)} (${isConversationMessage(n) ? 'conversation' : 'plivo'}, ${benchPhone(n)}): expected ${status}, got ${got}`);
+    if (examples.length < 5)
+      examples.push(
+        `${benchMessageId(n)} (${isConversationMessage(n) ? 'conversation' : 'plivo'}, ${benchPhone(n)}): expected ${status}, got ${got}`,
+      );
   }
   return { correct: wrong === 0, wrong, examples };
 }
@@ -212,7 +255,9 @@ async function main(): Promise<void> {
     await db.connect();
     const started = performance.now();
     await seedMessages(db, channels);
-    log(`seeded in ${round((performance.now() - started) / 1000)} s; load: ${CONCURRENCY} connections for ${DURATION_S} s`);
+    log(
+      `seeded in ${round((performance.now() - started) / 1000)} s; load: ${CONCURRENCY} connections for ${DURATION_S} s`,
+    );
 
     const cpuBefore = app.cpuSeconds();
     const commitsBefore = await transactionsCommitted(db);
@@ -253,7 +298,8 @@ async function main(): Promise<void> {
       messages: MESSAGES,
       planExhausted: load.exhausted,
       databaseCommitsDuringLoad: commitsDuringLoad,
-      appCpuSecondsDuringLoad: cpuBefore === undefined || cpuAfterLoad === undefined ? null : round(cpuAfterLoad - cpuBefore, 1),
+      appCpuSecondsDuringLoad:
+        cpuBefore === undefined || cpuAfterLoad === undefined ? null : round(cpuAfterLoad - cpuBefore, 1),
       loadAverageBefore: round(loadBefore),
       node: process.version,
     };

@@ -60,7 +60,9 @@ export class Messaging1732360000000 implements MigrationInterface {
         identity text NOT NULL,
         PRIMARY KEY (channel, identity)
       )`);
-    await queryRunner.query(`CREATE INDEX contact_identities_contact_id_idx ON contact_identities (contact_id)`);
+    await queryRunner.query(
+      `CREATE INDEX contact_identities_contact_id_idx ON contact_identities (contact_id)`,
+    );
 
     await queryRunner.query(`
       CREATE TABLE conversations (
@@ -75,7 +77,9 @@ export class Messaging1732360000000 implements MigrationInterface {
         updated_at timestamptz(3) NOT NULL DEFAULT now(),
         UNIQUE (contact_id, channel_id)
       )`);
-    await queryRunner.query(`CREATE INDEX conversations_activity_idx ON conversations (last_message_at DESC, id DESC)`);
+    await queryRunner.query(
+      `CREATE INDEX conversations_activity_idx ON conversations (last_message_at DESC, id DESC)`,
+    );
     await queryRunner.query(
       `CREATE INDEX conversations_status_activity_idx ON conversations (status, last_message_at DESC, id DESC)`,
     );
@@ -104,7 +108,9 @@ export class Messaging1732360000000 implements MigrationInterface {
         created_at timestamptz(3) NOT NULL DEFAULT now(),
         status_updated_at timestamptz(3) NOT NULL DEFAULT now()
       )`);
-    await queryRunner.query(`CREATE UNIQUE INDEX messages_client_reference_key ON messages (client_reference)`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX messages_client_reference_key ON messages (client_reference)`,
+    );
     await queryRunner.query(
       `CREATE INDEX messages_conversation_created_idx ON messages (conversation_id, created_at DESC, id DESC)`,
     );
@@ -135,14 +141,23 @@ export class Messaging1732360000000 implements MigrationInterface {
         next_attempt_at timestamptz(3) NOT NULL DEFAULT now(),
         last_error text
       )`);
-    await queryRunner.query(`CREATE UNIQUE INDEX webhook_events_dedup_key ON webhook_events (provider, dedup_key)`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX webhook_events_dedup_key ON webhook_events (provider, dedup_key)`,
+    );
     await queryRunner.query(
       `CREATE INDEX webhook_events_pending_idx ON webhook_events (next_attempt_at) WHERE processed_at IS NULL`,
     );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['webhook_events', 'messages', 'conversations', 'contact_identities', 'contacts', 'channels']) {
+    for (const table of [
+      'webhook_events',
+      'messages',
+      'conversations',
+      'contact_identities',
+      'contacts',
+      'channels',
+    ]) {
       await queryRunner.query(`DROP TABLE ${table}`);
     }
     await queryRunner.query(`DROP FUNCTION message_status_rank(text)`);

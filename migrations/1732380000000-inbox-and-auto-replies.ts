@@ -16,8 +16,12 @@ export class InboxAndAutoReplies1732380000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX conversations_channel_activity_idx ON conversations (channel_id, last_message_at DESC, id DESC)`,
     );
-    await queryRunner.query(`CREATE INDEX contacts_name_words_idx ON contacts USING gin (${CONTACT_NAME_WORDS})`);
-    await queryRunner.query(`CREATE INDEX contacts_phone_suffix_idx ON contacts (reverse(phone) text_pattern_ops)`);
+    await queryRunner.query(
+      `CREATE INDEX contacts_name_words_idx ON contacts USING gin (${CONTACT_NAME_WORDS})`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX contacts_phone_suffix_idx ON contacts (reverse(phone) text_pattern_ops)`,
+    );
     await queryRunner.query(`
       CREATE TABLE auto_replies (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -31,7 +35,9 @@ export class InboxAndAutoReplies1732380000000 implements MigrationInterface {
         created_at timestamptz(3) NOT NULL DEFAULT now(),
         updated_at timestamptz(3) NOT NULL DEFAULT now()
       )`);
-    await queryRunner.query(`CREATE INDEX auto_replies_created_at_id_idx ON auto_replies (created_at DESC, id DESC)`);
+    await queryRunner.query(
+      `CREATE INDEX auto_replies_created_at_id_idx ON auto_replies (created_at DESC, id DESC)`,
+    );
     await queryRunner.query(
       `INSERT INTO auto_replies (builtin, keywords, match, reply, action, created_at) VALUES
         ('opt_out', ARRAY['STOP','STOPALL','UNSUBSCRIBE','CANCEL','END','QUIT'], 'exact',

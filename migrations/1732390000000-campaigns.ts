@@ -28,17 +28,27 @@ export class Campaigns1732390000000 implements MigrationInterface {
         created_at timestamptz(3) NOT NULL DEFAULT now(),
         updated_at timestamptz(3) NOT NULL DEFAULT now()
       )`);
-    await queryRunner.query(`CREATE INDEX campaigns_created_at_id_idx ON campaigns (created_at DESC, id DESC)`);
+    await queryRunner.query(
+      `CREATE INDEX campaigns_created_at_id_idx ON campaigns (created_at DESC, id DESC)`,
+    );
     // The dispatcher's two questions each tick: which scheduled campaigns are due, which are sending.
-    await queryRunner.query(`CREATE INDEX campaigns_due_idx ON campaigns (scheduled_at) WHERE status = 'scheduled'`);
-    await queryRunner.query(`CREATE INDEX campaigns_sending_idx ON campaigns (started_at) WHERE status = 'sending'`);
+    await queryRunner.query(
+      `CREATE INDEX campaigns_due_idx ON campaigns (scheduled_at) WHERE status = 'scheduled'`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX campaigns_sending_idx ON campaigns (started_at) WHERE status = 'sending'`,
+    );
 
     await queryRunner.query(`ALTER TABLE messages ADD COLUMN batch_reference text`);
     await queryRunner.query(
       `CREATE UNIQUE INDEX messages_campaign_contact_key ON messages (campaign_id, contact_id) WHERE campaign_id IS NOT NULL`,
     );
-    await queryRunner.query(`CREATE INDEX messages_campaign_status_idx ON messages (campaign_id, status) WHERE campaign_id IS NOT NULL`);
-    await queryRunner.query(`CREATE INDEX messages_batch_reference_idx ON messages (batch_reference) WHERE batch_reference IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE INDEX messages_campaign_status_idx ON messages (campaign_id, status) WHERE campaign_id IS NOT NULL`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX messages_batch_reference_idx ON messages (batch_reference) WHERE batch_reference IS NOT NULL`,
+    );
 
     // The dispatcher's queue: one row per send unit (a provider request for batch providers, a chunk
     // of single requests otherwise), fixed when the audience is materialised. Claims, leases and
@@ -65,7 +75,11 @@ export class Campaigns1732390000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TABLE campaign_batches`);
-    for (const index of ['messages_batch_reference_idx', 'messages_campaign_status_idx', 'messages_campaign_contact_key']) {
+    for (const index of [
+      'messages_batch_reference_idx',
+      'messages_campaign_status_idx',
+      'messages_campaign_contact_key',
+    ]) {
       await queryRunner.query(`DROP INDEX ${index}`);
     }
     await queryRunner.query(`ALTER TABLE messages DROP COLUMN batch_reference`);

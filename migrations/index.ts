@@ -5,4 +5,10 @@ import { InboxAndAutoReplies1732380000000 } from './1732380000000-inbox-and-auto
 import { Campaigns1732390000000 } from './1732390000000-campaigns.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
-export const migrations = [UsersAndRefreshTokens1732350000000, Messaging1732360000000, ContactsSearch1732370000000, InboxAndAutoReplies1732380000000, Campaigns1732390000000];
+export const migrations = [
+  UsersAndRefreshTokens1732350000000,
+  Messaging1732360000000,
+  ContactsSearch1732370000000,
+  InboxAndAutoReplies1732380000000,
+  Campaigns1732390000000,
+];

@@ -23,11 +23,17 @@ async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      email: { type: 'string' },
+      password: { type: 'string' },
+      name: { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
   const [command] = positionals;
   if (values.help || !command) return void process.stdout.write(`${USAGE}\n`);
-  if (command !== 'create-admin' && command !== 'migrate') throw new UsageError(`Unknown command "${command}"`);
+  if (command !== 'create-admin' && command !== 'migrate')
+    throw new UsageError(`Unknown command "${command}"`);
   if (command === 'create-admin' && (!values.email || !values.password)) {
     throw new UsageError('create-admin needs --email and --password');
   }
@@ -44,7 +50,12 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     const users = new UsersService(dataSource.getRepository(User), new PasswordHasher());
-    const admin = await users.create({ email: values.email!, password: values.password!, name: values.name, role: 'admin' });
+    const admin = await users.create({
+      email: values.email!,
+      password: values.password!,
+      name: values.name,
+      role: 'admin',
+    });
     process.stdout.write(`Created admin ${admin.email} (${admin.id})\n`);
   } finally {
     if (dataSource.isInitialized) await dataSource.destroy();
@@ -56,7 +67,8 @@ class UsageError extends Error {}
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError) process.stderr.write(`${error.message}\n${USAGE}\n`);
-  else if (error instanceof ConfigError || error instanceof DomainError) process.stderr.write(`${error.message}\n`);
+  else if (error instanceof ConfigError || error instanceof DomainError)
+    process.stderr.write(`${error.message}\n`);
   else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

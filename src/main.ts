@@ -10,7 +10,9 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: `Received ${signal}, shutting down` })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ level: 30, time: Date.now(), msg: `Received ${signal}, shutting down` })}\n`,
+    );
     server.stop().then(
       () => process.exit(0),
       () => process.exit(1),
@@ -25,7 +27,9 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof EmbeddedDatabaseInUseError) {
     process.stderr.write(`${error.message}\n`);
   } else {
-    process.stderr.write(`Switchboard failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `Switchboard failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   }
   process.exit(1);
 });

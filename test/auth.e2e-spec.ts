@@ -19,7 +19,10 @@ describe('Auth', () => {
 
     it('answers the token type and lifetime', async () => {
       const agent = await createUserAndLogin(sut, 'agent');
-      const response = await sut.http.post('/api/v1/auth/login').send({ email: agent.email, password: agent.password }).expect(200);
+      const response = await sut.http
+        .post('/api/v1/auth/login')
+        .send({ email: agent.email, password: agent.password })
+        .expect(200);
 
       expect(response.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
       expect(typeof response.body.accessToken).toBe('string');
@@ -28,14 +31,23 @@ describe('Auth', () => {
 
     it('accepts the email in any letter case', async () => {
       const agent = await createUserAndLogin(sut, 'agent');
-      await sut.http.post('/api/v1/auth/login').send({ email: agent.email.toUpperCase(), password: agent.password }).expect(200);
+      await sut.http
+        .post('/api/v1/auth/login')
+        .send({ email: agent.email.toUpperCase(), password: agent.password })
+        .expect(200);
     });
 
     it('gives the same 401 for an unknown email and for a wrong password', async () => {
       const agent = await createUserAndLogin(sut, 'agent');
 
-      const wrongPassword = await sut.http.post('/api/v1/auth/login').send({ email: agent.email, password: 'not the password' }).expect(401);
-      const unknownEmail = await sut.http.post('/api/v1/auth/login').send({ email: uniqueEmail('nobody'), password: 'whatever it is' }).expect(401);
+      const wrongPassword = await sut.http
+        .post('/api/v1/auth/login')
+        .send({ email: agent.email, password: 'not the password' })
+        .expect(401);
+      const unknownEmail = await sut.http
+        .post('/api/v1/auth/login')
+        .send({ email: uniqueEmail('nobody'), password: 'whatever it is' })
+        .expect(401);
 
       expect(wrongPassword.body.message).toBe(unknownEmail.body.message);
       expect(wrongPassword.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
@@ -44,17 +56,29 @@ describe('Auth', () => {
     it('refuses a disabled user', async () => {
       const admin = await createUserAndLogin(sut, 'admin');
       const agent = await createUserAndLogin(sut, 'agent');
-      await sut.http.patch(`/api/v1/users/${agent.id}`).set(bearer(admin)).send({ disabled: true }).expect(200);
+      await sut.http
+        .patch(`/api/v1/users/${agent.id}`)
+        .set(bearer(admin))
+        .send({ disabled: true })
+        .expect(200);
 
-      await sut.http.post('/api/v1/auth/login').send({ email: agent.email, password: agent.password }).expect(401);
+      await sut.http
+        .post('/api/v1/auth/login')
+        .send({ email: agent.email, password: agent.password })
+        .expect(401);
       await sut.http.get('/api/v1/auth/me').set(bearer(agent)).expect(401);
       await sut.http.post('/api/v1/auth/refresh').send({ refreshToken: agent.refreshToken }).expect(401);
     });
 
     it('rejects a body without a password with 400 naming the field', async () => {
-      const response = await sut.http.post('/api/v1/auth/login').send({ email: 'someone@example.com' }).expect(400);
+      const response = await sut.http
+        .post('/api/v1/auth/login')
+        .send({ email: 'someone@example.com' })
+        .expect(400);
 
-      expect(response.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'password' })]));
+      expect(response.body.details).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field: 'password' })]),
+      );
     });
   });
 
@@ -62,7 +86,10 @@ describe('Auth', () => {
     it('rotates: the new pair works and differs from the old one', async () => {
       const agent = await createUserAndLogin(sut, 'agent');
 
-      const refreshed = await sut.http.post('/api/v1/auth/refresh').send({ refreshToken: agent.refreshToken }).expect(200);
+      const refreshed = await sut.http
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: agent.refreshToken })
+        .expect(200);
 
       expect(refreshed.body.refreshToken).not.toBe(agent.refreshToken);
       await sut.http.get('/api/v1/auth/me').set(bearer(refreshed.body)).expect(200);
@@ -70,7 +97,10 @@ describe('Auth', () => {
 
     it('treats reuse of a spent token as theft: 401 and the whole family is revoked', async () => {
       const agent = await createUserAndLogin(sut, 'agent');
-      const first = await sut.http.post('/api/v1/auth/refresh').send({ refreshToken: agent.refreshToken }).expect(200);
+      const first = await sut.http
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: agent.refreshToken })
+        .expect(200);
 
       await sut.http.post('/api/v1/auth/refresh').send({ refreshToken: agent.refreshToken }).expect(401);
 
@@ -97,10 +127,17 @@ describe('Auth', () => {
       const admin = await createUserAndLogin(sut, 'admin');
       const agent = await createUserAndLogin(sut, 'agent');
 
-      await sut.http.patch(`/api/v1/users/${agent.id}`).set(bearer(admin)).send({ password: 'a brand new password' }).expect(200);
+      await sut.http
+        .patch(`/api/v1/users/${agent.id}`)
+        .set(bearer(admin))
+        .send({ password: 'a brand new password' })
+        .expect(200);
 
       await sut.http.post('/api/v1/auth/refresh').send({ refreshToken: agent.refreshToken }).expect(401);
-      await sut.http.post('/api/v1/auth/login').send({ email: agent.email, password: 'a brand new password' }).expect(200);
+      await sut.http
+        .post('/api/v1/auth/login')
+        .send({ email: agent.email, password: 'a brand new password' })
+        .expect(200);
     });
   });
 
@@ -108,7 +145,11 @@ describe('Auth', () => {
     it('answers 204 and the refresh token stops working', async () => {
       const agent = await createUserAndLogin(sut, 'agent');
 
-      await sut.http.post('/api/v1/auth/logout').set(bearer(agent)).send({ refreshToken: agent.refreshToken }).expect(204);
+      await sut.http
+        .post('/api/v1/auth/logout')
+        .set(bearer(agent))
+        .send({ refreshToken: agent.refreshToken })
+        .expect(204);
 
       await sut.http.post('/api/v1/auth/refresh').send({ refreshToken: agent.refreshToken }).expect(401);
     });

@@ -21,12 +21,21 @@ describe('Campaign audiences materialised in chunks', () => {
 
   it('sends every recipient exactly once and counts every skipped contact, across chunks', async () => {
     const tag = uniqueTag('chunks');
-    const phones = await seedContacts(rig.sut, { count: 2_000, tag, optedOut: (i) => i % 40 === 0, firstName: (i) => `Chunk${i}` });
+    const phones = await seedContacts(rig.sut, {
+      count: 2_000,
+      tag,
+      optedOut: (i) => i % 40 === 0,
+      firstName: (i) => `Chunk${i}`,
+    });
     for (let i = 0; i < 3; i += 1) await seedContactWithoutPhone(rig.sut, tag);
     const optedOut = new Set(phones.filter((_, i) => (i + 1) % 40 === 0));
     const reachable = new Set(phones.filter((phone) => !optedOut.has(phone)));
     const channel = await createChannel(rig.sut, rig.admin, sinchSmsChannel(rig.fake));
-    const campaign = await createCampaign(rig.sut, rig.admin, { channelId: channel.id, message: { text: 'Hi {{firstName}}' }, audience: { tags: [tag] } });
+    const campaign = await createCampaign(rig.sut, rig.admin, {
+      channelId: channel.id,
+      message: { text: 'Hi {{firstName}}' },
+      audience: { tags: [tag] },
+    });
 
     await campaignAction(rig.sut, rig.admin, campaign.id, 'schedule');
     const seen: Array<{ total: number; progress: number }> = [];
@@ -43,7 +52,13 @@ describe('Campaign audiences materialised in chunks', () => {
     const sentTo = recipientsSentTo(rig.fake, new Set(phones));
     expect(sentTo).toHaveLength(reachable.size);
     expect(new Set(sentTo)).toEqual(reachable);
-    expect(done.stats).toMatchObject({ total: 2_003, sent: reachable.size, queued: 0, skippedOptedOut: optedOut.size, skippedInvalid: 3 });
+    expect(done.stats).toMatchObject({
+      total: 2_003,
+      sent: reachable.size,
+      queued: 0,
+      skippedOptedOut: optedOut.size,
+      skippedInvalid: 3,
+    });
     expect(addsUp(done.stats)).toBe(true);
     const batches = batchesFor(rig.fake, new Set(phones));
     expect(Math.max(...batches.map((batch) => batch.to.length))).toBeLessThanOrEqual(CHUNK);

@@ -1,12 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { FakeSinchSmsServer } from './fakes/fake-sinch-sms.server.js';
-import { batchesFor, campaignAction, createCampaign, recipientsSentTo, seedContacts, uniqueTag, waitForCampaign } from './support/campaigns.js';
+import {
+  batchesFor,
+  campaignAction,
+  createCampaign,
+  recipientsSentTo,
+  seedContacts,
+  uniqueTag,
+  waitForCampaign,
+} from './support/campaigns.js';
 import { createChannel, sandboxChannel, sinchSmsChannel, startMessagingApp } from './support/messaging.js';
 import { createUserAndLogin, type TestApp, type TestUser } from './support/test-app.js';
 import { waitFor } from './support/wait-for.js';
 
 // One JWT secret, so a token from one instance is valid on the other.
-const DISPATCH = { CAMPAIGN_DISPATCH_INTERVAL_MS: '200', LOG_LEVEL: process.env.CAMPAIGN_TEST_LOG_LEVEL ?? 'silent', JWT_SECRET: 'campaign-instances-e2e-jwt-secret-0123456789abcdef' };
+const DISPATCH = {
+  CAMPAIGN_DISPATCH_INTERVAL_MS: '200',
+  LOG_LEVEL: process.env.CAMPAIGN_TEST_LOG_LEVEL ?? 'silent',
+  JWT_SECRET: 'campaign-instances-e2e-jwt-secret-0123456789abcdef',
+};
 
 describe('Campaign dispatch across app instances', () => {
   let first: TestApp;
@@ -29,7 +41,11 @@ describe('Campaign dispatch across app instances', () => {
     const tag = uniqueTag('twins');
     const phones = new Set(await seedContacts(first, { count: 3000, tag }));
     const channel = await createChannel(first, admin, sinchSmsChannel(fake));
-    const campaign = await createCampaign(first, admin, { channelId: channel.id, message: { text: 'Once only' }, audience: { tags: [tag] } });
+    const campaign = await createCampaign(first, admin, {
+      channelId: channel.id,
+      message: { text: 'Once only' },
+      audience: { tags: [tag] },
+    });
 
     await campaignAction(first, admin, campaign.id, 'schedule');
     const done = await waitForCampaign(second, admin, campaign.id, (c) => c.status === 'completed');
@@ -37,7 +53,9 @@ describe('Campaign dispatch across app instances', () => {
     const sentTo = recipientsSentTo(fake, phones);
     expect(sentTo).toHaveLength(3000);
     expect(new Set(sentTo)).toEqual(phones);
-    expect(new Set(batchesFor(fake, phones).map((b) => b.client_reference)).size).toBe(batchesFor(fake, phones).length);
+    expect(new Set(batchesFor(fake, phones).map((b) => b.client_reference)).size).toBe(
+      batchesFor(fake, phones).length,
+    );
     expect(done.stats).toMatchObject({ total: 3000, sent: 3000, queued: 0 });
   });
 });
@@ -62,7 +80,11 @@ describe('Campaign crash recovery', () => {
     const phones = await seedContacts(first, { count: 6, tag });
     const [reached, lost] = [phones.slice(0, 3), phones.slice(3)];
     const channel = await createChannel(first, admin, sinchSmsChannel(fake));
-    const campaign = await createCampaign(first, admin, { channelId: channel.id, message: { text: 'Crash' }, audience: { tags: [tag] } });
+    const campaign = await createCampaign(first, admin, {
+      channelId: channel.id,
+      message: { text: 'Crash' },
+      audience: { tags: [tag] },
+    });
     const knownReference = `crash_known_${randomUUID()}`;
     const unknownReference = `crash_unknown_${randomUUID()}`;
 
@@ -70,10 +92,22 @@ describe('Campaign crash recovery', () => {
     const accepted = await fetch(`${fake.url}/xms/v1/${fake.servicePlanId}/batches`, {
       method: 'POST',
       headers: { authorization: `Bearer ${fake.apiToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ from: '12025550142', to: reached.map((p) => p.slice(1)), body: 'Crash', client_reference: knownReference }),
+      body: JSON.stringify({
+        from: '12025550142',
+        to: reached.map((p) => p.slice(1)),
+        body: 'Crash',
+        client_reference: knownReference,
+      }),
     });
     const knownBatchId = ((await accepted.json()) as { id: string }).id;
-    await simulateCrashedSend(first, { campaignId: campaign.id, channelId: channel.id, tag, reached, knownReference, unknownReference });
+    await simulateCrashedSend(first, {
+      campaignId: campaign.id,
+      channelId: channel.id,
+      tag,
+      reached,
+      knownReference,
+      unknownReference,
+    });
 
     await waitFor(
       () => campaignUnits(first, campaign.id),
@@ -98,10 +132,24 @@ describe('Campaign crash recovery', () => {
     const tag = uniqueTag('lost');
     const phones = await seedContacts(first, { count: 6, tag });
     const channel = await createChannel(first, admin, sandboxChannel());
-    const campaign = await createCampaign(first, admin, { channelId: channel.id, message: { text: 'Crash' }, audience: { tags: [tag] } });
+    const campaign = await createCampaign(first, admin, {
+      channelId: channel.id,
+      message: { text: 'Crash' },
+      audience: { tags: [tag] },
+    });
     const reference = `crash_sandbox_${randomUUID()}`;
-    await simulateCrashedSend(first, { campaignId: campaign.id, channelId: channel.id, tag, reached: phones, knownReference: reference, unknownReference: `unused_${randomUUID()}` });
-    await first.dataSource.query(`DELETE FROM campaign_batches WHERE campaign_id = $1 AND reference <> $2`, [campaign.id, reference]);
+    await simulateCrashedSend(first, {
+      campaignId: campaign.id,
+      channelId: channel.id,
+      tag,
+      reached: phones,
+      knownReference: reference,
+      unknownReference: `unused_${randomUUID()}`,
+    });
+    await first.dataSource.query(`DELETE FROM campaign_batches WHERE campaign_id = $1 AND reference <> $2`, [
+      campaign.id,
+      reference,
+    ]);
 
     const units = await waitFor(
       () => campaignUnits(first, campaign.id),
@@ -110,7 +158,9 @@ describe('Campaign crash recovery', () => {
     );
     expect(units).toHaveLength(1);
     const rows = await campaignRows(first, campaign.id);
-    expect(rows.map((row) => [row.status, row.status_reason])).toEqual(phones.map(() => ['failed', 'interrupted']));
+    expect(rows.map((row) => [row.status, row.status_reason])).toEqual(
+      phones.map(() => ['failed', 'interrupted']),
+    );
 
     await campaignAction(first, admin, campaign.id, 'resume');
     const done = await waitForCampaign(first, admin, campaign.id, (c) => c.status === 'completed');
@@ -137,8 +187,11 @@ async function simulateCrashedSend(sut: TestApp, setup: CrashSetup): Promise<voi
     `UPDATE campaigns SET status = 'paused', started_at = now(), materialized_at = now(), total = 6 WHERE id = $1`,
     [setup.campaignId],
   );
-  const [state] = await sut.dataSource.query(`SELECT status FROM campaigns WHERE id = $1`, [setup.campaignId]);
-  if (state?.status !== 'paused') throw new Error(`could not pause ${setup.campaignId}: ${JSON.stringify(state)}`);
+  const [state] = await sut.dataSource.query(`SELECT status FROM campaigns WHERE id = $1`, [
+    setup.campaignId,
+  ]);
+  if (state?.status !== 'paused')
+    throw new Error(`could not pause ${setup.campaignId}: ${JSON.stringify(state)}`);
   await sut.dataSource.query(
     `INSERT INTO conversations (contact_id, channel_id) SELECT id, $1 FROM contacts WHERE $2 = ANY(tags) ON CONFLICT DO NOTHING`,
     [setup.channelId, setup.tag],
@@ -149,7 +202,14 @@ async function simulateCrashedSend(sut: TestApp, setup: CrashSetup): Promise<voi
             CASE WHEN c.phone = ANY($4::text[]) THEN $5 ELSE $6 END
        FROM contacts c JOIN conversations cv ON cv.contact_id = c.id AND cv.channel_id = $1
       WHERE $3 = ANY(c.tags)`,
-    [setup.channelId, setup.campaignId, setup.tag, setup.reached, setup.knownReference, setup.unknownReference],
+    [
+      setup.channelId,
+      setup.campaignId,
+      setup.tag,
+      setup.reached,
+      setup.knownReference,
+      setup.unknownReference,
+    ],
   );
   await sut.dataSource.query(
     `INSERT INTO campaign_batches (reference, campaign_id, channel_id, size, attempts, sending_until)
@@ -166,8 +226,14 @@ function campaignUnits(sut: TestApp, campaignId: string) {
 }
 
 function campaignRows(sut: TestApp, campaignId: string) {
-  return sut.dataSource.query<Array<{ recipient: string; status: string; status_reason: string | null; provider_batch_id: string | null }>>(
-    `SELECT recipient, status, status_reason, provider_batch_id FROM messages WHERE campaign_id = $1`,
-    [campaignId],
-  );
+  return sut.dataSource.query<
+    Array<{
+      recipient: string;
+      status: string;
+      status_reason: string | null;
+      provider_batch_id: string | null;
+    }>
+  >(`SELECT recipient, status, status_reason, provider_batch_id FROM messages WHERE campaign_id = $1`, [
+    campaignId,
+  ]);
 }

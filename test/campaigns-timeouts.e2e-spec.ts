@@ -1,5 +1,19 @@
-import { campaignAction, campaignRig, createCampaign, recipientsSentTo, seedContacts, uniqueTag, waitForCampaign } from './support/campaigns.js';
-import { createChannel, randomPhone, sendMessage, sinchSmsChannel, waitForMessageStatus } from './support/messaging.js';
+import {
+  campaignAction,
+  campaignRig,
+  createCampaign,
+  recipientsSentTo,
+  seedContacts,
+  uniqueTag,
+  waitForCampaign,
+} from './support/campaigns.js';
+import {
+  createChannel,
+  randomPhone,
+  sendMessage,
+  sinchSmsChannel,
+  waitForMessageStatus,
+} from './support/messaging.js';
 
 // Sinch takes the batch but answers after the app stopped waiting: the app must find out rather
 // than send the text a second time.
@@ -19,7 +33,10 @@ describe('Sinch SMS requests that time out after Sinch took them', () => {
 
     const batches = rig.fake.batches.filter((batch) => batch.to.includes(to.slice(1)));
     expect(batches).toHaveLength(1);
-    const [stored] = await rig.sut.dataSource.query<Array<{ provider_batch_id: string }>>(`SELECT provider_batch_id FROM messages WHERE id = $1`, [sent.id]);
+    const [stored] = await rig.sut.dataSource.query<Array<{ provider_batch_id: string }>>(
+      `SELECT provider_batch_id FROM messages WHERE id = $1`,
+      [sent.id],
+    );
     expect(stored.provider_batch_id).toBe(batches[0].id);
   });
 
@@ -27,7 +44,11 @@ describe('Sinch SMS requests that time out after Sinch took them', () => {
     const tag = uniqueTag('late');
     const phones = new Set(await seedContacts(rig.sut, { count: 1_500, tag }));
     const channel = await createChannel(rig.sut, rig.admin, sinchSmsChannel(rig.fake));
-    const campaign = await createCampaign(rig.sut, rig.admin, { channelId: channel.id, message: { text: 'Once' }, audience: { tags: [tag] } });
+    const campaign = await createCampaign(rig.sut, rig.admin, {
+      channelId: channel.id,
+      message: { text: 'Once' },
+      audience: { tags: [tag] },
+    });
     rig.fake.respondLate(1, LATE_MS);
 
     await campaignAction(rig.sut, rig.admin, campaign.id, 'schedule');

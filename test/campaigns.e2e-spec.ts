@@ -12,7 +12,13 @@ import {
   uniqueTag,
   waitForCampaign,
 } from './support/campaigns.js';
-import { type ChannelView, createChannel, sinchConversationChannel, sinchSmsChannel, startMessagingApp } from './support/messaging.js';
+import {
+  type ChannelView,
+  createChannel,
+  sinchConversationChannel,
+  sinchSmsChannel,
+  startMessagingApp,
+} from './support/messaging.js';
 import { bearer, createUserAndLogin, type TestApp, type TestUser } from './support/test-app.js';
 import { sleep } from './support/wait-for.js';
 
@@ -24,7 +30,10 @@ describe('Campaigns', () => {
 
   beforeAll(async () => {
     await fake.start();
-    sut = await startMessagingApp({ CAMPAIGN_DISPATCH_INTERVAL_MS: '200', LOG_LEVEL: process.env.CAMPAIGN_TEST_LOG_LEVEL ?? 'silent' });
+    sut = await startMessagingApp({
+      CAMPAIGN_DISPATCH_INTERVAL_MS: '200',
+      LOG_LEVEL: process.env.CAMPAIGN_TEST_LOG_LEVEL ?? 'silent',
+    });
     admin = await createUserAndLogin(sut, 'admin');
     agent = await createUserAndLogin(sut, 'agent');
   });
@@ -33,14 +42,20 @@ describe('Campaigns', () => {
     await fake.stop();
   });
 
-  const smsChannel = (server: FakeSinchSmsServer = fake, config: Record<string, unknown> = {}): Promise<ChannelView> =>
-    createChannel(sut, admin, sinchSmsChannel(server, config));
+  const smsChannel = (
+    server: FakeSinchSmsServer = fake,
+    config: Record<string, unknown> = {},
+  ): Promise<ChannelView> => createChannel(sut, admin, sinchSmsChannel(server, config));
 
   it('sends 2,500 recipients in requests of at most 1000, each recipient exactly once, and completes', async () => {
     const tag = uniqueTag('bulk');
     const phones = new Set(await seedContacts(sut, { count: 2500, tag }));
     const channel = await smsChannel();
-    const campaign = await createCampaign(sut, admin, { channelId: channel.id, message: { text: 'Spring sale: 20% off today' }, audience: { tags: [tag] } });
+    const campaign = await createCampaign(sut, admin, {
+      channelId: channel.id,
+      message: { text: 'Spring sale: 20% off today' },
+      audience: { tags: [tag] },
+    });
     expect(campaign).toMatchObject({ status: 'draft', progress: 0, stats: { total: 0 } });
 
     await campaignAction(sut, admin, campaign.id, 'schedule');
@@ -58,16 +73,35 @@ describe('Campaigns', () => {
     const sentTo = recipientsSentTo(fake, phones);
     expect(sentTo).toHaveLength(2500);
     expect(new Set(sentTo)).toEqual(phones);
-    expect(done.stats).toEqual({ total: 2500, queued: 0, sent: 2500, delivered: 0, read: 0, failed: 0, skippedOptedOut: 0, skippedInvalid: 0 });
+    expect(done.stats).toEqual({
+      total: 2500,
+      queued: 0,
+      sent: 2500,
+      delivered: 0,
+      read: 0,
+      failed: 0,
+      skippedOptedOut: 0,
+      skippedInvalid: 0,
+    });
     expect(addsUp(done.stats)).toBe(true);
     expect(done.progress).toBe(1);
     expect(done.completedAt).toEqual(expect.any(String));
 
-    const page = await sut.http.get(`/api/v1/campaigns/${campaign.id}/messages?limit=200&status=sent`).set(bearer(agent)).expect(200);
+    const page = await sut.http
+      .get(`/api/v1/campaigns/${campaign.id}/messages?limit=200&status=sent`)
+      .set(bearer(agent))
+      .expect(200);
     expect(page.body.items).toHaveLength(200);
     expect(page.body.nextCursor).toEqual(expect.any(String));
-    expect(page.body.items[0]).toMatchObject({ status: 'sent', providerMessageId: expect.any(String), clientReference: expect.stringMatching(/^cmp_/) });
-    const next = await sut.http.get(`/api/v1/campaigns/${campaign.id}/messages?limit=200&status=sent&cursor=${page.body.nextCursor}`).set(bearer(agent)).expect(200);
+    expect(page.body.items[0]).toMatchObject({
+      status: 'sent',
+      providerMessageId: expect.any(String),
+      clientReference: expect.stringMatching(/^cmp_/),
+    });
+    const next = await sut.http
+      .get(`/api/v1/campaigns/${campaign.id}/messages?limit=200&status=sent&cursor=${page.body.nextCursor}`)
+      .set(bearer(agent))
+      .expect(200);
     const firstIds = new Set(page.body.items.map((m: { id: string }) => m.id));
     expect(next.body.items.some((m: { id: string }) => firstIds.has(m.id))).toBe(false);
   });
@@ -100,7 +134,16 @@ describe('Campaigns', () => {
     expect(fake.renderFor(batch, phones[3])).toBe('Hi Ada4 Paris4!');
     expect(batch.to).toHaveLength(4);
     expect(fake.renderFor(batch, phones[4])).toBeUndefined();
-    expect(done.stats).toEqual({ total: 7, queued: 0, sent: 4, delivered: 0, read: 0, failed: 0, skippedOptedOut: 2, skippedInvalid: 1 });
+    expect(done.stats).toEqual({
+      total: 7,
+      queued: 0,
+      sent: 4,
+      delivered: 0,
+      read: 0,
+      failed: 0,
+      skippedOptedOut: 2,
+      skippedInvalid: 1,
+    });
     expect(addsUp(done.stats)).toBe(true);
   });
 
@@ -108,10 +151,16 @@ describe('Campaigns', () => {
     const tag = uniqueTag('later');
     const phones = new Set(await seedContacts(sut, { count: 3, tag }));
     const channel = await smsChannel();
-    const campaign = await createCampaign(sut, admin, { channelId: channel.id, message: { text: 'Later' }, audience: { tags: [tag] } });
+    const campaign = await createCampaign(sut, admin, {
+      channelId: channel.id,
+      message: { text: 'Later' },
+      audience: { tags: [tag] },
+    });
     const at = new Date(Date.now() + 2_500);
 
-    const scheduled = await campaignAction(sut, admin, campaign.id, 'schedule', { scheduledAt: at.toISOString() });
+    const scheduled = await campaignAction(sut, admin, campaign.id, 'schedule', {
+      scheduledAt: at.toISOString(),
+    });
     expect(scheduled).toMatchObject({ status: 'scheduled', scheduledAt: at.toISOString() });
     await sleep(1_200);
     expect(recipientsSentTo(fake, phones)).toHaveLength(0);
@@ -119,14 +168,21 @@ describe('Campaigns', () => {
 
     await waitForCampaign(sut, agent, campaign.id, (c) => c.status === 'completed');
     expect(recipientsSentTo(fake, phones)).toHaveLength(3);
-    expect(Math.min(...batchesFor(fake, phones).map((b) => Date.parse(b.created_at)))).toBeGreaterThanOrEqual(at.getTime());
+    expect(Math.min(...batchesFor(fake, phones).map((b) => Date.parse(b.created_at)))).toBeGreaterThanOrEqual(
+      at.getTime(),
+    );
   });
 
   it('pauses, resumes and then finishes, sending nobody twice', async () => {
     const tag = uniqueTag('pause');
     const phones = new Set(await seedContacts(sut, { count: 40, tag }));
     const channel = await smsChannel();
-    const campaign = await createCampaign(sut, admin, { channelId: channel.id, message: { text: 'Slowly' }, audience: { tags: [tag] }, ratePerSecond: 10 });
+    const campaign = await createCampaign(sut, admin, {
+      channelId: channel.id,
+      message: { text: 'Slowly' },
+      audience: { tags: [tag] },
+      ratePerSecond: 10,
+    });
 
     await campaignAction(sut, admin, campaign.id, 'schedule');
     await waitForCampaign(sut, agent, campaign.id, (c) => c.stats.sent >= 10);
@@ -148,8 +204,14 @@ describe('Campaigns', () => {
 
   it('resumes a campaign paused before it started back to scheduled', async () => {
     const channel = await smsChannel();
-    const campaign = await createCampaign(sut, admin, { channelId: channel.id, message: { text: 'x' }, audience: { tags: [uniqueTag()] } });
-    await campaignAction(sut, admin, campaign.id, 'schedule', { scheduledAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const campaign = await createCampaign(sut, admin, {
+      channelId: channel.id,
+      message: { text: 'x' },
+      audience: { tags: [uniqueTag()] },
+    });
+    await campaignAction(sut, admin, campaign.id, 'schedule', {
+      scheduledAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
     await campaignAction(sut, admin, campaign.id, 'pause');
 
     expect((await campaignAction(sut, admin, campaign.id, 'resume')).status).toBe('scheduled');
@@ -159,7 +221,12 @@ describe('Campaigns', () => {
     const tag = uniqueTag('cancel');
     const phones = new Set(await seedContacts(sut, { count: 40, tag }));
     const channel = await smsChannel();
-    const campaign = await createCampaign(sut, admin, { channelId: channel.id, message: { text: 'Stop me' }, audience: { tags: [tag] }, ratePerSecond: 10 });
+    const campaign = await createCampaign(sut, admin, {
+      channelId: channel.id,
+      message: { text: 'Stop me' },
+      audience: { tags: [tag] },
+      ratePerSecond: 10,
+    });
 
     await campaignAction(sut, admin, campaign.id, 'schedule');
     await waitForCampaign(sut, agent, campaign.id, (c) => c.stats.sent >= 10);
@@ -182,27 +249,46 @@ describe('Campaigns', () => {
       channel = await smsChannel();
     });
     const post = (body: Record<string, unknown>, user: TestUser = admin) =>
-      sut.http.post('/api/v1/campaigns').set(bearer(user)).send({ name: 'v', channelId: channel.id, ...body });
+      sut.http
+        .post('/api/v1/campaigns')
+        .set(bearer(user))
+        .send({ name: 'v', channelId: channel.id, ...body });
 
     it('answers 409 for scheduling a completed campaign, pausing a draft and resuming a campaign that is not paused', async () => {
       const tag = uniqueTag('conflict');
       await seedContacts(sut, { count: 1, tag });
-      const draft = await createCampaign(sut, admin, { channelId: channel.id, message: { text: 'x' }, audience: { tags: [tag] } });
+      const draft = await createCampaign(sut, admin, {
+        channelId: channel.id,
+        message: { text: 'x' },
+        audience: { tags: [tag] },
+      });
       await sut.http.post(`/api/v1/campaigns/${draft.id}/pause`).set(bearer(admin)).expect(409);
       await sut.http.post(`/api/v1/campaigns/${draft.id}/resume`).set(bearer(admin)).expect(409);
 
       await campaignAction(sut, admin, draft.id, 'schedule');
       await waitForCampaign(sut, agent, draft.id, (c) => c.status === 'completed');
-      const response = await sut.http.post(`/api/v1/campaigns/${draft.id}/schedule`).set(bearer(admin)).send({}).expect(409);
+      const response = await sut.http
+        .post(`/api/v1/campaigns/${draft.id}/schedule`)
+        .set(bearer(admin))
+        .send({})
+        .expect(409);
       expect(response.body).toMatchObject({ statusCode: 409, message: expect.stringMatching(/completed/) });
       await sut.http.post(`/api/v1/campaigns/${draft.id}/cancel`).set(bearer(admin)).expect(409);
       await sut.http.post(`/api/v1/campaigns/${draft.id}/resume`).set(bearer(admin)).expect(409);
     });
 
     it('lets agents read campaigns but not create or steer them', async () => {
-      const campaign = await createCampaign(sut, admin, { channelId: channel.id, message: { text: 'x' }, audience: { all: true } });
+      const campaign = await createCampaign(sut, admin, {
+        channelId: channel.id,
+        message: { text: 'x' },
+        audience: { all: true },
+      });
       await post({ message: { text: 'x' }, audience: { all: true } }, agent).expect(403);
-      await sut.http.post(`/api/v1/campaigns/${campaign.id}/schedule`).set(bearer(agent)).send({}).expect(403);
+      await sut.http
+        .post(`/api/v1/campaigns/${campaign.id}/schedule`)
+        .set(bearer(agent))
+        .send({})
+        .expect(403);
       await sut.http.get(`/api/v1/campaigns/${campaign.id}`).set(bearer(agent)).expect(200);
       const list = await sut.http.get('/api/v1/campaigns?limit=5').set(bearer(agent)).expect(200);
       expect(list.body).toMatchObject({ items: expect.any(Array), nextCursor: expect.anything() });
@@ -210,32 +296,71 @@ describe('Campaigns', () => {
     });
 
     it('validates the message, the audience and the rate', async () => {
-      const fields = (body: { details?: Array<{ field: string }> }) => (body.details ?? []).map((d) => d.field);
-      expect(fields((await post({ message: {}, audience: { all: true } }).expect(400)).body)).toContain('message');
+      const fields = (body: { details?: Array<{ field: string }> }) =>
+        (body.details ?? []).map((d) => d.field);
+      expect(fields((await post({ message: {}, audience: { all: true } }).expect(400)).body)).toContain(
+        'message',
+      );
       expect(
-        fields((await post({ message: { text: 'x', template: { id: 't' } }, audience: { all: true } }).expect(400)).body),
+        fields(
+          (await post({ message: { text: 'x', template: { id: 't' } }, audience: { all: true } }).expect(400))
+            .body,
+        ),
       ).toContain('message');
-      expect(fields((await post({ message: { text: 'x' }, audience: { all: true, tags: ['a'] } }).expect(400)).body)).toContain('audience');
-      expect(fields((await post({ message: { text: 'x' }, audience: {} }).expect(400)).body)).toContain('audience');
-      expect(fields((await post({ message: { text: 'x' }, audience: { contactIds: ['nope'] } }).expect(400)).body)).toContain('audience.contactIds');
+      expect(
+        fields(
+          (await post({ message: { text: 'x' }, audience: { all: true, tags: ['a'] } }).expect(400)).body,
+        ),
+      ).toContain('audience');
+      expect(fields((await post({ message: { text: 'x' }, audience: {} }).expect(400)).body)).toContain(
+        'audience',
+      );
+      expect(
+        fields((await post({ message: { text: 'x' }, audience: { contactIds: ['nope'] } }).expect(400)).body),
+      ).toContain('audience.contactIds');
       const tooMany = Array.from({ length: 10_001 }, () => '3f0c1e9a-8a36-4f7e-9a3c-6f2d9b1c2e44');
       await post({ message: { text: 'x' }, audience: { contactIds: tooMany } }).expect(400);
-      expect(fields((await post({ message: { text: 'x' }, audience: { all: true }, ratePerSecond: 0 }).expect(400)).body)).toContain('ratePerSecond');
+      expect(
+        fields(
+          (await post({ message: { text: 'x' }, audience: { all: true }, ratePerSecond: 0 }).expect(400))
+            .body,
+        ),
+      ).toContain('ratePerSecond');
       await post({ message: { text: 'x' }, audience: { all: true }, ratePerSecond: 1_000_001 }).expect(400);
-      expect(fields((await post({ message: { text: 'Hi {{nickname}}' }, audience: { all: true } }).expect(400)).body)).toContain('message.text');
+      expect(
+        fields(
+          (await post({ message: { text: 'Hi {{nickname}}' }, audience: { all: true } }).expect(400)).body,
+        ),
+      ).toContain('message.text');
     });
 
     it('needs an existing, enabled channel, and a template on WhatsApp', async () => {
-      await post({ channelId: '3f0c1e9a-8a36-4f7e-9a3c-6f2d9b1c2e44', message: { text: 'x' }, audience: { all: true } }).expect(404);
+      await post({
+        channelId: '3f0c1e9a-8a36-4f7e-9a3c-6f2d9b1c2e44',
+        message: { text: 'x' },
+        audience: { all: true },
+      }).expect(404);
       const disabled = await smsChannel();
       await sut.http.delete(`/api/v1/channels/${disabled.id}`).set(bearer(admin)).expect(204);
       await post({ channelId: disabled.id, message: { text: 'x' }, audience: { all: true } }).expect(409);
 
       const conversation = await new FakeSinchConversationServer().start();
       try {
-        const whatsapp = await createChannel(sut, admin, sinchConversationChannel(conversation, { channel: 'WHATSAPP' }));
-        await post({ channelId: whatsapp.id, message: { text: 'Free text' }, audience: { all: true } }).expect(422);
-        await post({ channelId: whatsapp.id, message: { template: { id: 'spring_sale', languageCode: 'en_US' } }, audience: { all: true } }).expect(201);
+        const whatsapp = await createChannel(
+          sut,
+          admin,
+          sinchConversationChannel(conversation, { channel: 'WHATSAPP' }),
+        );
+        await post({
+          channelId: whatsapp.id,
+          message: { text: 'Free text' },
+          audience: { all: true },
+        }).expect(422);
+        await post({
+          channelId: whatsapp.id,
+          message: { template: { id: 'spring_sale', languageCode: 'en_US' } },
+          audience: { all: true },
+        }).expect(201);
       } finally {
         await conversation.stop();
       }
@@ -253,7 +378,11 @@ describe('Campaigns', () => {
       const tag = uniqueTag('flaky');
       const phones = new Set(await seedContacts(sut, { count: 5, tag }));
       const channel = await smsChannel(flaky);
-      const campaign = await createCampaign(sut, admin, { channelId: channel.id, message: { text: 'Eventually' }, audience: { tags: [tag] } });
+      const campaign = await createCampaign(sut, admin, {
+        channelId: channel.id,
+        message: { text: 'Eventually' },
+        audience: { tags: [tag] },
+      });
       flaky.failWithStatus(5, 500);
 
       await campaignAction(sut, admin, campaign.id, 'schedule');
@@ -263,7 +392,10 @@ describe('Campaigns', () => {
       expect(recipientsSentTo(flaky, phones).sort()).toEqual([...phones].sort());
       expect(done.stats).toMatchObject({ total: 5, sent: 5, failed: 0 });
       // One request carried all five, so each says how many times that request was made.
-      const messages = await sut.http.get(`/api/v1/campaigns/${campaign.id}/messages`).set(bearer(agent)).expect(200);
+      const messages = await sut.http
+        .get(`/api/v1/campaigns/${campaign.id}/messages`)
+        .set(bearer(agent))
+        .expect(200);
       const attempts = new Set((messages.body.items as Array<{ attempts: number }>).map((m) => m.attempts));
       expect(attempts.size).toBe(1);
       expect([...attempts][0]).toBeGreaterThanOrEqual(2);
@@ -273,7 +405,11 @@ describe('Campaigns', () => {
       const tag = uniqueTag('throttled');
       const phones = new Set(await seedContacts(sut, { count: 3, tag }));
       const channel = await smsChannel(flaky);
-      const campaign = await createCampaign(sut, admin, { channelId: channel.id, message: { text: 'Patience' }, audience: { tags: [tag] } });
+      const campaign = await createCampaign(sut, admin, {
+        channelId: channel.id,
+        message: { text: 'Patience' },
+        audience: { tags: [tag] },
+      });
       flaky.rateLimit(1, '2');
 
       await campaignAction(sut, admin, campaign.id, 'schedule');
@@ -288,7 +424,11 @@ describe('Campaigns', () => {
       const tag = uniqueTag('badcreds');
       await seedContacts(sut, { count: 3, tag });
       const channel = await smsChannel(flaky, { apiToken: 'not-the-token' });
-      const campaign = await createCampaign(sut, admin, { channelId: channel.id, message: { text: 'Nope' }, audience: { tags: [tag] } });
+      const campaign = await createCampaign(sut, admin, {
+        channelId: channel.id,
+        message: { text: 'Nope' },
+        audience: { tags: [tag] },
+      });
 
       await campaignAction(sut, admin, campaign.id, 'schedule');
       const failed = await waitForCampaign(sut, agent, campaign.id, (c) => c.status === 'failed');
@@ -296,7 +436,10 @@ describe('Campaigns', () => {
       expect(failed.failureReason).toMatch(/credentials/);
       expect(failed.stats).toMatchObject({ total: 3, queued: 0, failed: 3 });
       expect(flaky.batches).toHaveLength(0);
-      const messages = await sut.http.get(`/api/v1/campaigns/${campaign.id}/messages?status=failed`).set(bearer(agent)).expect(200);
+      const messages = await sut.http
+        .get(`/api/v1/campaigns/${campaign.id}/messages?status=failed`)
+        .set(bearer(agent))
+        .expect(200);
       expect(messages.body.items[0].statusReason).toMatch(/credentials/);
     });
   });

@@ -44,10 +44,9 @@ describe('Channels', () => {
   });
 
   const storedRow = async (id: string) => {
-    const [row] = await sut.dataSource.query<Array<{ encrypted_secrets: string; config: Record<string, unknown> }>>(
-      `SELECT encrypted_secrets, config FROM channels WHERE id = $1`,
-      [id],
-    );
+    const [row] = await sut.dataSource.query<
+      Array<{ encrypted_secrets: string; config: Record<string, unknown> }>
+    >(`SELECT encrypted_secrets, config FROM channels WHERE id = $1`, [id]);
     return row;
   };
 
@@ -61,14 +60,20 @@ describe('Channels', () => {
       const channel = response.body as ChannelView;
 
       expect(channel).toMatchObject({ provider: 'sinch-sms', sender: '+12025550142', disabled: false });
-      expect(channel.config).toMatchObject({ servicePlanId: sinchSms.servicePlanId, region: 'us', baseUrl: sinchSms.url });
+      expect(channel.config).toMatchObject({
+        servicePlanId: sinchSms.servicePlanId,
+        region: 'us',
+        baseUrl: sinchSms.url,
+      });
       expect(channel.config.apiToken).toMatch(/^••••/);
       expect(channel.config.webhookSecret).toMatch(/^••••/);
       expect(response.text).not.toContain(sinchSms.apiToken);
       expect(response.text).not.toContain(SINCH_WEBHOOK_SECRET);
 
       expect(Object.keys(channel.webhookUrls)).toEqual(['callback']);
-      const match = new RegExp(`^${PUBLIC_BASE_URL}/api/v1/webhooks/sinch-sms/${channel.id}/([^/]+)$`).exec(channel.webhookUrls.callback!);
+      const match = new RegExp(`^${PUBLIC_BASE_URL}/api/v1/webhooks/sinch-sms/${channel.id}/([^/]+)$`).exec(
+        channel.webhookUrls.callback!,
+      );
       expect(match).not.toBeNull();
       expect(match![1].length).toBeGreaterThanOrEqual(20);
     });
@@ -82,19 +87,34 @@ describe('Channels', () => {
     });
 
     it('creates a sinch-conversation channel with a callback URL and masked secrets', async () => {
-      const response = await sut.http.post('/api/v1/channels').set(bearer(admin)).send(sinchConversationChannel(conversation)).expect(201);
+      const response = await sut.http
+        .post('/api/v1/channels')
+        .set(bearer(admin))
+        .send(sinchConversationChannel(conversation))
+        .expect(201);
       const channel = response.body as ChannelView;
 
-      expect(channel.config).toMatchObject({ projectId: conversation.projectId, appId: conversation.appId, keyId: conversation.keyId, channel: 'SMS' });
+      expect(channel.config).toMatchObject({
+        projectId: conversation.projectId,
+        appId: conversation.appId,
+        keyId: conversation.keyId,
+        channel: 'SMS',
+      });
       expect(channel.config.keySecret).toMatch(/^••••/);
       expect(channel.config.webhookSecret).toMatch(/^••••/);
       expect(response.text).not.toContain(conversation.keySecret);
       expect(response.text).not.toContain(CONVERSATION_WEBHOOK_SECRET);
-      expect(channel.webhookUrls).toEqual({ callback: `${PUBLIC_BASE_URL}/api/v1/webhooks/sinch-conversation/${channel.id}` });
+      expect(channel.webhookUrls).toEqual({
+        callback: `${PUBLIC_BASE_URL}/api/v1/webhooks/sinch-conversation/${channel.id}`,
+      });
     });
 
     it('creates a plivo channel with inbound and status URLs and a masked auth token', async () => {
-      const response = await sut.http.post('/api/v1/channels').set(bearer(admin)).send(plivoChannel(plivo)).expect(201);
+      const response = await sut.http
+        .post('/api/v1/channels')
+        .set(bearer(admin))
+        .send(plivoChannel(plivo))
+        .expect(201);
       const channel = response.body as ChannelView;
 
       expect(channel.config).toMatchObject({ authId: plivo.authId });
@@ -115,8 +135,12 @@ describe('Channels', () => {
       const channel = response.body as ChannelView;
 
       expect(channel.config).toEqual({ deliveryDelayMs: 200, failurePrefixes: ['+1555'] });
-      expect(channel.webhookUrls).toEqual({ callback: `${PUBLIC_BASE_URL}/api/v1/webhooks/sandbox/${channel.id}` });
-      const secrets = sut.app.get(SecretBox).openJson<Record<string, string>>((await storedRow(channel.id)).encrypted_secrets);
+      expect(channel.webhookUrls).toEqual({
+        callback: `${PUBLIC_BASE_URL}/api/v1/webhooks/sandbox/${channel.id}`,
+      });
+      const secrets = sut.app
+        .get(SecretBox)
+        .openJson<Record<string, string>>((await storedRow(channel.id)).encrypted_secrets);
       expect(secrets.webhookSecret).toEqual(expect.any(String));
       expect(response.text).not.toContain(secrets.webhookSecret);
     });
@@ -157,7 +181,9 @@ describe('Channels', () => {
     });
 
     it('answers 400 naming the field for a limit above 200 or a cursor it did not issue', async () => {
-      const forged = Buffer.from(JSON.stringify(['2026-01-01T00:00:00.000Z', 'not-a-uuid'])).toString('base64url');
+      const forged = Buffer.from(JSON.stringify(['2026-01-01T00:00:00.000Z', 'not-a-uuid'])).toString(
+        'base64url',
+      );
 
       const tooMany = await sut.http.get('/api/v1/channels?limit=201').set(bearer(admin));
       const garbage = await sut.http.get('/api/v1/channels?cursor=garbage').set(bearer(admin));
@@ -171,8 +197,16 @@ describe('Channels', () => {
 
   describe('secrets at rest', () => {
     it.each([
-      ['sinch-sms', () => sinchSmsChannel(sinchSms, { webhookSecret: SINCH_WEBHOOK_SECRET }), () => [sinchSms.apiToken, SINCH_WEBHOOK_SECRET]],
-      ['sinch-conversation', () => sinchConversationChannel(conversation), () => [conversation.keySecret, CONVERSATION_WEBHOOK_SECRET]],
+      [
+        'sinch-sms',
+        () => sinchSmsChannel(sinchSms, { webhookSecret: SINCH_WEBHOOK_SECRET }),
+        () => [sinchSms.apiToken, SINCH_WEBHOOK_SECRET],
+      ],
+      [
+        'sinch-conversation',
+        () => sinchConversationChannel(conversation),
+        () => [conversation.keySecret, CONVERSATION_WEBHOOK_SECRET],
+      ],
       ['plivo', () => plivoChannel(plivo), () => [plivo.authToken]],
     ])('stores the %s secrets encrypted, in neither column in clear', async (_provider, input, secretsOf) => {
       const channel = await createChannel(sut, admin, input());
@@ -194,7 +228,12 @@ describe('Channels', () => {
       const response = await sut.http
         .post('/api/v1/channels')
         .set(bearer(admin))
-        .send({ name: 'Broken', provider: 'sinch-sms', sender: '+12025550142', config: { servicePlanId: 'plan', region: 'mars' } })
+        .send({
+          name: 'Broken',
+          provider: 'sinch-sms',
+          sender: '+12025550142',
+          config: { servicePlanId: 'plan', region: 'mars' },
+        })
         .expect(400);
 
       const fields = (response.body.details as Array<{ field: string }>).map((detail) => detail.field).sort();
@@ -237,7 +276,10 @@ describe('Channels', () => {
     });
 
     it('answers 404 for an unknown channel id and 400 for one that is not a UUID', async () => {
-      await sut.http.get('/api/v1/channels/00000000-0000-4000-8000-000000000000').set(bearer(admin)).expect(404);
+      await sut.http
+        .get('/api/v1/channels/00000000-0000-4000-8000-000000000000')
+        .set(bearer(admin))
+        .expect(404);
       await sut.http.get('/api/v1/channels/not-a-uuid').set(bearer(admin)).expect(400);
     });
   });
@@ -259,7 +301,11 @@ describe('Channels', () => {
 
     it('refuses an agent creating, changing, disabling or verifying a channel with 403', async () => {
       await sut.http.post('/api/v1/channels').set(bearer(agent)).send(plivoChannel(plivo)).expect(403);
-      await sut.http.patch(`/api/v1/channels/${channel.id}`).set(bearer(agent)).send({ name: 'Renamed' }).expect(403);
+      await sut.http
+        .patch(`/api/v1/channels/${channel.id}`)
+        .set(bearer(agent))
+        .send({ name: 'Renamed' })
+        .expect(403);
       await sut.http.delete(`/api/v1/channels/${channel.id}`).set(bearer(agent)).expect(403);
       await sut.http.post(`/api/v1/channels/${channel.id}/verify`).set(bearer(agent)).expect(403);
 
@@ -282,9 +328,16 @@ describe('Channels', () => {
         .set(bearer(admin))
         .send({ name: 'Renamed SMS', config: { region: 'eu' } })
         .expect(200);
-      expect(patched.body).toMatchObject({ name: 'Renamed SMS', config: { region: 'eu', apiToken: channel.config.apiToken } });
+      expect(patched.body).toMatchObject({
+        name: 'Renamed SMS',
+        config: { region: 'eu', apiToken: channel.config.apiToken },
+      });
 
-      const sent = await sendMessage(sut, admin, { channelId: channel.id, to: randomPhone(), text: 'after the patch' });
+      const sent = await sendMessage(sut, admin, {
+        channelId: channel.id,
+        to: randomPhone(),
+        text: 'after the patch',
+      });
 
       expect(sent.status).toBe('sent');
       expect(sinchSms.requests).toHaveLength(1);
@@ -299,7 +352,11 @@ describe('Channels', () => {
         .send({ config: { apiToken: 'a-rotated-but-wrong-token' } })
         .expect(200);
 
-      const sent = await sendMessage(sut, admin, { channelId: channel.id, to: randomPhone(), text: 'after the rotation' });
+      const sent = await sendMessage(sut, admin, {
+        channelId: channel.id,
+        to: randomPhone(),
+        text: 'after the rotation',
+      });
       const message = await waitForMessageStatus(sut, admin, sent.id, 'failed');
 
       expect(sinchSms.requests.at(-1)?.headers.authorization).toBe('Bearer a-rotated-but-wrong-token');
@@ -327,7 +384,11 @@ describe('Channels', () => {
         .send({ config: { deliveryDelayMs: 50 } })
         .expect(200);
 
-      const sent = await sendMessage(sut, admin, { channelId: channel.id, to: randomPhone(), text: 'sandbox after patch' });
+      const sent = await sendMessage(sut, admin, {
+        channelId: channel.id,
+        to: randomPhone(),
+        text: 'sandbox after patch',
+      });
 
       await waitForMessageStatus(sut, admin, sent.id, 'delivered');
     });
@@ -336,7 +397,11 @@ describe('Channels', () => {
   describe('DELETE', () => {
     it('disables the channel: 204, still readable with disabled: true, sending through it → 409', async () => {
       const channel = await createChannel(sut, admin, sinchSmsChannel(sinchSms));
-      const before = await sendMessage(sut, admin, { channelId: channel.id, to: randomPhone(), text: 'before' });
+      const before = await sendMessage(sut, admin, {
+        channelId: channel.id,
+        to: randomPhone(),
+        text: 'before',
+      });
 
       await sut.http.delete(`/api/v1/channels/${channel.id}`).set(bearer(admin)).expect(204);
 
@@ -354,21 +419,38 @@ describe('Channels', () => {
     });
 
     it('answers 404 for an unknown channel', async () => {
-      await sut.http.delete('/api/v1/channels/00000000-0000-4000-8000-000000000000').set(bearer(admin)).expect(404);
+      await sut.http
+        .delete('/api/v1/channels/00000000-0000-4000-8000-000000000000')
+        .set(bearer(admin))
+        .expect(404);
     });
   });
 
   describe('POST /channels/:id/verify', () => {
     it.each([
-      ['sinch-sms', () => sinchSmsChannel(sinchSms), () => sinchSmsChannel(sinchSms, { apiToken: 'not-the-right-token' })],
-      ['sinch-conversation', () => sinchConversationChannel(conversation), () => sinchConversationChannel(conversation, { keySecret: 'not-the-right-secret' })],
+      [
+        'sinch-sms',
+        () => sinchSmsChannel(sinchSms),
+        () => sinchSmsChannel(sinchSms, { apiToken: 'not-the-right-token' }),
+      ],
+      [
+        'sinch-conversation',
+        () => sinchConversationChannel(conversation),
+        () => sinchConversationChannel(conversation, { keySecret: 'not-the-right-secret' }),
+      ],
       ['plivo', () => plivoChannel(plivo), () => plivoChannel(plivo, { authToken: 'not-the-right-token' })],
     ])('%s: ok with good credentials, not ok with bad ones', async (_provider, good, bad) => {
       const goodChannel = await createChannel(sut, admin, good());
       const badChannel = await createChannel(sut, admin, bad());
 
-      const ok = await sut.http.post(`/api/v1/channels/${goodChannel.id}/verify`).set(bearer(admin)).expect(200);
-      const notOk = await sut.http.post(`/api/v1/channels/${badChannel.id}/verify`).set(bearer(admin)).expect(200);
+      const ok = await sut.http
+        .post(`/api/v1/channels/${goodChannel.id}/verify`)
+        .set(bearer(admin))
+        .expect(200);
+      const notOk = await sut.http
+        .post(`/api/v1/channels/${badChannel.id}/verify`)
+        .set(bearer(admin))
+        .expect(200);
 
       expect(ok.body).toEqual({ ok: true, detail: expect.any(String) });
       expect(notOk.body).toEqual({ ok: false, detail: expect.any(String) });
@@ -378,7 +460,10 @@ describe('Channels', () => {
     it('says ok for the sandbox, which needs no credentials', async () => {
       const channel = await createChannel(sut, admin, sandboxChannel());
 
-      const response = await sut.http.post(`/api/v1/channels/${channel.id}/verify`).set(bearer(admin)).expect(200);
+      const response = await sut.http
+        .post(`/api/v1/channels/${channel.id}/verify`)
+        .set(bearer(admin))
+        .expect(200);
 
       expect(response.body).toMatchObject({ ok: true });
     });
@@ -386,13 +471,19 @@ describe('Channels', () => {
     it('says not ok, without failing, when the provider cannot be reached', async () => {
       const channel = await createChannel(sut, admin, plivoChannel(plivo, { baseUrl: 'http://127.0.0.1:9' }));
 
-      const response = await sut.http.post(`/api/v1/channels/${channel.id}/verify`).set(bearer(admin)).expect(200);
+      const response = await sut.http
+        .post(`/api/v1/channels/${channel.id}/verify`)
+        .set(bearer(admin))
+        .expect(200);
 
       expect(response.body).toMatchObject({ ok: false });
     });
 
     it('answers 404 for an unknown channel', async () => {
-      await sut.http.post('/api/v1/channels/00000000-0000-4000-8000-000000000000/verify').set(bearer(admin)).expect(404);
+      await sut.http
+        .post('/api/v1/channels/00000000-0000-4000-8000-000000000000/verify')
+        .set(bearer(admin))
+        .expect(404);
     });
   });
 });

@@ -29,14 +29,20 @@ async function uploadStream(
   const url = new URL(path, baseUrl);
   const request = httpRequest(url, {
     method: 'POST',
-    headers: { ...bearer(user), 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'Transfer-Encoding': 'chunked' },
+    headers: {
+      ...bearer(user),
+      'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`,
+      'Transfer-Encoding': 'chunked',
+    },
   });
   const responded = new Promise<{ status: number; body: unknown }>((resolve, reject) => {
     request.on('response', (response) => {
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as unknown }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as unknown }),
+      );
       response.on('error', reject);
     });
     request.on('error', reject);
@@ -67,7 +73,11 @@ describe('Contacts import (CSV)', () => {
       .set(bearer(user))
       .attach('file', Buffer.from(csv), { filename: 'contacts.csv', contentType: 'text/csv' });
   const contactWithPhone = async (phone: string) => {
-    const response = await sut.http.get('/api/v1/contacts').query({ search: phone }).set(bearer(admin)).expect(200);
+    const response = await sut.http
+      .get('/api/v1/contacts')
+      .query({ search: phone })
+      .set(bearer(admin))
+      .expect(200);
     return (response.body.items as Array<Record<string, unknown>>).find((contact) => contact.phone === phone);
   };
 
@@ -76,7 +86,13 @@ describe('Contacts import (CSV)', () => {
       await sut.http
         .post('/api/v1/contacts')
         .set(bearer(admin))
-        .send({ phone: randomPhone(), name: 'Old Name', firstName: 'Kept', attributes: { plan: 'silver', since: '2020' }, tags: ['old'] })
+        .send({
+          phone: randomPhone(),
+          name: 'Old Name',
+          firstName: 'Kept',
+          attributes: { plan: 'silver', since: '2020' },
+          tags: ['old'],
+        })
         .expect(201)
     ).body as { id: string; phone: string };
     const [ada, grace, third] = [randomPhone(), randomPhone(), randomPhone()];
@@ -132,7 +148,9 @@ describe('Contacts import (CSV)', () => {
     const phone = randomPhone();
     const national = `(${phone.slice(2, 5)}) ${phone.slice(5, 8)}-${phone.slice(8)}`;
 
-    const response = await importCsv(`phone,name\n"${national}",National\n`, { defaultCountry: 'US' }).expect(200);
+    const response = await importCsv(`phone,name\n"${national}",National\n`, { defaultCountry: 'US' }).expect(
+      200,
+    );
 
     expect(response.body).toMatchObject({ imported: 1, rejectedCount: 0 });
     expect(await contactWithPhone(phone)).toMatchObject({ name: 'National' });
@@ -154,13 +172,26 @@ describe('Contacts import (CSV)', () => {
   });
 
   it('answers 400 naming file without a file part or with another content type', async () => {
-    const noFile = await sut.http.post('/api/v1/contacts/import').set(bearer(admin)).field('other', 'value').expect(400);
+    const noFile = await sut.http
+      .post('/api/v1/contacts/import')
+      .set(bearer(admin))
+      .field('other', 'value')
+      .expect(400);
     expect(noFile.body.details).toEqual([expect.objectContaining({ field: 'file' })]);
 
-    const json = await sut.http.post('/api/v1/contacts/import').set(bearer(admin)).send({ file: 'phone\n+14155550100' }).expect(400);
+    const json = await sut.http
+      .post('/api/v1/contacts/import')
+      .set(bearer(admin))
+      .send({ file: 'phone\n+14155550100' })
+      .expect(400);
     expect(json.body.details).toEqual([expect.objectContaining({ field: 'file' })]);
 
-    await sut.http.post('/api/v1/contacts/import').set(bearer(admin)).set('Content-Type', 'text/csv').send('phone\n+14155550100\n').expect(400);
+    await sut.http
+      .post('/api/v1/contacts/import')
+      .set(bearer(admin))
+      .set('Content-Type', 'text/csv')
+      .send('phone\n+14155550100\n')
+      .expect(400);
   });
 
   it('answers 413 at once for an upload declared larger than 200 MiB', async () => {
@@ -176,13 +207,20 @@ describe('Contacts import (CSV)', () => {
       request.on('response', (response) => {
         let text = '';
         response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as { statusCode: number } }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as { statusCode: number } }),
+        );
       });
       request.on('error', reject);
-      request.write(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n\r\nphone\n`);
+      request.write(
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n\r\nphone\n`,
+      );
     });
 
-    expect(result).toEqual({ status: 413, body: expect.objectContaining({ statusCode: 413, error: 'Payload Too Large' }) });
+    expect(result).toEqual({
+      status: 413,
+      body: expect.objectContaining({ statusCode: 413, error: 'Payload Too Large' }),
+    });
   });
 
   it('lets agents import', async () => {
@@ -195,7 +233,8 @@ describe('Contacts import (CSV)', () => {
     const lines = 100_000;
     const prefix = `+49151${String(randomInt(0, 1000)).padStart(3, '0')}`;
     // Every 10,000th line carries a number too short to be valid.
-    const phoneOn = (dataLine: number) => (dataLine % 10_000 === 0 ? `${prefix}1` : `${prefix}${String(dataLine - 1).padStart(5, '0')}`);
+    const phoneOn = (dataLine: number) =>
+      dataLine % 10_000 === 0 ? `${prefix}1` : `${prefix}${String(dataLine - 1).padStart(5, '0')}`;
     function* csv() {
       yield 'phone,name,tags,batch\n';
       let chunk = '';
@@ -215,7 +254,9 @@ describe('Contacts import (CSV)', () => {
     const result = response.body as ImportResult;
     expect(result).toMatchObject({ imported: lines - 10, updated: 0, rejectedCount: 10 });
     // Data line n is file line n + 1.
-    expect(result.rejected.map((rejection) => rejection.line)).toEqual(Array.from({ length: 10 }, (_, index) => (index + 1) * 10_000 + 1));
+    expect(result.rejected.map((rejection) => rejection.line)).toEqual(
+      Array.from({ length: 10 }, (_, index) => (index + 1) * 10_000 + 1),
+    );
     const [stored] = await sut.dataSource.query<Array<{ count: number; tagged: number }>>(
       `SELECT count(*)::int AS count, count(*) FILTER (WHERE tags = '{bulk,stream}' AND attributes->>'batch' = $2)::int AS tagged
        FROM contacts WHERE phone LIKE $1`,

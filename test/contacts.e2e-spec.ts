@@ -21,7 +21,10 @@ const randomPhone = () => `+1415${randomInt(2, 10)}${String(randomInt(0, 1_000_0
 /** `(415) 555-0123` for `+14155550123`: how people write a US number without its country code. */
 const nationalUs = (e164: string) => `(${e164.slice(2, 5)}) ${e164.slice(5, 8)}-${e164.slice(8)}`;
 /** Letters only, so a search for it is a name search; unique so parallel tests never match it. */
-const uniqueWord = (prefix: string) => `${prefix}${randomBytes(6).toString('hex').replace(/\d/g, (digit) => 'ghijklmnop'[Number(digit)])}`;
+const uniqueWord = (prefix: string) =>
+  `${prefix}${randomBytes(6)
+    .toString('hex')
+    .replace(/\d/g, (digit) => 'ghijklmnop'[Number(digit)])}`;
 const ids = (items: ContactBody[]) => items.map((contact) => contact.id);
 
 describe('Contacts', () => {
@@ -46,8 +49,17 @@ describe('Contacts', () => {
       return response.body as ContactBody;
     },
   };
-  const list = async (query: Record<string, string | number | boolean>, user: TestUser = admin): Promise<ContactBody[]> =>
-    (await sut.http.get('/api/v1/contacts').query({ limit: 200, ...query }).set(bearer(user)).expect(200)).body.items as ContactBody[];
+  const list = async (
+    query: Record<string, string | number | boolean>,
+    user: TestUser = admin,
+  ): Promise<ContactBody[]> =>
+    (
+      await sut.http
+        .get('/api/v1/contacts')
+        .query({ limit: 200, ...query })
+        .set(bearer(user))
+        .expect(200)
+    ).body.items as ContactBody[];
 
   describe('creating', () => {
     it('stores a nationally written number with its default country in E.164 and returns every field', async () => {
@@ -81,14 +93,21 @@ describe('Contacts', () => {
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       });
-      const fetched = await sut.http.get(`/api/v1/contacts/${response.body.id}`).set(bearer(admin)).expect(200);
+      const fetched = await sut.http
+        .get(`/api/v1/contacts/${response.body.id}`)
+        .set(bearer(admin))
+        .expect(200);
       expect(fetched.body).toEqual(response.body);
     });
 
     it('refuses a number that exists already, however it is written, with 409', async () => {
       const existing = await contactFactory.create();
 
-      for (const written of [nationalUs(existing.phone!), `00${existing.phone!.slice(1)}`, `+1 ${existing.phone!.slice(2)}`]) {
+      for (const written of [
+        nationalUs(existing.phone!),
+        `00${existing.phone!.slice(1)}`,
+        `+1 ${existing.phone!.slice(2)}`,
+      ]) {
         const response = await sut.http
           .post('/api/v1/contacts')
           .set(bearer(admin))
@@ -110,12 +129,9 @@ describe('Contacts', () => {
         })
         .expect(400);
 
-      expect((response.body.details as Array<{ field: string }>).map((detail) => detail.field).sort()).toEqual([
-        'attributes',
-        'name',
-        'phone',
-        'tags',
-      ]);
+      expect(
+        (response.body.details as Array<{ field: string }>).map((detail) => detail.field).sort(),
+      ).toEqual(['attributes', 'name', 'phone', 'tags']);
     });
 
     it.each([
@@ -182,7 +198,8 @@ describe('Contacts', () => {
     it('pages newest first through every matching contact exactly once, even while contacts are added', async () => {
       const tag = uniqueWord('page');
       const created: string[] = [];
-      for (let index = 0; index < 7; index += 1) created.push((await contactFactory.create({ tags: [tag] })).id);
+      for (let index = 0; index < 7; index += 1)
+        created.push((await contactFactory.create({ tags: [tag] })).id);
 
       const seen: string[] = [];
       let cursor: string | null = null;
@@ -212,23 +229,49 @@ describe('Contacts', () => {
 
     it('refuses a page size above 200, a forged cursor and a bad optedOut with 400', async () => {
       await sut.http.get('/api/v1/contacts').query({ limit: 201 }).set(bearer(admin)).expect(400);
-      const forged = await sut.http.get('/api/v1/contacts').query({ cursor: 'not-a-cursor' }).set(bearer(admin)).expect(400);
+      const forged = await sut.http
+        .get('/api/v1/contacts')
+        .query({ cursor: 'not-a-cursor' })
+        .set(bearer(admin))
+        .expect(400);
       expect(forged.body.details).toEqual([expect.objectContaining({ field: 'cursor' })]);
-      const optedOut = await sut.http.get('/api/v1/contacts').query({ optedOut: 'maybe' }).set(bearer(admin)).expect(400);
+      const optedOut = await sut.http
+        .get('/api/v1/contacts')
+        .query({ optedOut: 'maybe' })
+        .set(bearer(admin))
+        .expect(400);
       expect(optedOut.body.details).toEqual([expect.objectContaining({ field: 'optedOut' })]);
-      const nul = await sut.http.get('/api/v1/contacts').query({ search: 'a\u0000b', tag: '\u0000' }).set(bearer(admin)).expect(400);
-      expect(nul.body.details.map((detail: { field: string }) => detail.field).sort()).toEqual(['search', 'tag']);
+      const nul = await sut.http
+        .get('/api/v1/contacts')
+        .query({ search: 'a\u0000b', tag: '\u0000' })
+        .set(bearer(admin))
+        .expect(400);
+      expect(nul.body.details.map((detail: { field: string }) => detail.field).sort()).toEqual([
+        'search',
+        'tag',
+      ]);
     });
   });
 
   describe('changing', () => {
     it('updates names, replaces attributes and tags, and clears a name with null', async () => {
-      const contact = await contactFactory.create({ name: 'Ada', firstName: 'Ada', attributes: { a: '1', b: '2' }, tags: ['x', 'y'] });
+      const contact = await contactFactory.create({
+        name: 'Ada',
+        firstName: 'Ada',
+        attributes: { a: '1', b: '2' },
+        tags: ['x', 'y'],
+      });
 
       const response = await sut.http
         .patch(`/api/v1/contacts/${contact.id}`)
         .set(bearer(admin))
-        .send({ name: 'Ada King', firstName: null, lastName: 'King', attributes: { c: '3' }, tags: ['z', ' z'] })
+        .send({
+          name: 'Ada King',
+          firstName: null,
+          lastName: 'King',
+          attributes: { c: '3' },
+          tags: ['z', ' z'],
+        })
         .expect(200);
 
       expect(response.body).toMatchObject({
@@ -240,7 +283,9 @@ describe('Contacts', () => {
         attributes: { c: '3' },
         tags: ['z'],
       });
-      expect(Date.parse(response.body.updatedAt as string)).toBeGreaterThanOrEqual(Date.parse(contact.updatedAt));
+      expect(Date.parse(response.body.updatedAt as string)).toBeGreaterThanOrEqual(
+        Date.parse(contact.updatedAt),
+      );
     });
 
     it('re-normalises a new phone with its default country and refuses one that another contact has', async () => {
@@ -255,20 +300,37 @@ describe('Contacts', () => {
         .expect(200);
       expect(changed.body.phone).toBe(newPhone);
 
-      await sut.http.patch(`/api/v1/contacts/${contact.id}`).set(bearer(admin)).send({ phone: nationalUs(other.phone!), defaultCountry: 'US' }).expect(409);
-      const invalid = await sut.http.patch(`/api/v1/contacts/${contact.id}`).set(bearer(admin)).send({ phone: '12' }).expect(400);
+      await sut.http
+        .patch(`/api/v1/contacts/${contact.id}`)
+        .set(bearer(admin))
+        .send({ phone: nationalUs(other.phone!), defaultCountry: 'US' })
+        .expect(409);
+      const invalid = await sut.http
+        .patch(`/api/v1/contacts/${contact.id}`)
+        .set(bearer(admin))
+        .send({ phone: '12' })
+        .expect(400);
       expect(invalid.body.details).toEqual([expect.objectContaining({ field: 'phone' })]);
     });
 
     it('opts a contact out and back in, keeping the first opt-out time', async () => {
       const contact = await contactFactory.create();
 
-      const out = await sut.http.post(`/api/v1/contacts/${contact.id}/opt-out`).set(bearer(admin)).expect(200);
+      const out = await sut.http
+        .post(`/api/v1/contacts/${contact.id}/opt-out`)
+        .set(bearer(admin))
+        .expect(200);
       expect(out.body).toMatchObject({ id: contact.id, optedOut: true, optedOutAt: expect.any(String) });
-      const again = await sut.http.post(`/api/v1/contacts/${contact.id}/opt-out`).set(bearer(admin)).expect(200);
+      const again = await sut.http
+        .post(`/api/v1/contacts/${contact.id}/opt-out`)
+        .set(bearer(admin))
+        .expect(200);
       expect(again.body.optedOutAt).toBe(out.body.optedOutAt);
 
-      const back = await sut.http.post(`/api/v1/contacts/${contact.id}/opt-in`).set(bearer(admin)).expect(200);
+      const back = await sut.http
+        .post(`/api/v1/contacts/${contact.id}/opt-in`)
+        .set(bearer(admin))
+        .expect(200);
       expect(back.body).toMatchObject({ id: contact.id, optedOut: false, optedOutAt: null });
     });
 
@@ -286,12 +348,21 @@ describe('Contacts', () => {
   describe('erasing', () => {
     it('erases the personal data but keeps the row, hides the contact and frees its number', async () => {
       const word = uniqueWord('Erase');
-      const contact = await contactFactory.create({ name: word, firstName: 'Eve', attributes: { secret: 'x' }, tags: [word] });
+      const contact = await contactFactory.create({
+        name: word,
+        firstName: 'Eve',
+        attributes: { secret: 'x' },
+        tags: [word],
+      });
 
       await sut.http.delete(`/api/v1/contacts/${contact.id}`).set(bearer(admin)).expect(204);
 
       await sut.http.get(`/api/v1/contacts/${contact.id}`).set(bearer(admin)).expect(404);
-      await sut.http.patch(`/api/v1/contacts/${contact.id}`).set(bearer(admin)).send({ name: 'back' }).expect(404);
+      await sut.http
+        .patch(`/api/v1/contacts/${contact.id}`)
+        .set(bearer(admin))
+        .send({ name: 'back' })
+        .expect(404);
       await sut.http.post(`/api/v1/contacts/${contact.id}/opt-in`).set(bearer(admin)).expect(404);
       await sut.http.delete(`/api/v1/contacts/${contact.id}`).set(bearer(admin)).expect(404);
       expect(await list({ search: word })).toEqual([]);
@@ -322,7 +393,11 @@ describe('Contacts', () => {
 
       await sut.http.get(`/api/v1/contacts/${contact.id}`).set(bearer(agent)).expect(200);
       await sut.http.get('/api/v1/contacts').set(bearer(agent)).expect(200);
-      await sut.http.patch(`/api/v1/contacts/${contact.id}`).set(bearer(agent)).send({ tags: ['agent'] }).expect(200);
+      await sut.http
+        .patch(`/api/v1/contacts/${contact.id}`)
+        .set(bearer(agent))
+        .send({ tags: ['agent'] })
+        .expect(200);
       await sut.http.post(`/api/v1/contacts/${contact.id}/opt-out`).set(bearer(agent)).expect(200);
       await sut.http.delete(`/api/v1/contacts/${contact.id}`).set(bearer(agent)).expect(204);
     });

@@ -29,7 +29,10 @@ describe('HTTP conventions', () => {
     });
 
     it('replaces an incoming id that could forge log lines', async () => {
-      const response = await sut.http.get('/health/live').set('x-request-id', 'evil"}\\n{"level":60').expect(200);
+      const response = await sut.http
+        .get('/health/live')
+        .set('x-request-id', 'evil"}\\n{"level":60')
+        .expect(200);
 
       expect(response.headers['x-request-id']).not.toContain('evil');
     });
@@ -76,7 +79,11 @@ describe('HTTP conventions', () => {
         .send(JSON.stringify({ email: 'a@example.com', password: 'x'.repeat(1024 * 1024) }))
         .expect(413);
 
-      expect(response.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large', requestId: expect.any(String) });
+      expect(response.body).toMatchObject({
+        statusCode: 413,
+        error: 'Payload Too Large',
+        requestId: expect.any(String),
+      });
     });
 
     it('accepts a JSON body just under 1 MiB (and validates it)', async () => {
@@ -96,28 +103,47 @@ describe('HTTP conventions', () => {
     });
 
     it('rejects an unsigned token (alg: none)', async () => {
-      const forged = unsignedToken({ sub: admin.id, role: 'admin', iat: nowSeconds(), exp: nowSeconds() + 300 });
+      const forged = unsignedToken({
+        sub: admin.id,
+        role: 'admin',
+        iat: nowSeconds(),
+        exp: nowSeconds() + 300,
+      });
 
       await sut.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${forged}`).expect(401);
     });
 
     it('rejects a token signed with another key', async () => {
-      const forged = signHs256({ sub: admin.id, role: 'admin', iat: nowSeconds(), exp: nowSeconds() + 300 }, 'another secret of at least 32 characters!!');
+      const forged = signHs256(
+        { sub: admin.id, role: 'admin', iat: nowSeconds(), exp: nowSeconds() + 300 },
+        'another secret of at least 32 characters!!',
+      );
 
       await sut.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${forged}`).expect(401);
     });
 
     it('rejects a tampered token', async () => {
       const [header, , signature] = admin.accessToken.split('.');
-      const payload = Buffer.from(JSON.stringify({ sub: admin.id, role: 'admin', iat: 1, exp: 9_999_999_999 })).toString('base64url');
+      const payload = Buffer.from(
+        JSON.stringify({ sub: admin.id, role: 'admin', iat: 1, exp: 9_999_999_999 }),
+      ).toString('base64url');
 
-      await sut.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${header}.${payload}.${signature}`).expect(401);
+      await sut.http
+        .get('/api/v1/auth/me')
+        .set('Authorization', `Bearer ${header}.${payload}.${signature}`)
+        .expect(401);
     });
 
     it('rejects an expired token signed with the right key', async () => {
       const secret = sut.app.get(AppConfig).jwt.secret;
-      const expired = signHs256({ sub: admin.id, role: 'admin', iat: nowSeconds() - 600, exp: nowSeconds() - 60 }, secret);
-      const valid = signHs256({ sub: admin.id, role: 'admin', iat: nowSeconds(), exp: nowSeconds() + 60 }, secret);
+      const expired = signHs256(
+        { sub: admin.id, role: 'admin', iat: nowSeconds() - 600, exp: nowSeconds() - 60 },
+        secret,
+      );
+      const valid = signHs256(
+        { sub: admin.id, role: 'admin', iat: nowSeconds(), exp: nowSeconds() + 60 },
+        secret,
+      );
 
       await sut.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${expired}`).expect(401);
       // The same construction with a live expiry passes, so the 401 above is about expiry alone.
@@ -135,7 +161,10 @@ describe('HTTP conventions', () => {
     });
 
     it('allows the configured origin and no other', async () => {
-      const allowed = await sut.http.get('/health/live').set('Origin', 'https://console.example.com').expect(200);
+      const allowed = await sut.http
+        .get('/health/live')
+        .set('Origin', 'https://console.example.com')
+        .expect(200);
       const other = await sut.http.get('/health/live').set('Origin', 'https://evil.example.com').expect(200);
 
       expect(allowed.headers['access-control-allow-origin']).toBe('https://console.example.com');

@@ -11,7 +11,9 @@ describe('The embedded PostgreSQL server (PGlite)', () => {
   let url: string;
 
   beforeAll(async () => {
-    child = spawn(process.execPath, [join(__dirname, 'support', 'pglite-process.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child = spawn(process.execPath, [join(__dirname, 'support', 'pglite-process.mjs')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const port = await new Promise<number>((resolve, reject) => {
       let output = '';
       child.stdout?.on('data', (chunk: Buffer) => {
@@ -31,10 +33,18 @@ describe('The embedded PostgreSQL server (PGlite)', () => {
     const pool = new Pool({ connectionString: url, max: 10 });
     try {
       const results = await Promise.all(
-        Array.from({ length: 500 }, (_, i) => pool.query<{ sum: number; label: string }>('SELECT $1::int + $2::int AS sum, $3::text AS label', [i, 1, `q${i}`])),
+        Array.from({ length: 500 }, (_, i) =>
+          pool.query<{ sum: number; label: string }>('SELECT $1::int + $2::int AS sum, $3::text AS label', [
+            i,
+            1,
+            `q${i}`,
+          ]),
+        ),
       );
 
-      const wrong = results.filter((result, i) => result.rows[0]?.sum !== i + 1 || result.rows[0]?.label !== `q${i}`);
+      const wrong = results.filter(
+        (result, i) => result.rows[0]?.sum !== i + 1 || result.rows[0]?.label !== `q${i}`,
+      );
       expect(wrong).toHaveLength(0);
     } finally {
       await pool.end();
@@ -51,7 +61,10 @@ describe('The embedded PostgreSQL server (PGlite)', () => {
           try {
             await client.query('BEGIN');
             await client.query('INSERT INTO tx_check VALUES ($1, $2)', [i, `tx${i}`]);
-            const seen = await client.query<{ count: string }>('SELECT count(*) FROM tx_check WHERE owner = $1', [`tx${i}`]);
+            const seen = await client.query<{ count: string }>(
+              'SELECT count(*) FROM tx_check WHERE owner = $1',
+              [`tx${i}`],
+            );
             expect(seen.rows[0].count).toBe('1');
             await client.query(i % 2 === 0 ? 'COMMIT' : 'ROLLBACK');
           } finally {
@@ -72,7 +85,9 @@ describe('The embedded PostgreSQL server (PGlite)', () => {
     await client.connect();
     await client.query('CREATE TABLE bulky (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), n int NOT NULL)');
     // What a bulk write answers: one row per inserted row, megabytes in all.
-    const result = await client.query<{ id: string; n: number }>(`INSERT INTO bulky (n) SELECT g FROM generate_series(1, 100000) g RETURNING id, n`);
+    const result = await client.query<{ id: string; n: number }>(
+      `INSERT INTO bulky (n) SELECT g FROM generate_series(1, 100000) g RETURNING id, n`,
+    );
     const { rows } = await client.query<{ count: string }>('SELECT count(*) FROM bulky');
     await client.end();
 
@@ -108,12 +123,16 @@ describe('The embedded PostgreSQL server (PGlite)', () => {
     quitter.on('error', () => undefined);
     await quitter.connect();
     // One simple-query turn that opens the transaction and is still running when the socket goes.
-    const abandoned = quitter.query('BEGIN; INSERT INTO left_mid_statement VALUES (1); SELECT pg_sleep(0.3)').catch(() => undefined);
+    const abandoned = quitter
+      .query('BEGIN; INSERT INTO left_mid_statement VALUES (1); SELECT pg_sleep(0.3)')
+      .catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 50));
     (quitter as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
     await abandoned;
 
-    expect((await setup.query<{ count: string }>('SELECT count(*) FROM left_mid_statement')).rows[0].count).toBe('0');
+    expect(
+      (await setup.query<{ count: string }>('SELECT count(*) FROM left_mid_statement')).rows[0].count,
+    ).toBe('0');
     await setup.end();
   });
 });

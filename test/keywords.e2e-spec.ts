@@ -27,7 +27,15 @@ import {
 } from './support/messaging.js';
 import { bearer, createUserAndLogin, type TestApp, type TestUser } from './support/test-app.js';
 import { sleep, waitFor } from './support/wait-for.js';
-import { conversationInboundMessage, formBody, pathOf, plivoV3Headers, signedSinchJson, sinchId, sinchMoText } from './support/webhooks.js';
+import {
+  conversationInboundMessage,
+  formBody,
+  pathOf,
+  plivoV3Headers,
+  signedSinchJson,
+  sinchId,
+  sinchMoText,
+} from './support/webhooks.js';
 
 const digits = (phone: string) => phone.replace(/\D/g, '');
 
@@ -83,7 +91,11 @@ describe('Consent keywords on inbound messages', () => {
     async receive(from, text) {
       const before = sinchSms.batches.length;
       const payload = sinchMoText({ from, to: sms.sender, body: text });
-      await sut.http.post(pathOf(sms.webhookUrls.callback!)).set('content-type', 'application/json').send(JSON.stringify(payload)).expect(200);
+      await sut.http
+        .post(pathOf(sms.webhookUrls.callback!))
+        .set('content-type', 'application/json')
+        .send(JSON.stringify(payload))
+        .expect(200);
       await waitForInboundProcessed(sut, sms.id, payload.id);
       return sinchSms.batches
         .slice(before)
@@ -105,13 +117,20 @@ describe('Consent keywords on inbound messages', () => {
         text,
       });
       const signed = signedSinchJson(CONVERSATION_WEBHOOK_SECRET, payload);
-      await sut.http.post(pathOf(conv.webhookUrls.callback!)).set(signed.headers).send(signed.body).expect(200);
+      await sut.http
+        .post(pathOf(conv.webhookUrls.callback!))
+        .set(signed.headers)
+        .send(signed.body)
+        .expect(200);
       await waitForInboundProcessed(sut, conv.id, payload.message.id);
       return conversationApi.accepted.slice(before).flatMap(({ body }) => {
-        const identities = (body.recipient as { identified_by: { channel_identities: Array<{ identity: string }> } }).identified_by
-          .channel_identities;
+        const identities = (
+          body.recipient as { identified_by: { channel_identities: Array<{ identity: string }> } }
+        ).identified_by.channel_identities;
         const message = body.message as { text_message?: { text: string } };
-        return identities.some((identity) => digits(identity.identity) === digits(from)) ? [message.text_message?.text ?? '(not a text)'] : [];
+        return identities.some((identity) => digits(identity.identity) === digits(from))
+          ? [message.text_message?.text ?? '(not a text)']
+          : [];
       });
     },
   };
@@ -130,8 +149,15 @@ describe('Consent keywords on inbound messages', () => {
       ...fields,
     };
     const url = plivoCh.webhookUrls.inbound!;
-    const response = await sut.http.post(pathOf(url)).set(plivoV3Headers(plivo.authToken, url, params)).send(formBody(params));
-    lastPlivoAnswer = { status: response.status, contentType: String(response.headers['content-type']), text: response.text };
+    const response = await sut.http
+      .post(pathOf(url))
+      .set(plivoV3Headers(plivo.authToken, url, params))
+      .send(formBody(params));
+    lastPlivoAnswer = {
+      status: response.status,
+      contentType: String(response.headers['content-type']),
+      text: response.text,
+    };
     return { params, response };
   };
 
@@ -163,10 +189,16 @@ describe('Consent keywords on inbound messages', () => {
   const conversationOf = (driver: InboundDriver, phone: string): Promise<ConversationView> =>
     waitForConversation(sut, admin, driver.channel().id, phone);
 
-  const expectOnly = (replies: string[], expected: string) => expect(replies.map(originalBuiltinText)).toEqual([expected]);
+  const expectOnly = (replies: string[], expected: string) =>
+    expect(replies.map(originalBuiltinText)).toEqual([expected]);
 
   const sendStatus = async (channelId: string, to: string) =>
-    (await sut.http.post('/api/v1/messages').set(bearer(agent)).send({ channelId, to, text: 'A message after the keyword' })).status;
+    (
+      await sut.http
+        .post('/api/v1/messages')
+        .set(bearer(agent))
+        .send({ channelId, to, text: 'A message after the keyword' })
+    ).status;
 
   describe.each(drivers.map((driver) => [driver.name, driver] as const))('%s', (_name, driver) => {
     it('STOP opts the contact out and confirms on the same channel; sends and agent replies are then refused; START restores', async () => {
@@ -177,17 +209,31 @@ describe('Consent keywords on inbound messages', () => {
       expectOnly(stopReplies, OPT_OUT_TEXT);
       const conversation = await conversationOf(driver, phone);
       expect(conversation.contact.optedOut).toBe(true);
-      expect(await getContact(sut, agent, conversation.contact.id)).toMatchObject({ phone, optedOut: true, optedOutAt: expect.any(String) });
+      expect(await getContact(sut, agent, conversation.contact.id)).toMatchObject({
+        phone,
+        optedOut: true,
+        optedOutAt: expect.any(String),
+      });
       expect(await sendStatus(driver.channel().id, phone)).toBe(403);
-      const reply = await sut.http.post(`/api/v1/conversations/${conversation.id}/messages`).set(bearer(agent)).send({ text: 'Agent reply' });
+      const reply = await sut.http
+        .post(`/api/v1/conversations/${conversation.id}/messages`)
+        .set(bearer(agent))
+        .send({ text: 'Agent reply' });
       expect(reply.status).toBe(403);
 
       const startReplies = await driver.receive(phone, 'START');
 
       expectOnly(startReplies, OPT_IN_TEXT);
-      expect(await getContact(sut, agent, conversation.contact.id)).toMatchObject({ optedOut: false, optedOutAt: null });
+      expect(await getContact(sut, agent, conversation.contact.id)).toMatchObject({
+        optedOut: false,
+        optedOutAt: null,
+      });
       expect(await sendStatus(driver.channel().id, phone)).toBe(202);
-      await sut.http.post(`/api/v1/conversations/${conversation.id}/messages`).set(bearer(agent)).send({ text: 'Welcome back' }).expect(202);
+      await sut.http
+        .post(`/api/v1/conversations/${conversation.id}/messages`)
+        .set(bearer(agent))
+        .send({ text: 'Welcome back' })
+        .expect(202);
     });
 
     it.each([' stop ', 'Stop\n', 'sToP'])('%j opts out and confirms as well', async (text) => {
@@ -217,9 +263,14 @@ describe('Consent keywords on inbound messages', () => {
       const replies = await plivoDriver.receive(phone, 'STOP');
 
       expectOnly(replies, OPT_OUT_TEXT);
-      expect(lastPlivoAnswer).toMatchObject({ status: 200, contentType: expect.stringMatching(/^application\/xml/) });
+      expect(lastPlivoAnswer).toMatchObject({
+        status: 200,
+        contentType: expect.stringMatching(/^application\/xml/),
+      });
       const xml = lastPlivoAnswer!.text;
-      expect(xml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\s*<Response>\s*<Message\b[^>]*>[^<]*<\/Message>\s*<\/Response>$/);
+      expect(xml).toMatch(
+        /^<\?xml version="1\.0" encoding="UTF-8"\?>\s*<Response>\s*<Message\b[^>]*>[^<]*<\/Message>\s*<\/Response>$/,
+      );
       expect(xml.match(/<Message\b/g)).toHaveLength(1);
       const [message] = plivoXmlMessages(xml);
       expect(digits(message.src)).toBe(digits(plivoCh.sender));
@@ -233,7 +284,10 @@ describe('Consent keywords on inbound messages', () => {
     it('MessageIntent=optout opts out a text that is no keyword, and confirms inline', async () => {
       const phone = randomPhone();
 
-      const { response } = await plivoInbound(phone, { Text: 'Please take me off your list', MessageIntent: 'optout' });
+      const { response } = await plivoInbound(phone, {
+        Text: 'Please take me off your list',
+        MessageIntent: 'optout',
+      });
 
       expect(response.status).toBe(200);
       expectOnly(
@@ -255,29 +309,39 @@ describe('Consent keywords on inbound messages', () => {
   });
 
   describe('the keyword matrix (sandbox)', () => {
-    it.each(['STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT'])('%s opts out and confirms', async (keyword) => {
-      const phone = randomPhone();
+    it.each(['STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT'])(
+      '%s opts out and confirms',
+      async (keyword) => {
+        const phone = randomPhone();
 
-      const replies = await sandboxDriver.receive(phone, keyword);
+        const replies = await sandboxDriver.receive(phone, keyword);
 
-      expectOnly(replies, OPT_OUT_TEXT);
-      expect((await conversationOf(sandboxDriver, phone)).contact.optedOut).toBe(true);
-      expect(await sendStatus(sandbox.id, phone)).toBe(403);
-    });
+        expectOnly(replies, OPT_OUT_TEXT);
+        expect((await conversationOf(sandboxDriver, phone)).contact.optedOut).toBe(true);
+        expect(await sendStatus(sandbox.id, phone)).toBe(403);
+      },
+    );
 
-    it.each(['START', 'UNSTOP', 'YES', 'unstop', ' yes '])('%j opts an opted-out contact back in and confirms', async (keyword) => {
-      const phone = randomPhone();
-      const created = await sut.http.post('/api/v1/contacts').set(bearer(agent)).send({ phone }).expect(201);
-      const contactId = (created.body as { id: string }).id;
-      await sut.http.post(`/api/v1/contacts/${contactId}/opt-out`).set(bearer(agent)).expect(200);
-      expect(await sendStatus(sandbox.id, phone)).toBe(403);
+    it.each(['START', 'UNSTOP', 'YES', 'unstop', ' yes '])(
+      '%j opts an opted-out contact back in and confirms',
+      async (keyword) => {
+        const phone = randomPhone();
+        const created = await sut.http
+          .post('/api/v1/contacts')
+          .set(bearer(agent))
+          .send({ phone })
+          .expect(201);
+        const contactId = (created.body as { id: string }).id;
+        await sut.http.post(`/api/v1/contacts/${contactId}/opt-out`).set(bearer(agent)).expect(200);
+        expect(await sendStatus(sandbox.id, phone)).toBe(403);
 
-      const replies = await sandboxDriver.receive(phone, keyword);
+        const replies = await sandboxDriver.receive(phone, keyword);
 
-      expectOnly(replies, OPT_IN_TEXT);
-      expect(await getContact(sut, agent, contactId)).toMatchObject({ optedOut: false });
-      expect(await sendStatus(sandbox.id, phone)).toBe(202);
-    });
+        expectOnly(replies, OPT_IN_TEXT);
+        expect(await getContact(sut, agent, contactId)).toMatchObject({ optedOut: false });
+        expect(await sendStatus(sandbox.id, phone)).toBe(202);
+      },
+    );
 
     it.each(['HELP', 'INFO', ' help '])('%j gets the help text and changes nothing', async (keyword) => {
       const phone = randomPhone();
@@ -314,29 +378,34 @@ describe('Consent keywords on inbound messages', () => {
       ['sandbox', () => sandboxDriver],
       ['Sinch SMS', () => sinchSmsDriver],
       ['Plivo', () => plivoDriver],
-    ] as const)('gets no reply to anything else (%s), but the confirmation again for STOP', async (_name, pick) => {
-      const driver = pick();
-      const keyword = `PRICES${randomUUID().slice(0, 6).toUpperCase()}`;
-      await customRule(driver.channel(), keyword, 'Our prices are on the website.');
-      const phone = randomPhone();
-      // Opted in, the rule answers.
-      expect(await driver.receive(phone, `what are your ${keyword.toLowerCase()} please`)).toEqual(['Our prices are on the website.']);
-      expectOnly(await driver.receive(phone, 'STOP'), OPT_OUT_TEXT);
+    ] as const)(
+      'gets no reply to anything else (%s), but the confirmation again for STOP',
+      async (_name, pick) => {
+        const driver = pick();
+        const keyword = `PRICES${randomUUID().slice(0, 6).toUpperCase()}`;
+        await customRule(driver.channel(), keyword, 'Our prices are on the website.');
+        const phone = randomPhone();
+        // Opted in, the rule answers.
+        expect(await driver.receive(phone, `what are your ${keyword.toLowerCase()} please`)).toEqual([
+          'Our prices are on the website.',
+        ]);
+        expectOnly(await driver.receive(phone, 'STOP'), OPT_OUT_TEXT);
 
-      expect(await driver.receive(phone, `what are your ${keyword.toLowerCase()} please`)).toEqual([]);
-      expect(await driver.receive(phone, 'Hello? Anyone there?')).toEqual([]);
-      expectOnly(await driver.receive(phone, 'STOP'), OPT_OUT_TEXT);
+        expect(await driver.receive(phone, `what are your ${keyword.toLowerCase()} please`)).toEqual([]);
+        expect(await driver.receive(phone, 'Hello? Anyone there?')).toEqual([]);
+        expectOnly(await driver.receive(phone, 'STOP'), OPT_OUT_TEXT);
 
-      const conversation = await conversationOf(driver, phone);
-      expect(conversation.contact.optedOut).toBe(true);
-      const thread = await wholeThread(sut, admin, conversation.id);
-      expect(thread.filter((message) => message.direction === 'inbound')).toHaveLength(5);
-      expect(thread.filter((message) => message.direction === 'outbound').map((message) => originalBuiltinText(String(message.content.text)))).toEqual([
-        'Our prices are on the website.',
-        OPT_OUT_TEXT,
-        OPT_OUT_TEXT,
-      ]);
-    });
+        const conversation = await conversationOf(driver, phone);
+        expect(conversation.contact.optedOut).toBe(true);
+        const thread = await wholeThread(sut, admin, conversation.id);
+        expect(thread.filter((message) => message.direction === 'inbound')).toHaveLength(5);
+        expect(
+          thread
+            .filter((message) => message.direction === 'outbound')
+            .map((message) => originalBuiltinText(String(message.content.text))),
+        ).toEqual(['Our prices are on the website.', OPT_OUT_TEXT, OPT_OUT_TEXT]);
+      },
+    );
   });
 
   describe('Sinch Conversation opt_out_notification', () => {
@@ -376,7 +445,11 @@ describe('Consent keywords on inbound messages', () => {
     });
 
     it('OPT_OUT_SUCCEEDED for a Messenger identity opts out the contact known by that identity', async () => {
-      const messenger = await createChannel(sut, admin, sinchConversationChannel(conversationApi, { channel: 'MESSENGER' }, 'Switchboard Page'));
+      const messenger = await createChannel(
+        sut,
+        admin,
+        sinchConversationChannel(conversationApi, { channel: 'MESSENGER' }, 'Switchboard Page'),
+      );
       const identity = `psid-${randomUUID()}`;
       const inbound = conversationInboundMessage({
         appId: conversationApi.appId,
@@ -386,7 +459,11 @@ describe('Consent keywords on inbound messages', () => {
         text: 'Hello from Messenger',
       });
       const signed = signedSinchJson(CONVERSATION_WEBHOOK_SECRET, inbound);
-      await sut.http.post(pathOf(messenger.webhookUrls.callback!)).set(signed.headers).send(signed.body).expect(200);
+      await sut.http
+        .post(pathOf(messenger.webhookUrls.callback!))
+        .set(signed.headers)
+        .send(signed.body)
+        .expect(200);
       await waitForInboundProcessed(sut, messenger.id, inbound.message.id);
       const [conversation] = (await listConversations(sut, admin, { channelId: messenger.id })).items;
       expect(conversation.contact).toMatchObject({ phone: null, optedOut: false });
@@ -395,9 +472,19 @@ describe('Consent keywords on inbound messages', () => {
         app_id: conversationApi.appId,
         project_id: conversationApi.projectId,
         event_time: new Date().toISOString(),
-        opt_out_notification: { request_id: sinchId(), contact_id: sinchId(), channel: 'MESSENGER', identity, status: 'OPT_OUT_SUCCEEDED' },
+        opt_out_notification: {
+          request_id: sinchId(),
+          contact_id: sinchId(),
+          channel: 'MESSENGER',
+          identity,
+          status: 'OPT_OUT_SUCCEEDED',
+        },
       });
-      await sut.http.post(pathOf(messenger.webhookUrls.callback!)).set(optOut.headers).send(optOut.body).expect(200);
+      await sut.http
+        .post(pathOf(messenger.webhookUrls.callback!))
+        .set(optOut.headers)
+        .send(optOut.body)
+        .expect(200);
 
       await waitFor(
         () => getContact(sut, agent, conversation.contact.id),

@@ -36,15 +36,22 @@ describe('Sending a single message', () => {
     await sinchSms.stop();
   });
 
-  const post = (body: Record<string, unknown>, user: TestUser = agent) => sut.http.post('/api/v1/messages').set(bearer(user)).send(body);
-  const fieldsOf = (body: { details?: Array<{ field: string }> }) => (body.details ?? []).map((detail) => detail.field);
+  const post = (body: Record<string, unknown>, user: TestUser = agent) =>
+    sut.http.post('/api/v1/messages').set(bearer(user)).send(body);
+  const fieldsOf = (body: { details?: Array<{ field: string }> }) =>
+    (body.details ?? []).map((detail) => detail.field);
 
   describe('validation', () => {
     it('needs exactly one of text, template and media', async () => {
       const to = randomPhone();
 
       const none = await post({ channelId: sandbox.id, to }).expect(400);
-      const two = await post({ channelId: sandbox.id, to, text: 'Hi', media: { url: 'https://example.com/a.png' } }).expect(400);
+      const two = await post({
+        channelId: sandbox.id,
+        to,
+        text: 'Hi',
+        media: { url: 'https://example.com/a.png' },
+      }).expect(400);
       const three = await post({
         channelId: sandbox.id,
         to,
@@ -68,10 +75,24 @@ describe('Sending a single message', () => {
 
     it('names each bad field: channelId, defaultCountry, an empty text, a media URL, unknown fields', async () => {
       const badChannel = await post({ channelId: 'nope', to: randomPhone(), text: 'Hi' }).expect(400);
-      const badCountry = await post({ channelId: sandbox.id, to: '415 555 0100', defaultCountry: 'XX', text: 'Hi' }).expect(400);
+      const badCountry = await post({
+        channelId: sandbox.id,
+        to: '415 555 0100',
+        defaultCountry: 'XX',
+        text: 'Hi',
+      }).expect(400);
       const emptyText = await post({ channelId: sandbox.id, to: randomPhone(), text: '' }).expect(400);
-      const badMedia = await post({ channelId: sandbox.id, to: randomPhone(), media: { url: 'not a url' } }).expect(400);
-      const unknown = await post({ channelId: sandbox.id, to: randomPhone(), text: 'Hi', priority: 'high' }).expect(400);
+      const badMedia = await post({
+        channelId: sandbox.id,
+        to: randomPhone(),
+        media: { url: 'not a url' },
+      }).expect(400);
+      const unknown = await post({
+        channelId: sandbox.id,
+        to: randomPhone(),
+        text: 'Hi',
+        priority: 'high',
+      }).expect(400);
 
       expect(fieldsOf(badChannel.body)).toEqual(['channelId']);
       expect(fieldsOf(badCountry.body)).toEqual(['defaultCountry']);
@@ -84,7 +105,12 @@ describe('Sending a single message', () => {
       const e164 = randomPhone();
       const national = `(${e164.slice(2, 5)}) ${e164.slice(5, 8)}-${e164.slice(8)}`;
 
-      const response = await post({ channelId: sandbox.id, to: national, defaultCountry: 'US', text: 'Hi' }).expect(202);
+      const response = await post({
+        channelId: sandbox.id,
+        to: national,
+        defaultCountry: 'US',
+        text: 'Hi',
+      }).expect(202);
 
       expect((await getMessage(sut, agent, (response.body as MessageView).id)).address).toBe(e164);
     });
@@ -103,7 +129,11 @@ describe('Sending a single message', () => {
     });
 
     it('answers 404 for an unknown channel', async () => {
-      const response = await post({ channelId: '00000000-0000-4000-8000-000000000000', to: randomPhone(), text: 'Hi' }).expect(404);
+      const response = await post({
+        channelId: '00000000-0000-4000-8000-000000000000',
+        to: randomPhone(),
+        text: 'Hi',
+      }).expect(404);
 
       expect(response.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
     });
@@ -112,19 +142,28 @@ describe('Sending a single message', () => {
       const channel = await createChannel(sut, admin, sinchSmsChannel(sinchSms));
       sinchSms.reset();
 
-      await post({ channelId: channel.id, to: randomPhone(), media: { url: 'https://example.com/a.png' } }).expect(422);
+      await post({
+        channelId: channel.id,
+        to: randomPhone(),
+        media: { url: 'https://example.com/a.png' },
+      }).expect(422);
 
       expect(sinchSms.requests).toHaveLength(0);
     });
 
     it('answers 401 without a token', async () => {
-      await sut.http.post('/api/v1/messages').send({ channelId: sandbox.id, to: randomPhone(), text: 'Hi' }).expect(401);
+      await sut.http
+        .post('/api/v1/messages')
+        .send({ channelId: sandbox.id, to: randomPhone(), text: 'Hi' })
+        .expect(401);
     });
   });
 
   describe('the 202 and the message', () => {
     it('answers 202 with exactly {id, status, conversationId, clientReference}', async () => {
-      const response = await post({ channelId: sandbox.id, to: randomPhone(), text: 'Hello there' }).expect(202);
+      const response = await post({ channelId: sandbox.id, to: randomPhone(), text: 'Hello there' }).expect(
+        202,
+      );
 
       expect(response.body).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -161,8 +200,17 @@ describe('Sending a single message', () => {
     it('keeps one conversation per contact and channel, whatever the number format', async () => {
       const to = randomPhone();
       const first = await sendMessage(sut, agent, { channelId: sandbox.id, to, text: 'one' });
-      const second = await sendMessage(sut, agent, { channelId: sandbox.id, to: `${to.slice(2, 5)}.${to.slice(5, 8)}.${to.slice(8)}`, defaultCountry: 'us', text: 'two' });
-      const other = await sendMessage(sut, agent, { channelId: sandbox.id, to: randomPhone(), text: 'three' });
+      const second = await sendMessage(sut, agent, {
+        channelId: sandbox.id,
+        to: `${to.slice(2, 5)}.${to.slice(5, 8)}.${to.slice(8)}`,
+        defaultCountry: 'us',
+        text: 'two',
+      });
+      const other = await sendMessage(sut, agent, {
+        channelId: sandbox.id,
+        to: randomPhone(),
+        text: 'three',
+      });
 
       expect(second.conversationId).toBe(first.conversationId);
       expect(other.conversationId).not.toBe(first.conversationId);
@@ -170,7 +218,10 @@ describe('Sending a single message', () => {
     });
 
     it('answers 404 for an unknown message and 400 for an id that is not a UUID', async () => {
-      await sut.http.get('/api/v1/messages/00000000-0000-4000-8000-000000000000').set(bearer(agent)).expect(404);
+      await sut.http
+        .get('/api/v1/messages/00000000-0000-4000-8000-000000000000')
+        .set(bearer(agent))
+        .expect(404);
       await sut.http.get('/api/v1/messages/123').set(bearer(agent)).expect(400);
     });
   });
@@ -202,7 +253,11 @@ describe('Sending a single message', () => {
 
     beforeAll(async () => {
       await conversation.start();
-      whatsapp = await createChannel(sut, admin, sinchConversationChannel(conversation, { channel: 'WHATSAPP' }));
+      whatsapp = await createChannel(
+        sut,
+        admin,
+        sinchConversationChannel(conversation, { channel: 'WHATSAPP' }),
+      );
     });
     afterAll(() => conversation.stop());
 
@@ -221,7 +276,9 @@ describe('Sending a single message', () => {
       expect(template.body).toMatchObject({ status: 'sent' });
       expect(conversation.accepted.at(-1)?.body.message).toEqual({
         template_message: {
-          channel_template: { WHATSAPP: { template_id: 'order_update', language_code: 'en_US', parameters: { name: 'Ada' } } },
+          channel_template: {
+            WHATSAPP: { template_id: 'order_update', language_code: 'en_US', parameters: { name: 'Ada' } },
+          },
         },
       });
 
@@ -235,12 +292,25 @@ describe('Sending a single message', () => {
           text: 'Where is my parcel?',
         }),
       );
-      await sut.http.post(pathOf(whatsapp.webhookUrls.callback!)).set(inbound.headers).send(inbound.body).expect(200);
-      await waitForContact(sut, customer, (contact) => contact.waWindowExpiresAt !== null, 'the inbound message to open the window');
+      await sut.http
+        .post(pathOf(whatsapp.webhookUrls.callback!))
+        .set(inbound.headers)
+        .send(inbound.body)
+        .expect(200);
+      await waitForContact(
+        sut,
+        customer,
+        (contact) => contact.waWindowExpiresAt !== null,
+        'the inbound message to open the window',
+      );
 
-      const reply = await post({ channelId: whatsapp.id, to: customer, text: 'It arrives tomorrow' }).expect(202);
+      const reply = await post({ channelId: whatsapp.id, to: customer, text: 'It arrives tomorrow' }).expect(
+        202,
+      );
       expect(reply.body).toMatchObject({ status: 'sent' });
-      expect(conversation.accepted.at(-1)?.body.message).toEqual({ text_message: { text: 'It arrives tomorrow' } });
+      expect(conversation.accepted.at(-1)?.body.message).toEqual({
+        text_message: { text: 'It arrives tomorrow' },
+      });
     });
 
     it('does not open the window for a different contact', async () => {
@@ -248,10 +318,25 @@ describe('Sending a single message', () => {
       const silent = randomPhone();
       const inbound = signedSinchJson(
         CONVERSATION_WEBHOOK_SECRET,
-        conversationInboundMessage({ appId: conversation.appId, projectId: conversation.projectId, channel: 'WHATSAPP', identity: writer.slice(1), text: 'hello' }),
+        conversationInboundMessage({
+          appId: conversation.appId,
+          projectId: conversation.projectId,
+          channel: 'WHATSAPP',
+          identity: writer.slice(1),
+          text: 'hello',
+        }),
       );
-      await sut.http.post(pathOf(whatsapp.webhookUrls.callback!)).set(inbound.headers).send(inbound.body).expect(200);
-      await waitForContact(sut, writer, (contact) => contact.waWindowExpiresAt !== null, 'the inbound message to open the window');
+      await sut.http
+        .post(pathOf(whatsapp.webhookUrls.callback!))
+        .set(inbound.headers)
+        .send(inbound.body)
+        .expect(200);
+      await waitForContact(
+        sut,
+        writer,
+        (contact) => contact.waWindowExpiresAt !== null,
+        'the inbound message to open the window',
+      );
 
       await post({ channelId: whatsapp.id, to: writer, text: 'thanks for writing' }).expect(202);
       await post({ channelId: whatsapp.id, to: silent, text: 'unsolicited' }).expect(422);

@@ -1,5 +1,11 @@
 import { FakeSinchSmsServer } from './fakes/fake-sinch-sms.server.js';
-import { campaignAction, createCampaign, seedContacts, uniqueTag, waitForCampaign } from './support/campaigns.js';
+import {
+  campaignAction,
+  createCampaign,
+  seedContacts,
+  uniqueTag,
+  waitForCampaign,
+} from './support/campaigns.js';
 import {
   type ChannelView,
   createChannel,
@@ -17,7 +23,9 @@ function sample(metrics: string, name: string, labels: Record<string, string>): 
   for (const line of metrics.split('\n')) {
     if (!line.startsWith(`${name}{`)) continue;
     const [series, value] = line.split(/\s+(?=[^\s]+$)/);
-    const present = Object.entries(labels).every(([key, expected]) => series.includes(`${key}="${expected}"`));
+    const present = Object.entries(labels).every(([key, expected]) =>
+      series.includes(`${key}="${expected}"`),
+    );
     if (present) return Number(value);
   }
   return undefined;
@@ -48,26 +56,64 @@ describe('Send metrics on /metrics', () => {
 
     const sinch = await createChannel(sut, admin, sinchSmsChannel(sinchSms));
     sinchSms.failWithStatus(1, 400, { code: 'syntax_invalid_parameter_format', text: 'Invalid number' });
-    const refused = await sendMessage(sut, admin, { channelId: sinch.id, to: randomPhone(), text: 'Refused' });
+    const refused = await sendMessage(sut, admin, {
+      channelId: sinch.id,
+      to: randomPhone(),
+      text: 'Refused',
+    });
     await waitForMessageStatus(sut, admin, refused.id, 'rejected');
 
     const text = await metrics();
-    expect(sample(text, 'switchboard_messages_sent_total', { channel_id: sandbox.id, source: 'single', outcome: 'sent' })).toBe(1);
-    expect(sample(text, 'switchboard_messages_sent_total', { channel_id: sinch.id, source: 'single', outcome: 'rejected' })).toBe(1);
-    expect(sample(text, 'switchboard_messages_sent_total', { channel_id: sinch.id, source: 'single', outcome: 'sent' })).toBeUndefined();
-    expect(sample(text, 'switchboard_dispatch_latency_seconds_count', { provider: 'sandbox', source: 'single' })).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'switchboard_dispatch_latency_seconds_count', { provider: 'sinch-sms', source: 'single' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'switchboard_messages_sent_total', {
+        channel_id: sandbox.id,
+        source: 'single',
+        outcome: 'sent',
+      }),
+    ).toBe(1);
+    expect(
+      sample(text, 'switchboard_messages_sent_total', {
+        channel_id: sinch.id,
+        source: 'single',
+        outcome: 'rejected',
+      }),
+    ).toBe(1);
+    expect(
+      sample(text, 'switchboard_messages_sent_total', {
+        channel_id: sinch.id,
+        source: 'single',
+        outcome: 'sent',
+      }),
+    ).toBeUndefined();
+    expect(
+      sample(text, 'switchboard_dispatch_latency_seconds_count', { provider: 'sandbox', source: 'single' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'switchboard_dispatch_latency_seconds_count', { provider: 'sinch-sms', source: 'single' }),
+    ).toBeGreaterThanOrEqual(1);
   });
 
   it('counts campaign sends per recipient, apart from single sends', async () => {
     const tag = uniqueTag('metrics');
     await seedContacts(sut, { count: 3, tag });
-    const campaign = await createCampaign(sut, admin, { channelId: sandbox.id, message: { text: 'Counted campaign' }, audience: { tags: [tag] } });
+    const campaign = await createCampaign(sut, admin, {
+      channelId: sandbox.id,
+      message: { text: 'Counted campaign' },
+      audience: { tags: [tag] },
+    });
     await campaignAction(sut, admin, campaign.id, 'schedule');
     await waitForCampaign(sut, admin, campaign.id, (c) => c.status === 'completed');
 
     const text = await metrics();
-    expect(sample(text, 'switchboard_messages_sent_total', { channel_id: sandbox.id, source: 'campaign', outcome: 'sent' })).toBe(3);
-    expect(sample(text, 'switchboard_dispatch_latency_seconds_count', { provider: 'sandbox', source: 'campaign' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'switchboard_messages_sent_total', {
+        channel_id: sandbox.id,
+        source: 'campaign',
+        outcome: 'sent',
+      }),
+    ).toBe(3);
+    expect(
+      sample(text, 'switchboard_dispatch_latency_seconds_count', { provider: 'sandbox', source: 'campaign' }),
+    ).toBeGreaterThanOrEqual(1);
   });
 });

@@ -27,7 +27,9 @@ describe('Operations', () => {
 
     expect(response.headers['content-type']).toMatch(/^text\/plain/);
     expect(response.text).toContain('process_cpu_user_seconds_total');
-    expect(response.text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/users\/:id",status_code="401"\} \d+/);
+    expect(response.text).toMatch(
+      /http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/users\/:id",status_code="401"\} \d+/,
+    );
   });
 
   describe('the OpenAPI document', () => {
@@ -43,11 +45,16 @@ describe('Operations', () => {
         components: { securitySchemes: Record<string, { scheme: string }> };
       };
       const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
-        Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, ...operation })),
+        Object.entries(methods).map(([method, operation]) => ({
+          route: `${method.toUpperCase()} ${path}`,
+          ...operation,
+        })),
       );
 
       expect(operations.length).toBeGreaterThan(8);
-      expect(operations.filter((operation) => !operation.tags?.length || !operation.summary).map((o) => o.route)).toEqual([]);
+      expect(
+        operations.filter((operation) => !operation.tags?.length || !operation.summary).map((o) => o.route),
+      ).toEqual([]);
       expect(document.components.securitySchemes.bearer.scheme).toBe('bearer');
     });
 
@@ -70,7 +77,9 @@ describe('Operations', () => {
       await isolated.http.get('/health/live').expect(200);
 
       await database.bringUp();
-      await expect(waitFor(async () => (await isolated.http.get('/health/ready')).status === 200)).resolves.toBe(true);
+      await expect(
+        waitFor(async () => (await isolated.http.get('/health/ready')).status === 200),
+      ).resolves.toBe(true);
     } finally {
       await isolated.close();
       await database.destroy();

@@ -51,7 +51,10 @@ describe('Providers end to end', () => {
     beforeEach(() => fake.reset());
 
     const postCallback = (payload: unknown) =>
-      sut.http.post(pathOf(channel.webhookUrls.callback!)).set('content-type', 'application/json').send(JSON.stringify(payload));
+      sut.http
+        .post(pathOf(channel.webhookUrls.callback!))
+        .set('content-type', 'application/json')
+        .send(JSON.stringify(payload));
 
     it('sends a batch asking for per-recipient reports, then applies the recipient delivery report', async () => {
       const to = randomPhone();
@@ -75,7 +78,12 @@ describe('Providers end to end', () => {
       expect((await getMessage(sut, admin, sent.id)).providerMessageId).toBe(batch.id);
 
       await postCallback(
-        sinchRecipientReport({ batchId: batch.id, recipient: to, status: 'Delivered', clientReference: sent.clientReference }),
+        sinchRecipientReport({
+          batchId: batch.id,
+          recipient: to,
+          status: 'Delivered',
+          clientReference: sent.clientReference,
+        }),
       ).expect(200);
 
       const delivered = await waitForMessageStatus(sut, admin, sent.id, 'delivered');
@@ -102,7 +110,9 @@ describe('Providers end to end', () => {
       const to = randomPhone();
       const sent = await sendMessage(sut, admin, { channelId: channel.id, to, text: 'This one will expire' });
 
-      await postCallback(sinchRecipientReport({ batchId: fake.batches[0].id, recipient: to, status: 'Expired', code: 401 })).expect(200);
+      await postCallback(
+        sinchRecipientReport({ batchId: fake.batches[0].id, recipient: to, status: 'Expired', code: 401 }),
+      ).expect(200);
 
       const failed = await waitForMessageStatus(sut, admin, sent.id, 'failed');
       expect(failed.errorCode).toBe('401');
@@ -112,19 +122,36 @@ describe('Providers end to end', () => {
     it('retries a 500 within the call and ends sent, with one client reference for both attempts', async () => {
       fake.failWithStatus(1, 500);
 
-      const sent = await sendMessage(sut, admin, { channelId: channel.id, to: randomPhone(), text: 'Try again' });
+      const sent = await sendMessage(sut, admin, {
+        channelId: channel.id,
+        to: randomPhone(),
+        text: 'Try again',
+      });
 
       expect(sent.status).toBe('sent');
       expect(fake.requests).toHaveLength(2);
-      expect(fake.requests.map((r) => asRecord(r.body).client_reference)).toEqual([sent.clientReference, sent.clientReference]);
+      expect(fake.requests.map((r) => asRecord(r.body).client_reference)).toEqual([
+        sent.clientReference,
+        sent.clientReference,
+      ]);
       expect(fake.batches).toHaveLength(1);
-      expect(await getMessage(sut, admin, sent.id)).toMatchObject({ status: 'sent', providerMessageId: fake.batches[0].id });
+      expect(await getMessage(sut, admin, sent.id)).toMatchObject({
+        status: 'sent',
+        providerMessageId: fake.batches[0].id,
+      });
     });
 
     it('ends rejected with the provider’s error when Sinch answers 400', async () => {
-      fake.respondWith(1, { status: 400, body: { code: 'syntax_invalid_parameter_format', text: 'Invalid parameter format: from' } });
+      fake.respondWith(1, {
+        status: 400,
+        body: { code: 'syntax_invalid_parameter_format', text: 'Invalid parameter format: from' },
+      });
 
-      const sent = await sendMessage(sut, admin, { channelId: channel.id, to: randomPhone(), text: 'Rejected' });
+      const sent = await sendMessage(sut, admin, {
+        channelId: channel.id,
+        to: randomPhone(),
+        text: 'Rejected',
+      });
       const message = await getMessage(sut, admin, sent.id);
 
       expect(fake.requests).toHaveLength(1);
@@ -159,13 +186,22 @@ describe('Providers end to end', () => {
       const channel = await createChannel(isolated, isolatedAdmin, sinchSmsChannel(fake));
       fake.failWithStatus(4, 503);
 
-      const sent = await sendMessage(isolated, isolatedAdmin, { channelId: channel.id, to: randomPhone(), text: 'Eventually' });
+      const sent = await sendMessage(isolated, isolatedAdmin, {
+        channelId: channel.id,
+        to: randomPhone(),
+        text: 'Eventually',
+      });
 
       expect(sent.status).toBe('queued');
       expect((await getMessage(isolated, isolatedAdmin, sent.id)).statusReason).toMatch(/retrying/i);
-      await waitForMessageStatus(isolated, isolatedAdmin, sent.id, 'sent', { timeoutMs: 20_000, intervalMs: 250 });
+      await waitForMessageStatus(isolated, isolatedAdmin, sent.id, 'sent', {
+        timeoutMs: 20_000,
+        intervalMs: 250,
+      });
       expect(fake.requests).toHaveLength(5);
-      expect(new Set(fake.requests.map((r) => asRecord(r.body).client_reference))).toEqual(new Set([sent.clientReference]));
+      expect(new Set(fake.requests.map((r) => asRecord(r.body).client_reference))).toEqual(
+        new Set([sent.clientReference]),
+      );
       expect(fake.batches).toHaveLength(1);
     });
   });
@@ -188,7 +224,11 @@ describe('Providers end to end', () => {
     it('gets an OAuth token, sends with it, then applies the signed delivery report', async () => {
       const to = randomPhone();
 
-      const sent = await sendMessage(sut, admin, { channelId: channel.id, to, text: 'Hello over Conversation' });
+      const sent = await sendMessage(sut, admin, {
+        channelId: channel.id,
+        to,
+        text: 'Hello over Conversation',
+      });
 
       expect(sent.status).toBe('sent');
       const [tokenRequest] = fake.tokenRequests;
@@ -211,7 +251,14 @@ describe('Providers end to end', () => {
       expect((await getMessage(sut, admin, sent.id)).providerMessageId).toBe(messageId);
 
       await postCallback(
-        conversationDeliveryReport({ appId: fake.appId, projectId: fake.projectId, messageId, status: 'DELIVERED', channel: 'SMS', identity: to }),
+        conversationDeliveryReport({
+          appId: fake.appId,
+          projectId: fake.projectId,
+          messageId,
+          status: 'DELIVERED',
+          channel: 'SMS',
+          identity: to,
+        }),
       ).expect(200);
 
       await waitForMessageStatus(sut, admin, sent.id, 'delivered');
@@ -247,13 +294,24 @@ describe('Providers end to end', () => {
       ).expect(200);
 
       const failed = await waitForMessageStatus(sut, admin, sent.id, 'failed');
-      expect(failed).toMatchObject({ errorCode: 'RECIPIENT_NOT_REACHABLE', statusReason: 'The recipient could not be reached' });
+      expect(failed).toMatchObject({
+        errorCode: 'RECIPIENT_NOT_REACHABLE',
+        statusReason: 'The recipient could not be reached',
+      });
     });
 
     it('ends rejected with the provider’s error when the API refuses the message (400)', async () => {
-      const wrongApp = await createChannel(sut, admin, sinchConversationChannel(fake, { appId: 'NOT-THE-APP' }));
+      const wrongApp = await createChannel(
+        sut,
+        admin,
+        sinchConversationChannel(fake, { appId: 'NOT-THE-APP' }),
+      );
 
-      const sent = await sendMessage(sut, admin, { channelId: wrongApp.id, to: randomPhone(), text: 'Rejected' });
+      const sent = await sendMessage(sut, admin, {
+        channelId: wrongApp.id,
+        to: randomPhone(),
+        text: 'Rejected',
+      });
       const message = await getMessage(sut, admin, sent.id);
 
       expect(message).toMatchObject({ status: 'rejected', errorCode: 'INVALID_ARGUMENT' });
@@ -288,11 +346,23 @@ describe('Providers end to end', () => {
       const request = fake.messageRequests[0];
       expect(request.path).toBe(`/v1/Account/${fake.authId}/Message/`);
       expect(basicCredentials(request.headers)).toEqual({ user: fake.authId, password: fake.authToken });
-      expect(request.body).toMatchObject({ src: '12025550144', dst: to.slice(1), text: 'Hello over Plivo', url: channel.webhookUrls.status });
+      expect(request.body).toMatchObject({
+        src: '12025550144',
+        dst: to.slice(1),
+        text: 'Hello over Plivo',
+        url: channel.webhookUrls.status,
+      });
       const messageUuid = (await getMessage(sut, admin, sent.id)).providerMessageId!;
       expect(messageUuid).toMatch(/^[0-9a-f-]{36}$/);
 
-      await postStatus({ MessageUUID: messageUuid, Status: 'sent', To: to.slice(1), From: '12025550144', Type: 'sms', Units: '1' }).expect(200);
+      await postStatus({
+        MessageUUID: messageUuid,
+        Status: 'sent',
+        To: to.slice(1),
+        From: '12025550144',
+        Type: 'sms',
+        Units: '1',
+      }).expect(200);
       await postStatus({
         MessageUUID: messageUuid,
         Status: 'delivered',
@@ -315,7 +385,12 @@ describe('Providers end to end', () => {
       const sent = await sendMessage(sut, admin, { channelId: channel.id, to, text: 'Will not arrive' });
       const messageUuid = (await getMessage(sut, admin, sent.id)).providerMessageId!;
 
-      await postStatus({ MessageUUID: messageUuid, Status: 'undelivered', ErrorCode: '30', To: to.slice(1) }).expect(200);
+      await postStatus({
+        MessageUUID: messageUuid,
+        Status: 'undelivered',
+        ErrorCode: '30',
+        To: to.slice(1),
+      }).expect(200);
 
       const failed = await waitForMessageStatus(sut, admin, sent.id, 'failed');
       expect(failed.errorCode).toBe('30');
@@ -324,7 +399,11 @@ describe('Providers end to end', () => {
     it('retries a 500 and ends sent', async () => {
       fake.failWithStatus(2, 500, { api_id: 'x', error: 'internal error' });
 
-      const sent = await sendMessage(sut, admin, { channelId: channel.id, to: randomPhone(), text: 'Retry me' });
+      const sent = await sendMessage(sut, admin, {
+        channelId: channel.id,
+        to: randomPhone(),
+        text: 'Retry me',
+      });
 
       expect(sent.status).toBe('sent');
       expect(fake.messageRequests).toHaveLength(3);
@@ -348,7 +427,11 @@ describe('Providers end to end', () => {
     it('delivers on its own', async () => {
       const channel = await createChannel(sut, admin, sandboxChannel({ deliveryDelayMs: 100 }));
 
-      const sent = await sendMessage(sut, admin, { channelId: channel.id, to: randomPhone(), text: 'Simulated' });
+      const sent = await sendMessage(sut, admin, {
+        channelId: channel.id,
+        to: randomPhone(),
+        text: 'Simulated',
+      });
 
       expect(sent.status).toBe('sent');
       const delivered = await waitForMessageStatus(sut, admin, sent.id, 'delivered');
@@ -356,10 +439,22 @@ describe('Providers end to end', () => {
     });
 
     it('fails a recipient matching a failure prefix, with a reason and an error code', async () => {
-      const channel = await createChannel(sut, admin, sandboxChannel({ deliveryDelayMs: 100, failurePrefixes: ['+1202555'] }));
+      const channel = await createChannel(
+        sut,
+        admin,
+        sandboxChannel({ deliveryDelayMs: 100, failurePrefixes: ['+1202555'] }),
+      );
 
-      const failing = await sendMessage(sut, admin, { channelId: channel.id, to: `+1202555${randomPhone().slice(-4)}`, text: 'Doomed' });
-      const passing = await sendMessage(sut, admin, { channelId: channel.id, to: randomPhone(), text: 'Fine' });
+      const failing = await sendMessage(sut, admin, {
+        channelId: channel.id,
+        to: `+1202555${randomPhone().slice(-4)}`,
+        text: 'Doomed',
+      });
+      const passing = await sendMessage(sut, admin, {
+        channelId: channel.id,
+        to: randomPhone(),
+        text: 'Fine',
+      });
 
       const failed = await waitForMessageStatus(sut, admin, failing.id, 'failed');
       expect(failed.statusReason).toEqual(expect.any(String));

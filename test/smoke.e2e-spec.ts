@@ -27,20 +27,30 @@ describe('Smoke: the built server on the embedded database', () => {
     });
 
   it('starts, creates the first admin from the environment and serves the API and its docs', async () => {
-    server = await startAppProcess({ DATA_DIR: dataDir, ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: 'first admin password' });
+    server = await startAppProcess({
+      DATA_DIR: dataDir,
+      ADMIN_EMAIL: 'admin@example.com',
+      ADMIN_PASSWORD: 'first admin password',
+    });
 
     const response = await login(server.url, 'admin@example.com', 'first admin password');
     expect(response.status).toBe(200);
     const { accessToken } = (await response.json()) as { accessToken: string };
-    const me = await fetch(`${server.url}/api/v1/auth/me`, { headers: { Authorization: `Bearer ${accessToken}` } });
+    const me = await fetch(`${server.url}/api/v1/auth/me`, {
+      headers: { Authorization: `Bearer ${accessToken}` },
+    });
     expect(await me.json()).toMatchObject({ email: 'admin@example.com', role: 'admin' });
     expect((await fetch(`${server.url}/docs`)).status).toBe(200);
   });
 
   it('lets the CLI create another admin while the server runs', async () => {
-    const result = await runNode(CLI, ['create-admin', '--email', 'ops@example.com', '--password', 'second admin password'], {
-      DATA_DIR: dataDir,
-    });
+    const result = await runNode(
+      CLI,
+      ['create-admin', '--email', 'ops@example.com', '--password', 'second admin password'],
+      {
+        DATA_DIR: dataDir,
+      },
+    );
 
     expect(result).toMatchObject({ code: 0 });
     expect(result.stdout).toContain('Created admin ops@example.com');

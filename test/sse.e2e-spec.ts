@@ -1,7 +1,14 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { type ConversationView, simulateInbound, SseClient, within } from './support/inbox.js';
-import { type ChannelView, createChannel, type MessageView, randomPhone, sandboxChannel, startMessagingApp } from './support/messaging.js';
+import {
+  type ChannelView,
+  createChannel,
+  type MessageView,
+  randomPhone,
+  sandboxChannel,
+  startMessagingApp,
+} from './support/messaging.js';
 import { bearer, createUserAndLogin, type TestApp, type TestUser } from './support/test-app.js';
 import { sleep, waitFor } from './support/wait-for.js';
 
@@ -59,7 +66,11 @@ describe('The inbox event stream (SSE)', () => {
     expect(stream.status).toBe(200);
     expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
     expect(stream.headers['cache-control']).toMatch(/no-cache/);
-    await waitFor(async () => stream.events.length, (count) => count > 0, { description: 'the first block of the stream' });
+    await waitFor(
+      async () => stream.events.length,
+      (count) => count > 0,
+      { description: 'the first block of the stream' },
+    );
     expect(stream.events[0].comment).toEqual(expect.any(String));
     expect(stream.events[0].event).toBeUndefined();
 
@@ -67,20 +78,53 @@ describe('The inbox event stream (SSE)', () => {
     await simulateInbound(sut, admin, sandbox.id, phone, 'Live hello');
 
     const created = await stream.next<MessageView>('message.created', (message) => message.address === phone);
-    expect(created).toMatchObject({ direction: 'inbound', status: 'received', channelId: sandbox.id, content: { kind: 'text', text: 'Live hello' } });
-    const updated = await stream.next<ConversationView>('conversation.updated', (conversation) => conversation.id === created.conversationId);
-    expect(updated).toMatchObject({ channelId: sandbox.id, contact: { phone }, unreadCount: 1, lastMessagePreview: 'Live hello' });
+    expect(created).toMatchObject({
+      direction: 'inbound',
+      status: 'received',
+      channelId: sandbox.id,
+      content: { kind: 'text', text: 'Live hello' },
+    });
+    const updated = await stream.next<ConversationView>(
+      'conversation.updated',
+      (conversation) => conversation.id === created.conversationId,
+    );
+    expect(updated).toMatchObject({
+      channelId: sandbox.id,
+      contact: { phone },
+      unreadCount: 1,
+      lastMessagePreview: 'Live hello',
+    });
 
-    const reply = await sut.http.post(`/api/v1/conversations/${created.conversationId}/messages`).set(bearer(agent)).send({ text: 'Live reply' }).expect(202);
+    const reply = await sut.http
+      .post(`/api/v1/conversations/${created.conversationId}/messages`)
+      .set(bearer(agent))
+      .send({ text: 'Live reply' })
+      .expect(202);
     const replyId = (reply.body as { id: string }).id;
 
     const outbound = await stream.next<MessageView>('message.created', (message) => message.id === replyId);
-    expect(outbound).toMatchObject({ direction: 'outbound', conversationId: created.conversationId, content: { kind: 'text', text: 'Live reply' } });
-    const delivered = await stream.next<StatusEvent>('message.status', (event) => event.id === replyId && event.status === 'delivered');
-    expect(delivered).toMatchObject({ conversationId: created.conversationId, statusUpdatedAt: expect.any(String) });
+    expect(outbound).toMatchObject({
+      direction: 'outbound',
+      conversationId: created.conversationId,
+      content: { kind: 'text', text: 'Live reply' },
+    });
+    const delivered = await stream.next<StatusEvent>(
+      'message.status',
+      (event) => event.id === replyId && event.status === 'delivered',
+    );
+    expect(delivered).toMatchObject({
+      conversationId: created.conversationId,
+      statusUpdatedAt: expect.any(String),
+    });
     // Marking it read is an update too.
-    await sut.http.post(`/api/v1/conversations/${created.conversationId}/read`).set(bearer(agent)).expect(204);
-    await stream.next<ConversationView>('conversation.updated', (conversation) => conversation.id === created.conversationId && conversation.unreadCount === 0);
+    await sut.http
+      .post(`/api/v1/conversations/${created.conversationId}/read`)
+      .set(bearer(agent))
+      .expect(204);
+    await stream.next<ConversationView>(
+      'conversation.updated',
+      (conversation) => conversation.id === created.conversationId && conversation.unreadCount === 0,
+    );
 
     // Every data line is one JSON object.
     for (const event of stream.events.filter((e) => e.event !== undefined)) {
@@ -98,7 +142,10 @@ describe('The inbox event stream (SSE)', () => {
 
     const created = await stream.next<MessageView>('message.created', (message) => message.address === phone);
     expect(created.content).toEqual({ kind: 'text', text: 'Query token hello' });
-    await stream.next<ConversationView>('conversation.updated', (conversation) => conversation.id === created.conversationId);
+    await stream.next<ConversationView>(
+      'conversation.updated',
+      (conversation) => conversation.id === created.conversationId,
+    );
   });
 
   it('only sends events that happen after connecting', async () => {
@@ -109,22 +156,38 @@ describe('The inbox event stream (SSE)', () => {
 
     const late = await openWithHeader(admin);
     await simulateInbound(sut, admin, sandbox.id, phone, 'After connecting');
-    await late.next<MessageView>('message.created', (message) => message.address === phone && message.content.text === 'After connecting');
+    await late.next<MessageView>(
+      'message.created',
+      (message) => message.address === phone && message.content.text === 'After connecting',
+    );
 
-    expect(late.matching<MessageView>('message.created', (message) => message.content.text === 'Before connecting')).toEqual([]);
+    expect(
+      late.matching<MessageView>(
+        'message.created',
+        (message) => message.content.text === 'Before connecting',
+      ),
+    ).toEqual([]);
   });
 
   it('closing the client ends the server side cleanly; the server keeps serving, other streams keep receiving', async () => {
     const leaving = await openWithHeader(agent);
     const staying = await openWithHeader(agent);
-    await waitFor(async () => leaving.events.length, (count) => count > 0, { description: 'the leaving stream to start' });
+    await waitFor(
+      async () => leaving.events.length,
+      (count) => count > 0,
+      { description: 'the leaving stream to start' },
+    );
     const port = leaving.localPort;
     const serverSide = serverSockets.find((socket) => socket.remotePort === port);
     expect(serverSide).toBeDefined();
 
     leaving.close();
 
-    await waitFor(async () => serverSide!.destroyed, (destroyed) => destroyed, { description: 'the server to close its end', timeoutMs: 5_000 });
+    await waitFor(
+      async () => serverSide!.destroyed,
+      (destroyed) => destroyed,
+      { description: 'the server to close its end', timeoutMs: 5_000 },
+    );
     const seenBefore = leaving.events.length;
     await sut.http.get('/health/live').expect(200);
     await sut.http.get('/api/v1/conversations?limit=1').set(bearer(agent)).expect(200);
@@ -133,7 +196,10 @@ describe('The inbox event stream (SSE)', () => {
     await staying.next<MessageView>('message.created', (message) => message.address === phone);
     const fresh = await openWithHeader(agent);
     await simulateInbound(sut, admin, sandbox.id, phone, 'And a new client');
-    await fresh.next<MessageView>('message.created', (message) => message.content.text === 'And a new client');
+    await fresh.next<MessageView>(
+      'message.created',
+      (message) => message.content.text === 'And a new client',
+    );
     await sleep(100);
     expect(leaving.events.length).toBe(seenBefore);
   });
@@ -142,10 +208,18 @@ describe('The inbox event stream (SSE)', () => {
     const other = await startMessagingApp();
     const user = await createUserAndLogin(other, 'agent');
     const stream = await SseClient.open(`${other.url}${STREAM}`, bearer(user));
-    await waitFor(async () => stream.events.length, (count) => count > 0, { description: 'the stream to start' });
+    await waitFor(
+      async () => stream.events.length,
+      (count) => count > 0,
+      { description: 'the stream to start' },
+    );
     const started = Date.now();
 
-    const closed = await within(other.close().then(() => 'closed' as const), 10_000, 'hung' as const);
+    const closed = await within(
+      other.close().then(() => 'closed' as const),
+      10_000,
+      'hung' as const,
+    );
 
     expect(closed).toBe('closed');
     expect(Date.now() - started).toBeLessThan(10_000);

@@ -1,5 +1,11 @@
 import { FakeSinchSmsServer } from './fakes/fake-sinch-sms.server.js';
-import { contactState, createChannel, randomPhone, sinchSmsChannel, startMessagingApp } from './support/messaging.js';
+import {
+  contactState,
+  createChannel,
+  randomPhone,
+  sinchSmsChannel,
+  startMessagingApp,
+} from './support/messaging.js';
 import { bearer, createUserAndLogin, type TestApp, type TestUser } from './support/test-app.js';
 import { pathOf, sinchMoText } from './support/webhooks.js';
 
@@ -31,10 +37,18 @@ describe('STOP takes effect within the webhook request', () => {
 
     await inbound('STOP');
     expect((await contactState(sut, customer))?.optedOutAt).toBeInstanceOf(Date);
-    await sut.http.post('/api/v1/messages').set(bearer(admin)).send({ channelId: channel.id, to: customer, text: 'promo' }).expect(403);
+    await sut.http
+      .post('/api/v1/messages')
+      .set(bearer(admin))
+      .send({ channelId: channel.id, to: customer, text: 'promo' })
+      .expect(403);
 
     await inbound('START');
     expect((await contactState(sut, customer))?.optedOutAt).toBeNull();
-    await sut.http.post('/api/v1/messages').set(bearer(admin)).send({ channelId: channel.id, to: customer, text: 'welcome back' }).expect(202);
+    await sut.http
+      .post('/api/v1/messages')
+      .set(bearer(admin))
+      .send({ channelId: channel.id, to: customer, text: 'welcome back' })
+      .expect(202);
   });
 });

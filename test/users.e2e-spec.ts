@@ -1,5 +1,12 @@
 import { createIsolatedDatabase } from './support/isolated-database.js';
-import { bearer, createUserAndLogin, startTestApp, type TestApp, type TestUser, uniqueEmail } from './support/test-app.js';
+import {
+  bearer,
+  createUserAndLogin,
+  startTestApp,
+  type TestApp,
+  type TestUser,
+  uniqueEmail,
+} from './support/test-app.js';
 
 describe('Users (admin)', () => {
   let sut: TestApp;
@@ -26,7 +33,11 @@ describe('Users (admin)', () => {
 
   it('refuses a duplicate email in another letter case with 409', async () => {
     const email = uniqueEmail('dup');
-    await sut.http.post('/api/v1/users').set(bearer(admin)).send({ email, password: 'a long enough password', role: 'agent' }).expect(201);
+    await sut.http
+      .post('/api/v1/users')
+      .set(bearer(admin))
+      .send({ email, password: 'a long enough password', role: 'agent' })
+      .expect(201);
 
     const duplicate = await sut.http
       .post('/api/v1/users')
@@ -62,14 +73,22 @@ describe('Users (admin)', () => {
     const agent = await createUserAndLogin(sut, 'agent');
 
     await sut.http.get('/api/v1/users').set(bearer(agent)).expect(403);
-    await sut.http.post('/api/v1/users').set(bearer(agent)).send({ email: uniqueEmail(), password: 'a long enough password', role: 'admin' }).expect(403);
+    await sut.http
+      .post('/api/v1/users')
+      .set(bearer(agent))
+      .send({ email: uniqueEmail(), password: 'a long enough password', role: 'admin' })
+      .expect(403);
     await sut.http.patch(`/api/v1/users/${agent.id}`).set(bearer(agent)).send({ role: 'admin' }).expect(403);
   });
 
   it('pages through every user exactly once, newest first', async () => {
     const created: string[] = [];
     for (let i = 0; i < 5; i += 1) {
-      const response = await sut.http.post('/api/v1/users').set(bearer(admin)).send({ email: uniqueEmail('page'), password: 'a long enough password', role: 'agent' }).expect(201);
+      const response = await sut.http
+        .post('/api/v1/users')
+        .set(bearer(admin))
+        .send({ email: uniqueEmail('page'), password: 'a long enough password', role: 'agent' })
+        .expect(201);
       created.push(response.body.id as string);
     }
     const seen: Array<{ id: string; createdAt: string }> = [];
@@ -96,20 +115,32 @@ describe('Users (admin)', () => {
 
   it('refuses a page size above 200 and a forged cursor with 400', async () => {
     await sut.http.get('/api/v1/users').query({ limit: 201 }).set(bearer(admin)).expect(400);
-    const forged = await sut.http.get('/api/v1/users').query({ cursor: 'definitely-not-a-cursor' }).set(bearer(admin)).expect(400);
+    const forged = await sut.http
+      .get('/api/v1/users')
+      .query({ cursor: 'definitely-not-a-cursor' })
+      .set(bearer(admin))
+      .expect(400);
     expect(forged.body.details).toEqual([expect.objectContaining({ field: 'cursor' })]);
   });
 
   it('updates name and role, and answers 404 for an unknown id', async () => {
     const agent = await createUserAndLogin(sut, 'agent');
 
-    const updated = await sut.http.patch(`/api/v1/users/${agent.id}`).set(bearer(admin)).send({ name: 'Renamed', role: 'admin' }).expect(200);
+    const updated = await sut.http
+      .patch(`/api/v1/users/${agent.id}`)
+      .set(bearer(admin))
+      .send({ name: 'Renamed', role: 'admin' })
+      .expect(200);
     expect(updated.body).toMatchObject({ id: agent.id, name: 'Renamed', role: 'admin' });
 
     // The role change applies to the existing token at once.
     await sut.http.get('/api/v1/users').set(bearer(agent)).expect(200);
 
-    await sut.http.patch('/api/v1/users/00000000-0000-4000-8000-000000000000').set(bearer(admin)).send({ name: 'x' }).expect(404);
+    await sut.http
+      .patch('/api/v1/users/00000000-0000-4000-8000-000000000000')
+      .set(bearer(admin))
+      .send({ name: 'x' })
+      .expect(404);
     await sut.http.patch('/api/v1/users/not-a-uuid').set(bearer(admin)).send({ name: 'x' }).expect(400);
   });
 
@@ -119,11 +150,23 @@ describe('Users (admin)', () => {
     try {
       const onlyAdmin = await createUserAndLogin(isolated, 'admin');
 
-      await isolated.http.patch(`/api/v1/users/${onlyAdmin.id}`).set(bearer(onlyAdmin)).send({ disabled: true }).expect(409);
-      await isolated.http.patch(`/api/v1/users/${onlyAdmin.id}`).set(bearer(onlyAdmin)).send({ role: 'agent' }).expect(409);
+      await isolated.http
+        .patch(`/api/v1/users/${onlyAdmin.id}`)
+        .set(bearer(onlyAdmin))
+        .send({ disabled: true })
+        .expect(409);
+      await isolated.http
+        .patch(`/api/v1/users/${onlyAdmin.id}`)
+        .set(bearer(onlyAdmin))
+        .send({ role: 'agent' })
+        .expect(409);
 
       const secondAdmin = await createUserAndLogin(isolated, 'admin');
-      await isolated.http.patch(`/api/v1/users/${onlyAdmin.id}`).set(bearer(secondAdmin)).send({ role: 'agent' }).expect(200);
+      await isolated.http
+        .patch(`/api/v1/users/${onlyAdmin.id}`)
+        .set(bearer(secondAdmin))
+        .send({ role: 'agent' })
+        .expect(200);
     } finally {
       await isolated.close();
       await database.destroy();

@@ -17,7 +17,13 @@ import {
 } from './support/messaging.js';
 import { bearer, createUserAndLogin, type TestApp, type TestUser } from './support/test-app.js';
 import { sleep, waitFor } from './support/wait-for.js';
-import { conversationDeliveryReport, formBody, pathOf, plivoV3Headers, signedSinchJson } from './support/webhooks.js';
+import {
+  conversationDeliveryReport,
+  formBody,
+  pathOf,
+  plivoV3Headers,
+  signedSinchJson,
+} from './support/webhooks.js';
 
 interface StatusEvent {
   id: string;
@@ -57,21 +63,42 @@ describe('Delivery report ingest (set-based)', () => {
   const openStream = async () => {
     const stream = await SseClient.open(`${sut.url}/api/v1/conversations/stream`, bearer(admin));
     streams.push(stream);
-    await waitFor(async () => stream.events.length, (count) => count > 0, { description: 'the stream to open' });
+    await waitFor(
+      async () => stream.events.length,
+      (count) => count > 0,
+      { description: 'the stream to open' },
+    );
     return stream;
   };
 
   /** Sends a message through the channel's fake provider and returns its id and the provider's id for it. */
   const send = async (channel: ChannelView) => {
-    const sent = await sendMessage(sut, admin, { channelId: channel.id, to: randomPhone(), text: 'ingest test' });
+    const sent = await sendMessage(sut, admin, {
+      channelId: channel.id,
+      to: randomPhone(),
+      text: 'ingest test',
+    });
     return { id: sent.id, providerId: (await getMessage(sut, admin, sent.id)).providerMessageId! };
   };
 
   const postPlivoStatus = (messageUuid: string, status: string, errorCode?: string) => {
-    const params: Record<string, string> = { MessageUUID: messageUuid, Status: status, To: '14155550100', ...(errorCode ? { ErrorCode: errorCode } : {}) };
-    return sut.http.post(pathOf(plivoCh.webhookUrls.status!)).set(plivoV3Headers(plivo.authToken, plivoCh.webhookUrls.status!, params)).send(formBody(params));
+    const params: Record<string, string> = {
+      MessageUUID: messageUuid,
+      Status: status,
+      To: '14155550100',
+      ...(errorCode ? { ErrorCode: errorCode } : {}),
+    };
+    return sut.http
+      .post(pathOf(plivoCh.webhookUrls.status!))
+      .set(plivoV3Headers(plivo.authToken, plivoCh.webhookUrls.status!, params))
+      .send(formBody(params));
   };
-  const postConversationReport = (channel: ChannelView, messageId: string, status: string, secret = CONVERSATION_WEBHOOK_SECRET) => {
+  const postConversationReport = (
+    channel: ChannelView,
+    messageId: string,
+    status: string,
+    secret = CONVERSATION_WEBHOOK_SECRET,
+  ) => {
     const report = conversationDeliveryReport({
       appId: conversation.appId,
       projectId: conversation.projectId,
@@ -124,23 +151,39 @@ describe('Delivery report ingest (set-based)', () => {
       [read, 'read'],
       [lateConv, 'delivered'],
     ];
-    for (const [message, status] of finals) expect(await getMessage(sut, admin, message.id)).toMatchObject({ status });
+    for (const [message, status] of finals)
+      expect(await getMessage(sut, admin, message.id)).toMatchObject({ status });
     expect(await getMessage(sut, admin, failed.id)).toMatchObject({ errorCode: '30' });
 
-    for (const [message, status] of finals) await stream.next<StatusEvent>('message.status', (event) => event.id === message.id && event.status === status);
-    const published = finals.map(([message]) => stream.matching<StatusEvent>('message.status', (event) => event.id === message.id).map((event) => event.status));
+    for (const [message, status] of finals)
+      await stream.next<StatusEvent>(
+        'message.status',
+        (event) => event.id === message.id && event.status === status,
+      );
+    const published = finals.map(([message]) =>
+      stream
+        .matching<StatusEvent>('message.status', (event) => event.id === message.id)
+        .map((event) => event.status),
+    );
     for (const [index, statuses] of published.entries()) {
       // A batch may fold several reports into one change; a change is never published twice or backwards.
       expect(statuses.at(-1)).toBe(finals[index][1]);
-      expect(statuses.map((status) => RANK[status])).toEqual([...new Set(statuses.map((status) => RANK[status]))].sort((a, b) => a - b));
+      expect(statuses.map((status) => RANK[status])).toEqual(
+        [...new Set(statuses.map((status) => RANK[status]))].sort((a, b) => a - b),
+      );
     }
     const publishedCount = published.flat().length;
     expect((await statusChangesCounted()) - countedBefore).toBe(publishedCount);
 
     // Redelivered once more, later: recognised, and nothing changes or is published again.
-    for (const post of reports) expect((await post().expect(200)).body).toMatchObject({ stored: 0, duplicates: 1 });
+    for (const post of reports)
+      expect((await post().expect(200)).body).toMatchObject({ stored: 0, duplicates: 1 });
     await sleep(300);
-    expect(stream.matching<StatusEvent>('message.status', (event) => finals.some(([message]) => message.id === event.id))).toHaveLength(publishedCount);
+    expect(
+      stream.matching<StatusEvent>('message.status', (event) =>
+        finals.some(([message]) => message.id === event.id),
+      ),
+    ).toHaveLength(publishedCount);
     expect((await statusChangesCounted()) - countedBefore).toBe(publishedCount);
   });
 
@@ -148,26 +191,38 @@ describe('Delivery report ingest (set-based)', () => {
     const early = randomUUID();
     await postPlivoStatus(early, 'delivered').expect(200);
     await waitForWebhooksProcessed(sut, plivoCh.id);
-    const [tried] = await sut.dataSource.query<Array<{ processed_at: Date | null; last_error: string | null }>>(
-      `SELECT processed_at, last_error FROM webhook_events WHERE provider = 'plivo' AND dedup_key = $1`,
-      [`plivo:status:${early}:delivered`],
-    );
+    const [tried] = await sut.dataSource.query<
+      Array<{ processed_at: Date | null; last_error: string | null }>
+    >(`SELECT processed_at, last_error FROM webhook_events WHERE provider = 'plivo' AND dedup_key = $1`, [
+      `plivo:status:${early}:delivered`,
+    ]);
     expect(tried).toMatchObject({ processed_at: null, last_error: expect.stringContaining('No message') });
 
     // The send's own result is recorded only now (it raced the report).
     const message = await send(plivoCh);
-    await sut.dataSource.query(`UPDATE messages SET provider_message_id = $2 WHERE id = $1`, [message.id, early]);
+    await sut.dataSource.query(`UPDATE messages SET provider_message_id = $2 WHERE id = $1`, [
+      message.id,
+      early,
+    ]);
 
     await waitForMessageStatus(sut, admin, message.id, 'delivered', { timeoutMs: 20_000 });
   });
 
   it('verifies the next callback with a channel’s new webhook secret at once', async () => {
-    const channel = await createChannel(sut, admin, sinchConversationChannel(conversation, {}, '+12025550153'));
+    const channel = await createChannel(
+      sut,
+      admin,
+      sinchConversationChannel(conversation, {}, '+12025550153'),
+    );
     const message = await send(channel);
     await postConversationReport(channel, message.providerId, 'QUEUED_ON_CHANNEL').expect(200);
     const newSecret = 'a-rotated-conversation-webhook-secret';
 
-    await sut.http.patch(`/api/v1/channels/${channel.id}`).set(bearer(admin)).send({ config: { webhookSecret: newSecret } }).expect(200);
+    await sut.http
+      .patch(`/api/v1/channels/${channel.id}`)
+      .set(bearer(admin))
+      .send({ config: { webhookSecret: newSecret } })
+      .expect(200);
 
     await postConversationReport(channel, message.providerId, 'DELIVERED').expect(401);
     await postConversationReport(channel, message.providerId, 'DELIVERED', newSecret).expect(200);

@@ -11,7 +11,10 @@ describe('Webhooks while the database is down', () => {
 
   beforeAll(async () => {
     database = await createIsolatedDatabase();
-    sut = await startTestApp({ DATABASE_URL: database.url, LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'silent' });
+    sut = await startTestApp({
+      DATABASE_URL: database.url,
+      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'silent',
+    });
     const admin = await createUserAndLogin(sut, 'admin');
     const channel = await sut.http
       .post('/api/v1/channels')
@@ -20,7 +23,15 @@ describe('Webhooks while the database is down', () => {
         name: 'Outage WhatsApp',
         provider: 'sinch-conversation',
         sender: '+12025550142',
-        config: { projectId: 'p1', appId: 'a1', keyId: 'k1', keySecret: 'key-secret-value', region: 'eu', channel: 'WHATSAPP', webhookSecret: secret },
+        config: {
+          projectId: 'p1',
+          appId: 'a1',
+          keyId: 'k1',
+          keySecret: 'key-secret-value',
+          region: 'eu',
+          channel: 'WHATSAPP',
+          webhookSecret: secret,
+        },
       })
       .expect(201);
     callbackPath = new URL(channel.body.webhookUrls.callback as string).pathname;
@@ -34,7 +45,12 @@ describe('Webhooks while the database is down', () => {
     const body = JSON.stringify({
       app_id: 'a1',
       accepted_time: new Date().toISOString(),
-      message_delivery_report: { message_id: `m-${randomUUID()}`, conversation_id: 'c', status: 'DELIVERED', contact_id: 'x' },
+      message_delivery_report: {
+        message_id: `m-${randomUUID()}`,
+        conversation_id: 'c',
+        status: 'DELIVERED',
+        contact_id: 'x',
+      },
     });
     const nonce = randomUUID();
     const timestamp = String(Math.floor(Date.now() / 1000));

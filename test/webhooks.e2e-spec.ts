@@ -56,7 +56,11 @@ describe('Provider webhooks', () => {
     sut = await startMessagingApp();
     admin = await createUserAndLogin(sut, 'admin');
     sms = await createChannel(sut, admin, sinchSmsChannel(sinchSms));
-    signedSms = await createChannel(sut, admin, sinchSmsChannel(sinchSms, { webhookSecret: SMS_WEBHOOK_SECRET }));
+    signedSms = await createChannel(
+      sut,
+      admin,
+      sinchSmsChannel(sinchSms, { webhookSecret: SMS_WEBHOOK_SECRET }),
+    );
     conv = await createChannel(sut, admin, sinchConversationChannel(conversation));
     plivoCh = await createChannel(sut, admin, plivoChannel(plivo));
   });
@@ -65,8 +69,11 @@ describe('Provider webhooks', () => {
     await Promise.all([sinchSms.stop(), conversation.stop(), plivo.stop()]);
   });
 
-  const postJson = (path: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
-    sut.http.post(path).set(headers).send(body);
+  const postJson = (
+    path: string,
+    body: string,
+    headers: Record<string, string> = { 'content-type': 'application/json' },
+  ) => sut.http.post(path).set(headers).send(body);
   const postConversation = (payload: unknown, secret = CONVERSATION_WEBHOOK_SECRET, timestamp?: string) => {
     const signed = signedSinchJson(secret, payload, { timestamp });
     return postJson(pathOf(conv.webhookUrls.callback!), signed.body, signed.headers);
@@ -97,13 +104,24 @@ describe('Provider webhooks', () => {
       );
       const conversationBody =
         '{"app_id":"01EB37HMH1M6SV18BSNS3G135H","accepted_time":"2020-11-17T15:09:11.659Z","project_id":"c36f3d3d-1513-2edd-ae42-11995557ff61","message_delivery_report":{"message_id":"01EQBC1A3BEK731GY4YXEN0C2R","conversation_id":"01EPYATA64TMNZ1FV02JKF12JF","status":"QUEUED_ON_CHANNEL","contact_id":"01EXA07N79THJ20WSN6AS30TMW"}}';
-      expect(sinchSignature('foo_secret1234', conversationBody, '01FJA8B4A7BM43YGWSG9GBV067', '1634579353')).toBe(
-        'Yc+3R1pIS78xLASybulhs8BsSo9BPB3Pr92QCUoczfk=',
-      );
-      const plivoParams = { From: '14155550100', To: '14155550199', Text: 'STOP', Type: 'sms', MessageUUID: '3c6bb3a4-9d3f-11ee-8c90-0242ac120002' };
-      expect(plivoV3Signature('MY_AUTH_TOKEN', 'https://example.com/webhooks/plivo/inbound', plivoParams, '12345678901234567890')).toBe(
-        'CWXyty72aTYhT0Tl9khUQQGj+evbFQ5L2u33YggTYY8=',
-      );
+      expect(
+        sinchSignature('foo_secret1234', conversationBody, '01FJA8B4A7BM43YGWSG9GBV067', '1634579353'),
+      ).toBe('Yc+3R1pIS78xLASybulhs8BsSo9BPB3Pr92QCUoczfk=');
+      const plivoParams = {
+        From: '14155550100',
+        To: '14155550199',
+        Text: 'STOP',
+        Type: 'sms',
+        MessageUUID: '3c6bb3a4-9d3f-11ee-8c90-0242ac120002',
+      };
+      expect(
+        plivoV3Signature(
+          'MY_AUTH_TOKEN',
+          'https://example.com/webhooks/plivo/inbound',
+          plivoParams,
+          '12345678901234567890',
+        ),
+      ).toBe('CWXyty72aTYhT0Tl9khUQQGj+evbFQ5L2u33YggTYY8=');
     });
   });
 
@@ -122,7 +140,11 @@ describe('Provider webhooks', () => {
     it('with a webhookSecret, needs a valid Sinch signature as well as the token', async () => {
       const path = pathOf(signedSms.webhookUrls.callback!);
       const sent = await sendOverSinchSms(signedSms);
-      const payload = sinchRecipientReport({ batchId: sent.batchId, recipient: sent.to, status: 'Delivered' });
+      const payload = sinchRecipientReport({
+        batchId: sent.batchId,
+        recipient: sent.to,
+        status: 'Delivered',
+      });
       const before = await webhookEventCount(sut, signedSms.id);
 
       await postJson(path, JSON.stringify(payload)).expect(401);
@@ -154,26 +176,54 @@ describe('Provider webhooks', () => {
     });
 
     it('answers 401 when the body was changed after signing', async () => {
-      const signed = signedSinchJson(CONVERSATION_WEBHOOK_SECRET, { unsupported_callback: { note: 'original' } });
+      const signed = signedSinchJson(CONVERSATION_WEBHOOK_SECRET, {
+        unsupported_callback: { note: 'original' },
+      });
 
-      await postJson(pathOf(conv.webhookUrls.callback!), signed.body.replace('original', 'tampered'), signed.headers).expect(401);
+      await postJson(
+        pathOf(conv.webhookUrls.callback!),
+        signed.body.replace('original', 'tampered'),
+        signed.headers,
+      ).expect(401);
     });
 
     it('answers 401 for a timestamp more than 5 minutes away, and accepts one 4 minutes old', async () => {
       const before = await webhookEventCount(sut, conv.id);
       const inbound = () =>
-        conversationInboundMessage({ appId: conversation.appId, projectId: conversation.projectId, channel: 'SMS', identity: randomPhone(), text: 'replayed' });
+        conversationInboundMessage({
+          appId: conversation.appId,
+          projectId: conversation.projectId,
+          channel: 'SMS',
+          identity: randomPhone(),
+          text: 'replayed',
+        });
 
-      await postConversation(inbound(), CONVERSATION_WEBHOOK_SECRET, String(nowUnixSeconds() - 6 * 60)).expect(401);
-      await postConversation(inbound(), CONVERSATION_WEBHOOK_SECRET, String(nowUnixSeconds() + 6 * 60)).expect(401);
+      await postConversation(
+        inbound(),
+        CONVERSATION_WEBHOOK_SECRET,
+        String(nowUnixSeconds() - 6 * 60),
+      ).expect(401);
+      await postConversation(
+        inbound(),
+        CONVERSATION_WEBHOOK_SECRET,
+        String(nowUnixSeconds() + 6 * 60),
+      ).expect(401);
       expect(await webhookEventCount(sut, conv.id)).toBe(before);
 
-      await postConversation(inbound(), CONVERSATION_WEBHOOK_SECRET, String(nowUnixSeconds() - 4 * 60)).expect(200);
+      await postConversation(
+        inbound(),
+        CONVERSATION_WEBHOOK_SECRET,
+        String(nowUnixSeconds() - 4 * 60),
+      ).expect(200);
     });
   });
 
   describe('Plivo signatures', () => {
-    const statusParams = (messageUuid: string, status = 'delivered') => ({ MessageUUID: messageUuid, Status: status, To: '14155550100' });
+    const statusParams = (messageUuid: string, status = 'delivered') => ({
+      MessageUUID: messageUuid,
+      Status: status,
+      To: '14155550100',
+    });
 
     it('answers 401 for a wrong V3 signature even when a valid V2 signature is present', async () => {
       const { messageUuid } = await sendOverPlivo();
@@ -182,7 +232,10 @@ describe('Provider webhooks', () => {
 
       await sut.http
         .post(pathOf(plivoStatusUrl()))
-        .set({ ...plivoV3Headers('not-the-auth-token', plivoStatusUrl(), params), ...plivoV2Headers(plivo.authToken, plivoStatusUrl()) })
+        .set({
+          ...plivoV3Headers('not-the-auth-token', plivoStatusUrl(), params),
+          ...plivoV2Headers(plivo.authToken, plivoStatusUrl()),
+        })
         .send(formBody(params))
         .expect(401);
 
@@ -237,7 +290,10 @@ describe('Provider webhooks', () => {
         .expect(200);
       await sut.http
         .post(pathOf(plivoStatusUrl()))
-        .set({ ...listed, 'x-plivo-signature-v3': `bm90IGl0IGF0IGFsbCBub3QgaXQgYXQgYWxsIG5vdCE=,${listed['x-plivo-signature-v3']}` })
+        .set({
+          ...listed,
+          'x-plivo-signature-v3': `bm90IGl0IGF0IGFsbCBub3QgaXQgYXQgYWxsIG5vdCE=,${listed['x-plivo-signature-v3']}`,
+        })
         .send(formBody(secondParams))
         .expect(200);
 
@@ -253,14 +309,28 @@ describe('Provider webhooks', () => {
 
       await postJson(`/api/v1/webhooks/sinch-sms/${UNKNOWN_ID}/some-token`, body).expect(404);
       const signed = signedSinchJson(CONVERSATION_WEBHOOK_SECRET, { unsupported_callback: {} });
-      await postJson(`/api/v1/webhooks/sinch-conversation/${UNKNOWN_ID}`, signed.body, signed.headers).expect(404);
-      await postJson(`/api/v1/webhooks/sinch-conversation/not-a-uuid`, signed.body, signed.headers).expect(404);
+      await postJson(`/api/v1/webhooks/sinch-conversation/${UNKNOWN_ID}`, signed.body, signed.headers).expect(
+        404,
+      );
+      await postJson(`/api/v1/webhooks/sinch-conversation/not-a-uuid`, signed.body, signed.headers).expect(
+        404,
+      );
       await sut.http
         .post(`/api/v1/webhooks/plivo/${UNKNOWN_ID}/status`)
-        .set(plivoV3Headers(plivo.authToken, `${PUBLIC_BASE_URL}/api/v1/webhooks/plivo/${UNKNOWN_ID}/status`, params))
+        .set(
+          plivoV3Headers(
+            plivo.authToken,
+            `${PUBLIC_BASE_URL}/api/v1/webhooks/plivo/${UNKNOWN_ID}/status`,
+            params,
+          ),
+        )
         .send(formBody(params))
         .expect(404);
-      await sut.http.post(`/api/v1/webhooks/sandbox/${UNKNOWN_ID}`).set(signed.headers).send(signed.body).expect(404);
+      await sut.http
+        .post(`/api/v1/webhooks/sandbox/${UNKNOWN_ID}`)
+        .set(signed.headers)
+        .send(signed.body)
+        .expect(404);
     });
 
     it('answers 404 for a channel of another provider in the path', async () => {
@@ -269,9 +339,15 @@ describe('Provider webhooks', () => {
       const params = { MessageUUID: randomUUID(), Status: 'delivered' };
       const convAsPlivo = `${PUBLIC_BASE_URL}/api/v1/webhooks/plivo/${conv.id}/status`;
 
-      await postJson(`/api/v1/webhooks/sinch-conversation/${sms.id}`, signed.body, signed.headers).expect(404);
+      await postJson(`/api/v1/webhooks/sinch-conversation/${sms.id}`, signed.body, signed.headers).expect(
+        404,
+      );
       await postJson(`/api/v1/webhooks/sinch-sms/${conv.id}/${smsToken}`, signed.body).expect(404);
-      await sut.http.post(pathOf(convAsPlivo)).set(plivoV3Headers(plivo.authToken, convAsPlivo, params)).send(formBody(params)).expect(404);
+      await sut.http
+        .post(pathOf(convAsPlivo))
+        .set(plivoV3Headers(plivo.authToken, convAsPlivo, params))
+        .send(formBody(params))
+        .expect(404);
       await postJson(`/api/v1/webhooks/sandbox/${conv.id}`, signed.body, signed.headers).expect(404);
     });
   });
@@ -282,9 +358,17 @@ describe('Provider webhooks', () => {
       const params = { MessageUUID: sent.messageUuid, Status: 'delivered', To: sent.to.slice(1) };
       const before = await webhookEventCount(sut, plivoCh.id);
 
-      const first = await sut.http.post(pathOf(plivoStatusUrl())).set(plivoV3Headers(plivo.authToken, plivoStatusUrl(), params)).send(formBody(params)).expect(200);
+      const first = await sut.http
+        .post(pathOf(plivoStatusUrl()))
+        .set(plivoV3Headers(plivo.authToken, plivoStatusUrl(), params))
+        .send(formBody(params))
+        .expect(200);
       const delivered = await waitForMessageStatus(sut, admin, sent.id, 'delivered');
-      const second = await sut.http.post(pathOf(plivoStatusUrl())).set(plivoV3Headers(plivo.authToken, plivoStatusUrl(), params)).send(formBody(params)).expect(200);
+      const second = await sut.http
+        .post(pathOf(plivoStatusUrl()))
+        .set(plivoV3Headers(plivo.authToken, plivoStatusUrl(), params))
+        .send(formBody(params))
+        .expect(200);
 
       expect(first.body).toMatchObject({ received: 1, stored: 1, duplicates: 0 });
       expect(second.body).toMatchObject({ received: 1, stored: 0, duplicates: 1 });
@@ -295,16 +379,26 @@ describe('Provider webhooks', () => {
 
     it('stores an event delivered several times at once exactly once', async () => {
       const from = randomPhone();
-      const payload = JSON.stringify(sinchMoText({ from, to: sms.sender, body: 'sent once, delivered five times' }));
+      const payload = JSON.stringify(
+        sinchMoText({ from, to: sms.sender, body: 'sent once, delivered five times' }),
+      );
       const id = (JSON.parse(payload) as { id: string }).id;
       const before = await webhookEventCount(sut, sms.id);
 
-      const responses = await Promise.all(Array.from({ length: 5 }, () => postJson(pathOf(sms.webhookUrls.callback!), payload)));
+      const responses = await Promise.all(
+        Array.from({ length: 5 }, () => postJson(pathOf(sms.webhookUrls.callback!), payload)),
+      );
 
-      expect(responses.map((r) => `${r.status} ${r.text}`)).toEqual(Array.from({ length: 5 }, () => expect.stringMatching(/^200 /)));
+      expect(responses.map((r) => `${r.status} ${r.text}`)).toEqual(
+        Array.from({ length: 5 }, () => expect.stringMatching(/^200 /)),
+      );
       expect(responses.map((r) => (r.body as { stored: number }).stored).sort()).toEqual([0, 0, 0, 0, 1]);
       expect(await webhookEventCount(sut, sms.id)).toBe(before + 1);
-      await waitFor(() => messagesByProviderId(sut, sms.id, id), (rows) => rows.length > 0, { description: 'the inbound message' });
+      await waitFor(
+        () => messagesByProviderId(sut, sms.id, id),
+        (rows) => rows.length > 0,
+        { description: 'the inbound message' },
+      );
       await sleep(200);
       expect(await messagesByProviderId(sut, sms.id, id)).toHaveLength(1);
     });
@@ -313,8 +407,16 @@ describe('Provider webhooks', () => {
       const sent = await sendOverSinchSms();
       const path = pathOf(sms.webhookUrls.callback!);
 
-      await postJson(path, JSON.stringify(sinchRecipientReport({ batchId: sinchId(), recipient: sent.to, status: 'Delivered' }))).expect(200);
-      await postJson(path, JSON.stringify(sinchRecipientReport({ batchId: sent.batchId, recipient: randomPhone(), status: 'Delivered' }))).expect(200);
+      await postJson(
+        path,
+        JSON.stringify(sinchRecipientReport({ batchId: sinchId(), recipient: sent.to, status: 'Delivered' })),
+      ).expect(200);
+      await postJson(
+        path,
+        JSON.stringify(
+          sinchRecipientReport({ batchId: sent.batchId, recipient: randomPhone(), status: 'Delivered' }),
+        ),
+      ).expect(200);
       await waitForWebhooksProcessed(sut, sms.id);
 
       expect(await getMessage(sut, admin, sent.id)).toMatchObject({ status: 'sent', statusReason: null });
@@ -323,7 +425,8 @@ describe('Provider webhooks', () => {
     it('never moves a status backwards: a late sent or failed leaves delivered', async () => {
       const sent = await sendOverSinchSms();
       const path = pathOf(sms.webhookUrls.callback!);
-      const report = (status: string, code = 0) => JSON.stringify(sinchRecipientReport({ batchId: sent.batchId, recipient: sent.to, status, code }));
+      const report = (status: string, code = 0) =>
+        JSON.stringify(sinchRecipientReport({ batchId: sent.batchId, recipient: sent.to, status, code }));
 
       await postJson(path, report('Delivered')).expect(200);
       const delivered = await waitForMessageStatus(sut, admin, sent.id, 'delivered');
@@ -340,16 +443,25 @@ describe('Provider webhooks', () => {
   });
 
   describe('bodies', () => {
-    const oversized = () => JSON.stringify({ unsupported_callback: { padding: 'x'.repeat(1024 * 1024 + 16) } });
+    const oversized = () =>
+      JSON.stringify({ unsupported_callback: { padding: 'x'.repeat(1024 * 1024 + 16) } });
 
     it('answers 413 for a body over 1 MiB, JSON or form, and stores nothing', async () => {
       const convBefore = await webhookEventCount(sut, conv.id);
       const plivoBefore = await webhookEventCount(sut, plivoCh.id);
       const big = signedSinchJson(CONVERSATION_WEBHOOK_SECRET, oversized());
-      const params = { MessageUUID: randomUUID(), Status: 'delivered', Padding: 'y'.repeat(1024 * 1024 + 16) };
+      const params = {
+        MessageUUID: randomUUID(),
+        Status: 'delivered',
+        Padding: 'y'.repeat(1024 * 1024 + 16),
+      };
 
       await postJson(pathOf(conv.webhookUrls.callback!), big.body, big.headers).expect(413);
-      await sut.http.post(pathOf(plivoStatusUrl())).set(plivoV3Headers(plivo.authToken, plivoStatusUrl(), params)).send(formBody(params)).expect(413);
+      await sut.http
+        .post(pathOf(plivoStatusUrl()))
+        .set(plivoV3Headers(plivo.authToken, plivoStatusUrl(), params))
+        .send(formBody(params))
+        .expect(413);
 
       expect(await webhookEventCount(sut, conv.id)).toBe(convBefore);
       expect(await webhookEventCount(sut, plivoCh.id)).toBe(plivoBefore);
@@ -359,7 +471,11 @@ describe('Provider webhooks', () => {
       const broken = '{"message_delivery_report": {"message_id": "01EQ", ';
       const signed = signedSinchJson(CONVERSATION_WEBHOOK_SECRET, broken);
 
-      const conversationResponse = await postJson(pathOf(conv.webhookUrls.callback!), signed.body, signed.headers).expect(400);
+      const conversationResponse = await postJson(
+        pathOf(conv.webhookUrls.callback!),
+        signed.body,
+        signed.headers,
+      ).expect(400);
       await postJson(pathOf(sms.webhookUrls.callback!), broken).expect(400);
 
       expect(conversationResponse.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
@@ -369,7 +485,10 @@ describe('Provider webhooks', () => {
       const before = await webhookEventCount(sut, conv.id);
 
       const foo = await postConversation({ foo: 1 }).expect(200);
-      await postConversation({ app_id: conversation.appId, smart_conversation_notification: { contact_id: 'x' } }).expect(200);
+      await postConversation({
+        app_id: conversation.appId,
+        smart_conversation_notification: { contact_id: 'x' },
+      }).expect(200);
 
       expect(foo.body).toMatchObject({ received: 1, stored: 0 });
       expect(await webhookEventCount(sut, conv.id)).toBe(before);
@@ -383,7 +502,10 @@ describe('Provider webhooks', () => {
       await postConversation({ message_delivery_report: 'DELIVERED' }).expect(400);
       await postConversation({ message: { id: sinchId(), direction: 'TO_APP' } }).expect(400);
       await postConversation([{ message_delivery_report: {} }]).expect(400);
-      await postJson(pathOf(sms.webhookUrls.callback!), JSON.stringify({ type: 'recipient_delivery_report_sms', status: 'Delivered' })).expect(400);
+      await postJson(
+        pathOf(sms.webhookUrls.callback!),
+        JSON.stringify({ type: 'recipient_delivery_report_sms', status: 'Delivered' }),
+      ).expect(400);
 
       expect(await webhookEventCount(sut, conv.id)).toBe(before);
       expect(await webhookEventCount(sut, sms.id)).toBe(smsBefore);
@@ -408,8 +530,17 @@ describe('Provider webhooks', () => {
       );
       await sleep(200);
       expect(await messagesByProviderId(sut, sms.id, payload.id)).toHaveLength(1);
-      expect(row).toMatchObject({ direction: 'inbound', status: 'received', recipient: from, content: { kind: 'text', text: 'Is the shop open today?' } });
-      expect(await getMessage(sut, admin, row.id)).toMatchObject({ direction: 'inbound', status: 'received', address: from });
+      expect(row).toMatchObject({
+        direction: 'inbound',
+        status: 'received',
+        recipient: from,
+        content: { kind: 'text', text: 'Is the shop open today?' },
+      });
+      expect(await getMessage(sut, admin, row.id)).toMatchObject({
+        direction: 'inbound',
+        status: 'received',
+        address: from,
+      });
     });
 
     // Some SMSCs hand GSM-7 "@" (0x00) on as U+0000: the customer's message must be kept, not refused or failed.
@@ -420,9 +551,13 @@ describe('Provider webhooks', () => {
       const response = await postJson(pathOf(sms.webhookUrls.callback!), JSON.stringify(payload));
 
       expect(response.status).toBe(200);
-      const [row] = await waitFor(() => messagesByProviderId(sut, sms.id, payload.id), (rows) => rows.length > 0, {
-        description: 'the inbound message',
-      });
+      const [row] = await waitFor(
+        () => messagesByProviderId(sut, sms.id, payload.id),
+        (rows) => rows.length > 0,
+        {
+          description: 'the inbound message',
+        },
+      );
       expect(row).toMatchObject({ direction: 'inbound', status: 'received', recipient: from });
       expect(row.content.text).toMatch(/^Write to me.?example\.com$/);
     });
@@ -439,9 +574,13 @@ describe('Provider webhooks', () => {
 
       await postConversation(payload).expect(200);
 
-      const [row] = await waitFor(() => messagesByProviderId(sut, conv.id, payload.message.id), (rows) => rows.length > 0, {
-        description: 'the inbound message',
-      });
+      const [row] = await waitFor(
+        () => messagesByProviderId(sut, conv.id, payload.message.id),
+        (rows) => rows.length > 0,
+        {
+          description: 'the inbound message',
+        },
+      );
       expect(row).toMatchObject({ direction: 'inbound', status: 'received', recipient: from });
     });
 
@@ -468,16 +607,34 @@ describe('Provider webhooks', () => {
 
       expect(response.headers['content-type']).toMatch(/^application\/xml/);
       expect(response.text).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\s*<Response\s*\/>$/);
-      const [row] = await waitFor(() => messagesByProviderId(sut, plivoCh.id, params.MessageUUID), (rows) => rows.length > 0, {
-        description: 'the inbound message',
+      const [row] = await waitFor(
+        () => messagesByProviderId(sut, plivoCh.id, params.MessageUUID),
+        (rows) => rows.length > 0,
+        {
+          description: 'the inbound message',
+        },
+      );
+      expect(row).toMatchObject({
+        direction: 'inbound',
+        status: 'received',
+        recipient: from,
+        content: { kind: 'text', text: 'Do you ship to Canada?' },
       });
-      expect(row).toMatchObject({ direction: 'inbound', status: 'received', recipient: from, content: { kind: 'text', text: 'Do you ship to Canada?' } });
     });
 
     it('Plivo inbound without a MessageUUID is a 400', async () => {
-      const params = { From: randomPhone().slice(1), To: plivoCh.sender.slice(1), Text: 'no id', Type: 'sms' };
+      const params = {
+        From: randomPhone().slice(1),
+        To: plivoCh.sender.slice(1),
+        Text: 'no id',
+        Type: 'sms',
+      };
 
-      await sut.http.post(pathOf(plivoInboundUrl())).set(plivoV3Headers(plivo.authToken, plivoInboundUrl(), params)).send(formBody(params)).expect(400);
+      await sut.http
+        .post(pathOf(plivoInboundUrl()))
+        .set(plivoV3Headers(plivo.authToken, plivoInboundUrl(), params))
+        .send(formBody(params))
+        .expect(400);
     });
   });
 
@@ -498,9 +655,18 @@ describe('Provider webhooks', () => {
           status: 'OPT_OUT_SUCCEEDED',
         },
       }).expect(200);
-      await waitForContact(sut, customer, (contact) => contact.optedOutAt !== null, 'the contact to be opted out');
+      await waitForContact(
+        sut,
+        customer,
+        (contact) => contact.optedOutAt !== null,
+        'the contact to be opted out',
+      );
 
-      await sut.http.post('/api/v1/messages').set(bearer(admin)).send({ channelId: conv.id, to: customer, text: 'after' }).expect(403);
+      await sut.http
+        .post('/api/v1/messages')
+        .set(bearer(admin))
+        .send({ channelId: conv.id, to: customer, text: 'after' })
+        .expect(403);
     });
   });
 });

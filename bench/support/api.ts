@@ -4,19 +4,28 @@ export class Api {
 
   constructor(private readonly base: string) {}
 
-  async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, expected = [200, 201]): Promise<T> {
+  async call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    expected = [200, 201],
+  ): Promise<T> {
     const response = await fetch(`${this.base}/api/v1${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...this.authorization() },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    if (!expected.includes(response.status)) throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 500)}`);
+    if (!expected.includes(response.status))
+      throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 500)}`);
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
   async login(email: string, password: string): Promise<void> {
-    const { accessToken } = await this.call<{ accessToken: string }>('POST', '/auth/login', { email, password });
+    const { accessToken } = await this.call<{ accessToken: string }>('POST', '/auth/login', {
+      email,
+      password,
+    });
     this.token = accessToken;
   }
 

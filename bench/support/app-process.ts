@@ -38,7 +38,12 @@ export async function freePort(): Promise<number> {
  * load generator does not share its event loop. `PUBLIC_BASE_URL` is the address it listens on,
  * which is what Plivo signatures are computed over.
  */
-export async function startAppProcess(options: { databaseUrl: string; admin: BenchAdmin; env?: Record<string, string>; readyTimeoutMs?: number }): Promise<AppProcess> {
+export async function startAppProcess(options: {
+  databaseUrl: string;
+  admin: BenchAdmin;
+  env?: Record<string, string>;
+  readyTimeoutMs?: number;
+}): Promise<AppProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // e.g. APP_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the server.
@@ -73,7 +78,8 @@ export async function startAppProcess(options: { databaseUrl: string; admin: Ben
 async function waitUntilReady(child: ChildProcess, url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`The server exited with code ${child.exitCode} before it was ready`);
+    if (child.exitCode !== null)
+      throw new Error(`The server exited with code ${child.exitCode} before it was ready`);
     const ready = await fetch(`${url}/health/ready`).then(
       (response) => response.ok,
       () => false,

@@ -27,25 +27,43 @@ interface Step {
 }
 
 const CONVERSATION_STORIES: Step[][] = [
-  [{ providerStatus: 'QUEUED_ON_CHANNEL', status: 'sent' }, { providerStatus: 'DELIVERED', status: 'delivered' }],
-  [{ providerStatus: 'DELIVERED', status: 'delivered' }, { providerStatus: 'QUEUED_ON_CHANNEL', status: 'sent' }],
+  [
+    { providerStatus: 'QUEUED_ON_CHANNEL', status: 'sent' },
+    { providerStatus: 'DELIVERED', status: 'delivered' },
+  ],
+  [
+    { providerStatus: 'DELIVERED', status: 'delivered' },
+    { providerStatus: 'QUEUED_ON_CHANNEL', status: 'sent' },
+  ],
   [
     { providerStatus: 'QUEUED_ON_CHANNEL', status: 'sent' },
     { providerStatus: 'DELIVERED', status: 'delivered' },
     { providerStatus: 'READ', status: 'read' },
   ],
-  [{ providerStatus: 'QUEUED_ON_CHANNEL', status: 'sent' }, { providerStatus: 'FAILED', status: 'failed' }],
+  [
+    { providerStatus: 'QUEUED_ON_CHANNEL', status: 'sent' },
+    { providerStatus: 'FAILED', status: 'failed' },
+  ],
 ];
 
 const PLIVO_STORIES: Step[][] = [
-  [{ providerStatus: 'sent', status: 'sent' }, { providerStatus: 'delivered', status: 'delivered' }],
-  [{ providerStatus: 'delivered', status: 'delivered' }, { providerStatus: 'sent', status: 'sent' }],
+  [
+    { providerStatus: 'sent', status: 'sent' },
+    { providerStatus: 'delivered', status: 'delivered' },
+  ],
+  [
+    { providerStatus: 'delivered', status: 'delivered' },
+    { providerStatus: 'sent', status: 'sent' },
+  ],
   [
     { providerStatus: 'queued', status: 'queued' },
     { providerStatus: 'sent', status: 'sent' },
     { providerStatus: 'delivered', status: 'delivered' },
   ],
-  [{ providerStatus: 'sent', status: 'sent' }, { providerStatus: 'undelivered', status: 'failed' }],
+  [
+    { providerStatus: 'sent', status: 'sent' },
+    { providerStatus: 'undelivered', status: 'failed' },
+  ],
 ];
 
 /** One report, signed once: a duplicate resends exactly these bytes and headers, as a provider's redelivery does. */
@@ -76,7 +94,10 @@ export function* reportPlan(channels: BenchChannels, messages: number): Generato
 }
 
 /** The status each message must end in: the highest-ranked status among its acknowledged reports. */
-export function expectedStatus(reports: Iterable<SignedReport>, messages: number): Map<number, MessageStatus> {
+export function expectedStatus(
+  reports: Iterable<SignedReport>,
+  messages: number,
+): Map<number, MessageStatus> {
   const expected = new Map<number, MessageStatus>();
   for (let n = 1; n <= messages; n += 1) expected.set(n, 'queued');
   for (const report of reports) {
@@ -88,7 +109,9 @@ export function expectedStatus(reports: Iterable<SignedReport>, messages: number
 }
 
 function sign(channels: BenchChannels, n: number, step: Step): SignedReport {
-  return isConversationMessage(n) ? signConversation(channels.conversation, n, step) : signPlivo(channels.plivo, n, step);
+  return isConversationMessage(n)
+    ? signConversation(channels.conversation, n, step)
+    : signPlivo(channels.plivo, n, step);
 }
 
 function signConversation(channel: BenchChannels['conversation'], n: number, step: Step): SignedReport {
@@ -104,7 +127,15 @@ function signConversation(channel: BenchChannels['conversation'], n: number, ste
       status: step.providerStatus,
       channel_identity: { channel: 'SMS', identity: benchPhone(n).slice(1), app_id: channel.appId },
       contact_id: `bench-contact-${n}`,
-      ...(step.status === 'failed' ? { reason: { code: 'RECIPIENT_NOT_REACHABLE', description: 'Recipient not reachable', sub_code: 'UNSPECIFIED_SUB_CODE' } } : {}),
+      ...(step.status === 'failed'
+        ? {
+            reason: {
+              code: 'RECIPIENT_NOT_REACHABLE',
+              description: 'Recipient not reachable',
+              sub_code: 'UNSPECIFIED_SUB_CODE',
+            },
+          }
+        : {}),
       processing_mode: 'CONVERSATION',
     },
   });

@@ -34,6 +34,9 @@ export async function createFreshDatabase(serverUrl: string, prefix: string): Pr
 /** The PostgreSQL server to benchmark against: these benchmarks measure PostgreSQL, not the embedded database. */
 export function requirePostgresUrl(bench: string): string {
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error(`Set DATABASE_URL to a PostgreSQL server, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:${bench}`);
+  if (!url)
+    throw new Error(
+      `Set DATABASE_URL to a PostgreSQL server, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:${bench}`,
+    );
   return url;
 }

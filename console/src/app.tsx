@@ -30,7 +30,8 @@ export function App() {
   // Signed out anywhere: to the sign-in screen, remembering where to come back to.
   useEffect(() => {
     if (state.kind === 'signed-out' && location.path !== SIGN_IN) {
-      const next = location.path === '/' ? '' : `?next=${encodeURIComponent(location.path + locationSearch(location))}`;
+      const next =
+        location.path === '/' ? '' : `?next=${encodeURIComponent(location.path + locationSearch(location))}`;
       navigate(`${SIGN_IN}${next}`, { replace: true });
     }
     if (state.kind === 'signed-in' && (location.path === SIGN_IN || location.path === '/')) {
@@ -91,7 +92,10 @@ function Shell({ user, path, children }: { user: Me; path: string; children: Com
           <ul>
             {items.map((item) => (
               <li key={item.path}>
-                <Link to={item.path} aria-current={path === item.path || path.startsWith(`${item.path}/`) ? 'page' : undefined}>
+                <Link
+                  to={item.path}
+                  aria-current={path === item.path || path.startsWith(`${item.path}/`) ? 'page' : undefined}
+                >
                   {item.label}
                 </Link>
               </li>
@@ -121,7 +125,8 @@ function Screen({ user, location }: { user: Me; location: Location }) {
   let params: Record<string, string> | null;
 
   if (path === '/' || path === SIGN_IN) return <Loading what="the inbox" />;
-  if ((params = match('/inbox', path) ?? match('/inbox/:id', path))) return <Inbox conversationId={params.id} location={location} />;
+  if ((params = match('/inbox', path) ?? match('/inbox/:id', path)))
+    return <Inbox conversationId={params.id} location={location} />;
   if (match('/contacts', path)) return <Contacts location={location} />;
   if (match('/campaigns', path)) return admin(<Campaigns />);
   if (match('/campaigns/new', path)) return admin(<CampaignNew />);

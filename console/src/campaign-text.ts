@@ -31,7 +31,10 @@ export function previewCampaignText(text: string, contact: PreviewContact): Prev
     rendered += text.slice(last, match.index);
     const value = placeholderValue(match[1], contact);
     if (value === undefined) {
-      return { ok: false, error: `Unknown placeholder {{${match[1]}}}; use name, firstName, lastName, phone or attributes.<key>` };
+      return {
+        ok: false,
+        error: `Unknown placeholder {{${match[1]}}}; use name, firstName, lastName, phone or attributes.<key>`,
+      };
     }
     rendered += value;
     personalised = true;
@@ -46,5 +49,9 @@ function placeholderValue(inner: string, contact: PreviewContact): string | unde
   const attribute = ATTRIBUTE.exec(inner);
   if (!attribute) return undefined;
   const value = contact.attributes?.[attribute[1]];
-  return value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  return value === undefined || value === null
+    ? ''
+    : typeof value === 'string'
+      ? value
+      : JSON.stringify(value);
 }

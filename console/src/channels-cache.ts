@@ -40,5 +40,7 @@ export function isWhatsApp(channel: Channel | undefined): boolean {
 }
 
 export function channelLabel(channel: Channel | undefined): string {
-  return channel ? `${channel.name} (${channel.provider}${channel.disabled ? ', disabled' : ''})` : 'Unknown channel';
+  return channel
+    ? `${channel.name} (${channel.provider}${channel.disabled ? ', disabled' : ''})`
+    : 'Unknown channel';
 }

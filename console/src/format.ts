@@ -13,7 +13,9 @@ export function formatWhen(iso: string): string {
   return date.toDateString() === new Date().toDateString() ? timeOnly.format(date) : dateTime.format(date);
 }
 
-export function contactName(contact: Partial<Pick<ConversationContact, 'name' | 'firstName' | 'lastName' | 'phone'>>): string {
+export function contactName(
+  contact: Partial<Pick<ConversationContact, 'name' | 'firstName' | 'lastName' | 'phone'>>,
+): string {
   const fullName = [contact.firstName, contact.lastName].filter(Boolean).join(' ');
   return contact.name || fullName || contact.phone || 'Unknown contact';
 }

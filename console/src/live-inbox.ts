@@ -10,9 +10,13 @@ type Listener = Partial<InboxStreamHandlers>;
 const listeners = new Set<{ current: Listener }>();
 let stopStream: (() => void) | undefined;
 
-function dispatch<K extends keyof InboxStreamHandlers>(name: K, ...args: Parameters<InboxStreamHandlers[K]>): void {
+function dispatch<K extends keyof InboxStreamHandlers>(
+  name: K,
+  ...args: Parameters<InboxStreamHandlers[K]>
+): void {
   for (const listener of listeners) {
-    const handler = listener.current[name] as ((...values: Parameters<InboxStreamHandlers[K]>) => void) | undefined;
+    const handler = listener.current[name] as
+      ((...values: Parameters<InboxStreamHandlers[K]>) => void) | undefined;
     handler?.(...args);
   }
 }

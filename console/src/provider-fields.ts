@@ -30,7 +30,8 @@ export const CONVERSATION_CHANNELS = [
   'WECHAT',
 ] as const;
 
-const ORIGIN_HELP = 'Optional origin (scheme://host[:port]) replacing the provider’s host, for a proxy or regional endpoint.';
+const ORIGIN_HELP =
+  'Optional origin (scheme://host[:port]) replacing the provider’s host, for a proxy or regional endpoint.';
 
 export const PROVIDER_LABELS: Record<ProviderKind, string> = {
   'sinch-sms': 'Sinch SMS',
@@ -67,10 +68,28 @@ export const PROVIDER_FIELDS: Record<ProviderKind, ConfigField[]> = {
       required: false,
       help: `Optional fallback list, comma-separated, from: ${CONVERSATION_CHANNELS.join(', ')}.`,
     },
-    { name: 'smsSender', label: 'SMS sender', kind: 'text', required: false, help: 'Optional sender for the SMS channel.' },
-    { name: 'webhookSecret', label: 'Webhook secret', kind: 'secret', required: true, help: 'The app’s webhook secret Sinch signs callbacks with.' },
+    {
+      name: 'smsSender',
+      label: 'SMS sender',
+      kind: 'text',
+      required: false,
+      help: 'Optional sender for the SMS channel.',
+    },
+    {
+      name: 'webhookSecret',
+      label: 'Webhook secret',
+      kind: 'secret',
+      required: true,
+      help: 'The app’s webhook secret Sinch signs callbacks with.',
+    },
     { name: 'baseUrl', label: 'Base URL', kind: 'origin', required: false, help: ORIGIN_HELP },
-    { name: 'authUrl', label: 'Auth URL', kind: 'origin', required: false, help: 'Optional origin replacing https://auth.sinch.com.' },
+    {
+      name: 'authUrl',
+      label: 'Auth URL',
+      kind: 'origin',
+      required: false,
+      help: 'Optional origin replacing https://auth.sinch.com.',
+    },
   ],
   plivo: [
     { name: 'authId', label: 'Auth id', kind: 'text', required: true },
@@ -78,7 +97,13 @@ export const PROVIDER_FIELDS: Record<ProviderKind, ConfigField[]> = {
     { name: 'baseUrl', label: 'Base URL', kind: 'origin', required: false, help: ORIGIN_HELP },
   ],
   sandbox: [
-    { name: 'deliveryDelayMs', label: 'Delivery delay (ms)', kind: 'number', required: false, help: 'Optional; 500 when empty.' },
+    {
+      name: 'deliveryDelayMs',
+      label: 'Delivery delay (ms)',
+      kind: 'number',
+      required: false,
+      help: 'Optional; 500 when empty.',
+    },
     {
       name: 'failurePrefixes',
       label: 'Failure prefixes',

@@ -20,7 +20,10 @@ export class AuthController {
   @UseGuards(LoginThrottlerGuard)
   @Post('login')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Log in with email and password', description: 'Throttled per client IP and per email.' })
+  @ApiOperation({
+    summary: 'Log in with email and password',
+    description: 'Throttled per client IP and per email.',
+  })
   @ApiOkResponse({ type: TokenPairDto })
   @ApiErrorResponses(400, 401, 429)
   login(@Body() body: LoginDto): Promise<TokenPairDto> {

@@ -1,10 +1,34 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Roles } from '../auth/decorators/roles.decorator.js';
 import { ApiErrorResponses } from '../common/http/api-error-responses.decorator.js';
 import { PaginationQueryDto } from '../common/pagination/pagination-query.dto.js';
 import { AutoRepliesService } from './auto-replies.service.js';
-import { AutoReplyDto, AutoReplyPageDto, CreateAutoReplyDto, UpdateAutoReplyDto } from './dto/auto-reply.dto.js';
+import {
+  AutoReplyDto,
+  AutoReplyPageDto,
+  CreateAutoReplyDto,
+  UpdateAutoReplyDto,
+} from './dto/auto-reply.dto.js';
 
 @ApiTags('auto-replies')
 @ApiBearerAuth()
@@ -44,17 +68,26 @@ export class AutoRepliesController {
 
   @Patch(':id')
   @Roles('admin')
-  @ApiOperation({ summary: 'Change an auto-reply (admin)', description: 'Built-in keywords: only `reply` can change (409 otherwise).' })
+  @ApiOperation({
+    summary: 'Change an auto-reply (admin)',
+    description: 'Built-in keywords: only `reply` can change (409 otherwise).',
+  })
   @ApiOkResponse({ type: AutoReplyDto })
   @ApiErrorResponses(400, 403, 404, 409)
-  async update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateAutoReplyDto): Promise<AutoReplyDto> {
+  async update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: UpdateAutoReplyDto,
+  ): Promise<AutoReplyDto> {
     return AutoReplyDto.from(await this.autoReplies.update(id, body));
   }
 
   @Delete(':id')
   @Roles('admin')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Delete an auto-reply (admin)', description: 'Built-in keywords cannot be deleted (409).' })
+  @ApiOperation({
+    summary: 'Delete an auto-reply (admin)',
+    description: 'Built-in keywords cannot be deleted (409).',
+  })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrorResponses(400, 403, 404, 409)
   async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {

@@ -32,9 +32,18 @@ export class AutoRepliesService {
   constructor(@InjectRepository(AutoReply) private readonly rules: Repository<AutoReply>) {}
 
   async list(limit: number, cursor?: string): Promise<Page<AutoReply>> {
-    const query = this.rules.createQueryBuilder('r').orderBy('r.created_at', 'DESC').addOrderBy('r.id', 'DESC').limit(limit + 1);
+    const query = this.rules
+      .createQueryBuilder('r')
+      .orderBy('r.created_at', 'DESC')
+      .addOrderBy('r.id', 'DESC')
+      .limit(limit + 1);
     if (cursor) query.where('(r.created_at, r.id) < (:at, :id)', decodeCursor(cursor));
-    return toPage(await query.getMany(), limit, (r) => ({ at: r.createdAt, id: r.id }), (r) => r);
+    return toPage(
+      await query.getMany(),
+      limit,
+      (r) => ({ at: r.createdAt, id: r.id }),
+      (r) => r,
+    );
   }
 
   async get(id: string): Promise<AutoReply> {
@@ -61,16 +70,21 @@ export class AutoRepliesService {
     const rule = await this.get(id);
     if (rule.builtin) {
       const other = Object.entries(changes).filter(([key, value]) => key !== 'reply' && value !== undefined);
-      if (other.length > 0) throw new ConflictError('Built-in keywords are always on; only their reply text can change');
+      if (other.length > 0)
+        throw new ConflictError('Built-in keywords are always on; only their reply text can change');
     }
-    Object.assign(rule, Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)));
+    Object.assign(
+      rule,
+      Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)),
+    );
     rule.updatedAt = new Date();
     return this.saveChecked(rule);
   }
 
   async remove(id: string): Promise<void> {
     const rule = await this.get(id);
-    if (rule.builtin) throw new ConflictError('Built-in keywords cannot be removed; change their reply text instead');
+    if (rule.builtin)
+      throw new ConflictError('Built-in keywords cannot be removed; change their reply text instead');
     await this.rules.delete({ id });
   }
 
@@ -79,10 +93,17 @@ export class AutoRepliesService {
    * A contact who has opted out gets consent confirmations and the HELP answer (which carriers
    * require to work at all times), nothing else.
    */
-  async decide(channelId: string, text: string, optedOut: boolean, intent?: ProviderIntent): Promise<AutoReplyDecision | undefined> {
+  async decide(
+    channelId: string,
+    text: string,
+    optedOut: boolean,
+    intent?: ProviderIntent,
+  ): Promise<AutoReplyDecision | undefined> {
     const rules = await this.rules
       .createQueryBuilder('r')
-      .where('r.enabled AND (r.builtin IS NOT NULL OR r.channel_id IS NULL OR r.channel_id = :channelId)', { channelId })
+      .where('r.enabled AND (r.builtin IS NOT NULL OR r.channel_id IS NULL OR r.channel_id = :channelId)', {
+        channelId,
+      })
       .orderBy('r.builtin IS NULL', 'ASC')
       .addOrderBy('r.channel_id IS NULL', 'ASC')
       .addOrderBy('r.created_at', 'ASC')

@@ -95,20 +95,37 @@ export class CampaignAudienceService {
       };
       // The audience's size is known from the first chunk on, so progress does not jump as chunks land;
       // the last chunk sets it to what was actually queued and skipped.
-      const audienceSize = campaign.materialized_through === null && !result.done ? await this.audienceSize(tx, campaign) : undefined;
-      await this.record(tx, campaign.id, result, upTo ?? counts.last ?? campaign.materialized_through, audienceSize);
+      const audienceSize =
+        campaign.materialized_through === null && !result.done
+          ? await this.audienceSize(tx, campaign)
+          : undefined;
+      await this.record(
+        tx,
+        campaign.id,
+        result,
+        upTo ?? counts.last ?? campaign.materialized_through,
+        audienceSize,
+      );
       return result;
     });
   }
 
   private async audienceSize(tx: EntityManager, campaign: LockedCampaign): Promise<number> {
     const params: unknown[] = [];
-    const [row] = await queryRows<{ count: string }>(tx, `SELECT count(*) AS count FROM contacts c WHERE ${audienceSql(campaign.audience, 'c', params)}`, params);
+    const [row] = await queryRows<{ count: string }>(
+      tx,
+      `SELECT count(*) AS count FROM contacts c WHERE ${audienceSql(campaign.audience, 'c', params)}`,
+      params,
+    );
     return Number(row.count);
   }
 
   /** The id of the chunk's last audience member, or undefined when fewer than a chunk remain. */
-  private async chunkEnd(tx: EntityManager, campaign: LockedCampaign, chunkSize: number): Promise<string | undefined> {
+  private async chunkEnd(
+    tx: EntityManager,
+    campaign: LockedCampaign,
+    chunkSize: number,
+  ): Promise<string | undefined> {
     const params: unknown[] = [campaign.materialized_through, chunkSize - 1];
     const [row] = await queryRows<{ id: string }>(
       tx,
@@ -129,7 +146,10 @@ export class CampaignAudienceService {
     campaign: LockedCampaign,
     chunk: (alias: string, params: unknown[]) => string,
   ): Promise<number> {
-    const plan = sendPlan(this.providers.get(campaign.provider).maxRecipientsPerRequest, campaign.rate_per_second);
+    const plan = sendPlan(
+      this.providers.get(campaign.provider).maxRecipientsPerRequest,
+      campaign.rate_per_second,
+    );
     // Unique across campaigns and chunks; it is the client reference a batch provider sees.
     const prefix = `cmp_${campaign.id.replaceAll('-', '').slice(0, 12)}_${randomBytes(6).toString('hex')}`;
     const params: unknown[] = [campaign.id, campaign.channel_id, prefix, plan.unitSize, plan.batched];
@@ -159,7 +179,13 @@ export class CampaignAudienceService {
     return units.reduce((sum, unit) => sum + unit.size, 0);
   }
 
-  private async record(tx: EntityManager, id: string, chunk: MaterialisedChunk, through: string | null, audienceSize?: number): Promise<void> {
+  private async record(
+    tx: EntityManager,
+    id: string,
+    chunk: MaterialisedChunk,
+    through: string | null,
+    audienceSize?: number,
+  ): Promise<void> {
     await tx.query(
       `UPDATE campaigns
           SET skipped_opted_out = skipped_opted_out + $2, skipped_invalid = skipped_invalid + $3,
@@ -171,7 +197,6 @@ export class CampaignAudienceService {
       [id, chunk.skippedOptedOut, chunk.skippedInvalid, audienceSize ?? null, through, chunk.done],
     );
   }
-
 }
 
 function audienceSql(audience: CampaignAudience, alias: string, params: unknown[]): string {

@@ -1,4 +1,9 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type BeforeApplicationShutdown,
+} from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -84,11 +89,16 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
         try {
           await this.dispatch(campaign);
         } catch (error) {
-          this.logger.warn({ campaignId: campaign.id }, `Campaign dispatch failed: ${error instanceof Error ? error.message : String(error)}`);
+          this.logger.warn(
+            { campaignId: campaign.id },
+            `Campaign dispatch failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
       }
     } catch (error) {
-      this.logger.warn(`Campaign dispatch pass failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `Campaign dispatch pass failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 
@@ -121,12 +131,16 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
     try {
       channel = await this.channels.activeContext(campaign.channel_id);
     } catch (error) {
-      if (error instanceof DomainError) return this.fail(campaign.id, `The channel cannot send: ${error.message}`);
+      if (error instanceof DomainError)
+        return this.fail(campaign.id, `The channel cannot send: ${error.message}`);
       throw error;
     }
 
     const bucket = this.bucketFor(campaign);
-    const isActive = cached(async () => !this.stopping && (await this.stillSending(campaign.id)), STATUS_CHECK_MS);
+    const isActive = cached(
+      async () => !this.stopping && (await this.stillSending(campaign.id)),
+      STATUS_CHECK_MS,
+    );
     let credentialsError: ProviderCredentialsError | undefined;
     const materialiser = async (): Promise<void> => {
       while (materialising && !credentialsError && Date.now() < sliceEnds && (await isActive())) {
@@ -136,7 +150,12 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
     };
     const sender = async (): Promise<void> => {
       while (!credentialsError && Date.now() < sliceEnds && (await isActive())) {
-        const outcome = await this.sender.sendChunk({ id: campaign.id, ratePerSecond: campaign.rate_per_second }, channel, bucket, isActive);
+        const outcome = await this.sender.sendChunk(
+          { id: campaign.id, ratePerSecond: campaign.rate_per_second },
+          channel,
+          bucket,
+          isActive,
+        );
         credentialsError ??= outcome.credentialsError;
         if (outcome.claimed === 0) {
           if (!materialising) break;
@@ -148,7 +167,10 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
     };
     await Promise.all([materialiser(), ...Array.from({ length: SENDERS_PER_CAMPAIGN }, sender)]);
     if (credentialsError) {
-      return this.fail(campaign.id, `The provider rejected the channel's credentials (HTTP ${credentialsError.httpStatus})`);
+      return this.fail(
+        campaign.id,
+        `The provider rejected the channel's credentials (HTTP ${credentialsError.httpStatus})`,
+      );
     }
     await this.completeIfDone(campaign.id);
   }
@@ -162,7 +184,11 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
   }
 
   private async stillSending(id: string): Promise<boolean> {
-    const [row] = await queryRows<{ status: string }>(this.dataSource, `SELECT status FROM campaigns WHERE id = $1`, [id]);
+    const [row] = await queryRows<{ status: string }>(
+      this.dataSource,
+      `SELECT status FROM campaigns WHERE id = $1`,
+      [id],
+    );
     return row?.status === 'sending';
   }
 
@@ -196,7 +222,10 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
       `UPDATE messages SET status = 'failed', status_reason = $2, status_updated_at = now() WHERE campaign_id = $1 AND status = 'queued'`,
       [id, reason],
     );
-    await this.dataSource.query(`UPDATE campaign_batches SET done_at = now(), sending_until = NULL WHERE campaign_id = $1 AND done_at IS NULL`, [id]);
+    await this.dataSource.query(
+      `UPDATE campaign_batches SET done_at = now(), sending_until = NULL WHERE campaign_id = $1 AND done_at IS NULL`,
+      [id],
+    );
     this.buckets.delete(id);
     this.logger.warn({ campaignId: id, reason }, 'Campaign failed');
   }
@@ -220,7 +249,10 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
       `SELECT status, count(*) AS count FROM messages WHERE campaign_id = $1 GROUP BY status`,
       [id],
     );
-    this.logger.log({ campaignId: id, counts: Object.fromEntries(rows.map((r) => [r.status, Number(r.count)])) }, 'Campaign progress');
+    this.logger.log(
+      { campaignId: id, counts: Object.fromEntries(rows.map((r) => [r.status, Number(r.count)])) },
+      'Campaign progress',
+    );
   }
 }
 

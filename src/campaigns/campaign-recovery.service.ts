@@ -3,7 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ChannelsService } from '../channels/channels.service.js';
 import type { ChannelContext } from '../channels/providers/channel-provider.interface.js';
-import { type SinchBatchRecord, SinchSmsProvider } from '../channels/providers/sinch-sms/sinch-sms.provider.js';
+import {
+  type SinchBatchRecord,
+  SinchSmsProvider,
+} from '../channels/providers/sinch-sms/sinch-sms.provider.js';
 import { queryRows } from '../database/query-rows.js';
 
 /** How long one instance holds an expired unit while it asks the provider what became of it. */
@@ -42,7 +45,9 @@ export class CampaignRecoveryService {
         await this.reconcile(unit);
       } catch (error) {
         // The recovery lease stays: another pass retries once it expires.
-        this.logger.warn(`Could not reconcile campaign batch ${unit.reference}: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.warn(
+          `Could not reconcile campaign batch ${unit.reference}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
   }
@@ -71,8 +76,13 @@ export class CampaignRecoveryService {
           WHERE id = ANY($1::uuid[]) AND status = 'queued'`,
         [rows.map((row) => row.id)],
       );
-      await this.dataSource.query(`UPDATE campaign_batches SET done_at = now(), sending_until = NULL WHERE reference = $1`, [unit.reference]);
-      this.logger.warn(`Campaign batch ${unit.reference} was interrupted: ${rows.length} recipients marked failed`);
+      await this.dataSource.query(
+        `UPDATE campaign_batches SET done_at = now(), sending_until = NULL WHERE reference = $1`,
+        [unit.reference],
+      );
+      this.logger.warn(
+        `Campaign batch ${unit.reference} was interrupted: ${rows.length} recipients marked failed`,
+      );
       return;
     }
     const sent = new Map<string, string>();
@@ -97,11 +107,16 @@ export class CampaignRecoveryService {
       `UPDATE campaign_batches SET sending_until = NULL, next_attempt_at = NULL, done_at = CASE WHEN $2 THEN now() END WHERE reference = $1`,
       [unit.reference, missed === 0],
     );
-    this.logger.log(`Recovered campaign batch ${unit.reference}: ${reached.length} had been sent, ${missed} re-queued`);
+    this.logger.log(
+      `Recovered campaign batch ${unit.reference}: ${reached.length} had been sent, ${missed} re-queued`,
+    );
   }
 
   /** The batches the provider knows under this reference, or undefined when it cannot be asked. */
-  private async lookUp(channel: ChannelContext | undefined, reference: string): Promise<SinchBatchRecord[] | undefined> {
+  private async lookUp(
+    channel: ChannelContext | undefined,
+    reference: string,
+  ): Promise<SinchBatchRecord[] | undefined> {
     if (!channel || channel.provider !== 'sinch-sms') return undefined;
     return this.sinchSms.findBatchesByClientReference(channel as ChannelContext<'sinch-sms'>, reference);
   }

@@ -1,8 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { ChannelContext, MessageContent, OutboundBatch, SendResult } from '../channels/providers/channel-provider.interface.js';
-import { ProviderCredentialsError, ProviderRequestError, ProviderTransientError } from '../channels/providers/provider-errors.js';
+import type {
+  ChannelContext,
+  MessageContent,
+  OutboundBatch,
+  SendResult,
+} from '../channels/providers/channel-provider.interface.js';
+import {
+  ProviderCredentialsError,
+  ProviderRequestError,
+  ProviderTransientError,
+} from '../channels/providers/provider-errors.js';
 import { ProviderRegistry } from '../channels/providers/provider-registry.js';
 import { AppConfig } from '../config/app-config.js';
 import { queryRows } from '../database/query-rows.js';
@@ -75,13 +84,20 @@ class UnitOutcomes {
    * A unit that may have been sent goes to reconciliation whatever else happened to it; then
    * released wins over retry (nothing more was tried), and retry over done (some rows are still queued).
    */
-  split(units: ClaimedUnit[]): { unsure: string[]; released: string[]; retries: Array<{ reference: string; delayMs: number }>; done: string[] } {
+  split(units: ClaimedUnit[]): {
+    unsure: string[];
+    released: string[];
+    retries: Array<{ reference: string; delayMs: number }>;
+    done: string[];
+  } {
     const rest = units.filter((u) => !this.unsure.has(u.reference));
     const released = rest.filter((u) => this.released.has(u.reference)).map((u) => u.reference);
     const retries = rest
       .filter((u) => !this.released.has(u.reference) && this.retryMs.has(u.reference))
       .map((u) => ({ reference: u.reference, delayMs: this.retryMs.get(u.reference) as number }));
-    const done = rest.filter((u) => !this.released.has(u.reference) && !this.retryMs.has(u.reference)).map((u) => u.reference);
+    const done = rest
+      .filter((u) => !this.released.has(u.reference) && !this.retryMs.has(u.reference))
+      .map((u) => u.reference);
     return { unsure: [...this.unsure], released, retries, done };
   }
 }
@@ -115,7 +131,9 @@ export class CampaignSender {
   ): Promise<ChunkOutcome> {
     const provider = this.providers.get(channel.provider);
     const plan = sendPlan(provider.maxRecipientsPerRequest, campaign.ratePerSecond);
-    const leaseSeconds = this.config.campaignLeaseSeconds + Math.ceil((plan.unitSize * plan.unitsPerClaim) / (campaign.ratePerSecond ?? Number.POSITIVE_INFINITY));
+    const leaseSeconds =
+      this.config.campaignLeaseSeconds +
+      Math.ceil((plan.unitSize * plan.unitsPerClaim) / (campaign.ratePerSecond ?? Number.POSITIVE_INFINITY));
 
     const units = await this.claim(campaign.id, plan.unitsPerClaim, leaseSeconds);
     if (units.length === 0) return { claimed: 0 };
@@ -131,7 +149,12 @@ export class CampaignSender {
     const sendOne = async (group: QueuedRow[]): Promise<void> => {
       const reference = group[0].batch_reference;
       const attempts = attemptsOf.get(reference) ?? 1;
-      if (credentialsError || !(await isActive()) || (bucket && !(await bucket.take(group.length))) || !(await isActive())) {
+      if (
+        credentialsError ||
+        !(await isActive()) ||
+        (bucket && !(await bucket.take(group.length))) ||
+        !(await isActive())
+      ) {
         unitOutcomes.release(reference);
         return;
       }
@@ -147,22 +170,57 @@ export class CampaignSender {
         if (error instanceof ProviderCredentialsError) {
           credentialsError = error;
           unitOutcomes.release(reference);
-        } else if (error instanceof ProviderTransientError && error.ambiguous && attempts < MAX_CAMPAIGN_SEND_ATTEMPTS) {
+        } else if (
+          error instanceof ProviderTransientError &&
+          error.ambiguous &&
+          attempts < MAX_CAMPAIGN_SEND_ATTEMPTS
+        ) {
           // It may have been sent: the unit is settled like one a crash left behind (see CampaignRecoveryService).
           unitOutcomes.reconcile(reference);
-          retries.push(...group.map((r) => ({ id: r.id, attempts, reason: `Checking with the provider: ${error.message}` })));
+          retries.push(
+            ...group.map((r) => ({
+              id: r.id,
+              attempts,
+              reason: `Checking with the provider: ${error.message}`,
+            })),
+          );
         } else if (error instanceof ProviderTransientError && attempts < MAX_CAMPAIGN_SEND_ATTEMPTS) {
           const delayMs = error.retryAfterMs ?? Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempts - 1));
           unitOutcomes.retry(reference, delayMs);
           retries.push(...group.map((r) => ({ id: r.id, attempts, reason: `Retrying: ${error.message}` })));
         } else if (error instanceof ProviderTransientError) {
           const unknown = error.ambiguous ? ' (whether the last attempt arrived is unknown)' : '';
-          finals.push(...group.map((r): Final => ({ id: r.id, status: 'failed', attempts, reason: `Provider unavailable after ${attempts} attempts${unknown}: ${error.message}` })));
+          finals.push(
+            ...group.map((r): Final => ({
+              id: r.id,
+              status: 'failed',
+              attempts,
+              reason: `Provider unavailable after ${attempts} attempts${unknown}: ${error.message}`,
+            })),
+          );
         } else if (error instanceof ProviderRequestError) {
-          finals.push(...group.map((r): Final => ({ id: r.id, status: 'rejected', attempts, reason: error.message, errorCode: error.errorCode })));
+          finals.push(
+            ...group.map((r): Final => ({
+              id: r.id,
+              status: 'rejected',
+              attempts,
+              reason: error.message,
+              errorCode: error.errorCode,
+            })),
+          );
         } else {
-          this.logger.error({ err: error, campaignId: campaign.id }, 'Unexpected error while sending a campaign request');
-          finals.push(...group.map((r): Final => ({ id: r.id, status: 'failed', attempts, reason: 'Internal error while sending' })));
+          this.logger.error(
+            { err: error, campaignId: campaign.id },
+            'Unexpected error while sending a campaign request',
+          );
+          finals.push(
+            ...group.map((r): Final => ({
+              id: r.id,
+              status: 'failed',
+              attempts,
+              reason: 'Internal error while sending',
+            })),
+          );
         }
       } finally {
         timed();
@@ -223,9 +281,10 @@ export class CampaignSender {
     }
     // The lease ends now, so the next recovery pass asks the provider what became of them.
     if (units.unsure.length > 0) {
-      await this.dataSource.query(`UPDATE campaign_batches SET sending_until = now() - interval '1 millisecond' WHERE reference = ANY($1::text[])`, [
-        units.unsure,
-      ]);
+      await this.dataSource.query(
+        `UPDATE campaign_batches SET sending_until = now() - interval '1 millisecond' WHERE reference = ANY($1::text[])`,
+        [units.unsure],
+      );
     }
     // Units never handed to the provider go back to the queue as they were.
     if (units.released.length > 0) {
@@ -272,7 +331,12 @@ export class CampaignSender {
 
   private count(channel: ChannelContext, finals: Final[], retries: Retry[]): void {
     for (const outcome of ['sent', 'failed', 'rejected'] as const) {
-      this.metrics.countSends(channel, 'campaign', outcome, finals.filter((f) => f.status === outcome).length);
+      this.metrics.countSends(
+        channel,
+        'campaign',
+        outcome,
+        finals.filter((f) => f.status === outcome).length,
+      );
     }
     this.metrics.countSends(channel, 'campaign', 'retry', retries.length);
   }
@@ -280,8 +344,20 @@ export class CampaignSender {
 
 function finalOf(result: SendResult, attempts: number): Final {
   return result.outcome === 'accepted'
-    ? { id: result.messageId, status: 'sent', attempts, providerMessageId: result.providerMessageId, providerBatchId: result.providerBatchId }
-    : { id: result.messageId, status: 'rejected', attempts, reason: result.reason, errorCode: result.errorCode };
+    ? {
+        id: result.messageId,
+        status: 'sent',
+        attempts,
+        providerMessageId: result.providerMessageId,
+        providerBatchId: result.providerBatchId,
+      }
+    : {
+        id: result.messageId,
+        status: 'rejected',
+        attempts,
+        reason: result.reason,
+        errorCode: result.errorCode,
+      };
 }
 
 function groupByUnit(rows: QueuedRow[]): QueuedRow[][] {
@@ -295,7 +371,11 @@ function groupByUnit(rows: QueuedRow[]): QueuedRow[][] {
   return [...groups.values()];
 }
 
-async function runConcurrently<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+async function runConcurrently<T>(
+  items: T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
     while (next < items.length) await work(items[next++]);

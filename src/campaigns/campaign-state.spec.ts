@@ -1,4 +1,10 @@
-import { CAMPAIGN_EVENTS, CAMPAIGN_STATUSES, type CampaignEvent, type CampaignStatus, nextStatus } from './campaign-state.js';
+import {
+  CAMPAIGN_EVENTS,
+  CAMPAIGN_STATUSES,
+  type CampaignEvent,
+  type CampaignStatus,
+  nextStatus,
+} from './campaign-state.js';
 
 type Row = [CampaignStatus, CampaignEvent, CampaignStatus | undefined];
 

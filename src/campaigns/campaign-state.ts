@@ -1,8 +1,24 @@
-export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'completed', 'cancelled', 'failed'] as const;
+export const CAMPAIGN_STATUSES = [
+  'draft',
+  'scheduled',
+  'sending',
+  'paused',
+  'completed',
+  'cancelled',
+  'failed',
+] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
 /** What users ask for (schedule … cancel) and what the dispatcher does (start, complete, fail). */
-export const CAMPAIGN_EVENTS = ['schedule', 'pause', 'resume', 'cancel', 'start', 'complete', 'fail'] as const;
+export const CAMPAIGN_EVENTS = [
+  'schedule',
+  'pause',
+  'resume',
+  'cancel',
+  'start',
+  'complete',
+  'fail',
+] as const;
 export type CampaignEvent = (typeof CAMPAIGN_EVENTS)[number];
 
 export const FINAL_STATUSES: readonly CampaignStatus[] = ['completed', 'cancelled', 'failed'];
@@ -16,7 +32,11 @@ export function isFinal(status: CampaignStatus): boolean {
  * allowed from `from` (a 409 for a user's request). `started` tells a paused campaign that has
  * already begun sending (resume continues sending) from one paused before it was due.
  */
-export function nextStatus(from: CampaignStatus, event: CampaignEvent, started = false): CampaignStatus | undefined {
+export function nextStatus(
+  from: CampaignStatus,
+  event: CampaignEvent,
+  started = false,
+): CampaignStatus | undefined {
   switch (event) {
     case 'schedule':
       return from === 'draft' || from === 'scheduled' || from === 'paused' ? 'scheduled' : undefined;

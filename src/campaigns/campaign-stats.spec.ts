@@ -12,7 +12,16 @@ describe('campaign stats', () => {
       { status: 'failed', count: 1 },
       { status: 'rejected', count: 1 },
     ]);
-    expect(stats).toEqual({ total: 10, queued: 2, sent: 1, delivered: 1, read: 1, failed: 2, skippedOptedOut: 2, skippedInvalid: 1 });
+    expect(stats).toEqual({
+      total: 10,
+      queued: 2,
+      sent: 1,
+      delivered: 1,
+      read: 1,
+      failed: 2,
+      skippedOptedOut: 2,
+      skippedInvalid: 1,
+    });
     const { total, ...parts } = stats;
     expect(Object.values(parts).reduce((a, b) => a + b, 0)).toBe(total);
   });
@@ -28,7 +37,11 @@ describe('campaign stats', () => {
   });
 
   it('is 0 before the audience is resolved and 1 once completed', () => {
-    expect(campaignProgress('scheduled', campaignStats({ total: 0, skippedOptedOut: 0, skippedInvalid: 0 }, []))).toBe(0);
-    expect(campaignProgress('completed', campaignStats({ total: 0, skippedOptedOut: 0, skippedInvalid: 0 }, []))).toBe(1);
+    expect(
+      campaignProgress('scheduled', campaignStats({ total: 0, skippedOptedOut: 0, skippedInvalid: 0 }, [])),
+    ).toBe(0);
+    expect(
+      campaignProgress('completed', campaignStats({ total: 0, skippedOptedOut: 0, skippedInvalid: 0 }, [])),
+    ).toBe(1);
   });
 });

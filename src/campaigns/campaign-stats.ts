@@ -21,7 +21,8 @@ export function campaignStats(
   campaign: { total: number; skippedOptedOut: number; skippedInvalid: number },
   counts: readonly StatusCount[],
 ): CampaignStats {
-  const of = (...statuses: string[]) => counts.filter((c) => statuses.includes(c.status)).reduce((sum, c) => sum + c.count, 0);
+  const of = (...statuses: string[]) =>
+    counts.filter((c) => statuses.includes(c.status)).reduce((sum, c) => sum + c.count, 0);
   return {
     total: campaign.total,
     queued: of('queued'),
@@ -38,6 +39,7 @@ export function campaignStats(
 export function campaignProgress(status: CampaignStatus, stats: CampaignStats): number {
   if (status === 'completed') return 1;
   if (stats.total === 0) return 0;
-  const settled = stats.sent + stats.delivered + stats.read + stats.failed + stats.skippedOptedOut + stats.skippedInvalid;
+  const settled =
+    stats.sent + stats.delivered + stats.read + stats.failed + stats.skippedOptedOut + stats.skippedInvalid;
   return Math.min(1, Math.max(0, settled / stats.total));
 }

@@ -1,4 +1,10 @@
-import { isPersonalised, parseCampaignText, renderSql, renderText, UnknownPlaceholderError } from './campaign-text.js';
+import {
+  isPersonalised,
+  parseCampaignText,
+  renderSql,
+  renderText,
+  UnknownPlaceholderError,
+} from './campaign-text.js';
 
 describe('campaign text', () => {
   it('splits text into literals and placeholders, tolerating spaces inside the braces', () => {
@@ -28,7 +34,9 @@ describe('campaign text', () => {
   it('builds SQL that binds literals and attribute names as parameters, never inline', () => {
     const params: unknown[] = ['already-there'];
     const sql = renderSql(parseCampaignText("It's {{attributes.o'neil}} for {{phone}}"), 'c', params);
-    expect(sql).toBe(`($2::text || coalesce(c.attributes ->> $3::text, '') || $4::text || coalesce(c.phone, ''))`);
+    expect(sql).toBe(
+      `($2::text || coalesce(c.attributes ->> $3::text, '') || $4::text || coalesce(c.phone, ''))`,
+    );
     expect(params).toEqual(['already-there', "It's ", "o'neil", ' for ']);
   });
 

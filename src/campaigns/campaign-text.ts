@@ -66,7 +66,13 @@ export function renderSql(segments: readonly TextSegment[], alias: string, param
 /** The same rendering in JS, for previews and tests: the SQL must agree with it. */
 export function renderText(
   segments: readonly TextSegment[],
-  contact: { name?: string | null; firstName?: string | null; lastName?: string | null; phone?: string | null; attributes?: Record<string, unknown> },
+  contact: {
+    name?: string | null;
+    firstName?: string | null;
+    lastName?: string | null;
+    phone?: string | null;
+    attributes?: Record<string, unknown>;
+  },
 ): string {
   return segments
     .map((segment) => {
@@ -77,7 +83,11 @@ export function renderText(
           return contact[segment.field] ?? '';
         case 'attribute': {
           const value = contact.attributes?.[segment.name];
-          return value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+          return value === undefined || value === null
+            ? ''
+            : typeof value === 'string'
+              ? value
+              : JSON.stringify(value);
         }
       }
     })

@@ -2,7 +2,8 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { TemplateContent } from '../channels/providers/channel-provider.interface.js';
 import type { CampaignStatus } from './campaign-state.js';
 
-export type CampaignMessage = { kind: 'text'; text: string } | { kind: 'template'; template: TemplateContent };
+export type CampaignMessage =
+  { kind: 'text'; text: string } | { kind: 'template'; template: TemplateContent };
 
 export type CampaignAudience = { contactIds: string[] } | { tags: string[] } | { all: true };
 

@@ -5,7 +5,12 @@ import { ApiErrorResponses } from '../common/http/api-error-responses.decorator.
 import { PaginationQueryDto } from '../common/pagination/pagination-query.dto.js';
 import { CampaignsService, type CampaignView } from './campaigns.service.js';
 import { MessageDto } from '../conversations/dto/message.dto.js';
-import { CampaignDto, CampaignMessagePageDto, CampaignMessagesQueryDto, CampaignPageDto } from './dto/campaign.dto.js';
+import {
+  CampaignDto,
+  CampaignMessagePageDto,
+  CampaignMessagesQueryDto,
+  CampaignPageDto,
+} from './dto/campaign.dto.js';
 import { CreateCampaignDto, ScheduleCampaignDto } from './dto/create-campaign.dto.js';
 
 @ApiTags('campaigns')
@@ -19,7 +24,8 @@ export class CampaignsController {
   @Roles('admin')
   @ApiOperation({
     summary: 'Create a campaign as a draft (admin)',
-    description: 'A WhatsApp channel needs a template (422). The channel must exist (404) and be enabled (409).',
+    description:
+      'A WhatsApp channel needs a template (422). The channel must exist (404) and be enabled (409).',
   })
   @ApiCreatedResponse({ type: CampaignDto })
   @ApiErrorResponses(400, 404, 409, 422)
@@ -48,7 +54,10 @@ export class CampaignsController {
   @ApiOperation({ summary: "The campaign's per-recipient messages, newest first" })
   @ApiOkResponse({ type: CampaignMessagePageDto })
   @ApiErrorResponses(400, 404)
-  async messages(@Param('id', ParseUUIDPipe) id: string, @Query() query: CampaignMessagesQueryDto): Promise<CampaignMessagePageDto> {
+  async messages(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: CampaignMessagesQueryDto,
+  ): Promise<CampaignMessagePageDto> {
     const page = await this.campaigns.messages(id, query.limit, query.cursor, query.status);
     return { items: page.items.map((message) => MessageDto.from(message)), nextCursor: page.nextCursor };
   }
@@ -56,10 +65,16 @@ export class CampaignsController {
   @Post(':id/schedule')
   @HttpCode(200)
   @Roles('admin')
-  @ApiOperation({ summary: 'Schedule at the given time, else the stored scheduledAt, else now (admin)', description: '409 from a final state or while sending.' })
+  @ApiOperation({
+    summary: 'Schedule at the given time, else the stored scheduledAt, else now (admin)',
+    description: '409 from a final state or while sending.',
+  })
   @ApiOkResponse({ type: CampaignDto })
   @ApiErrorResponses(400, 404, 409)
-  async schedule(@Param('id', ParseUUIDPipe) id: string, @Body() body: ScheduleCampaignDto): Promise<CampaignDto> {
+  async schedule(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: ScheduleCampaignDto,
+  ): Promise<CampaignDto> {
     return toDto(await this.campaigns.schedule(id, body.scheduledAt));
   }
 
@@ -76,7 +91,9 @@ export class CampaignsController {
   @Post(':id/resume')
   @HttpCode(200)
   @Roles('admin')
-  @ApiOperation({ summary: 'Resume a paused campaign: sending again if it had started, else scheduled (admin)' })
+  @ApiOperation({
+    summary: 'Resume a paused campaign: sending again if it had started, else scheduled (admin)',
+  })
   @ApiOkResponse({ type: CampaignDto })
   @ApiErrorResponses(400, 404, 409)
   async resume(@Param('id', ParseUUIDPipe) id: string): Promise<CampaignDto> {
@@ -86,7 +103,10 @@ export class CampaignsController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Roles('admin')
-  @ApiOperation({ summary: 'Cancel a campaign that has not finished; unsent messages stay queued and are never sent (admin)' })
+  @ApiOperation({
+    summary:
+      'Cancel a campaign that has not finished; unsent messages stay queued and are never sent (admin)',
+  })
   @ApiOkResponse({ type: CampaignDto })
   @ApiErrorResponses(400, 404, 409)
   async cancel(@Param('id', ParseUUIDPipe) id: string): Promise<CampaignDto> {

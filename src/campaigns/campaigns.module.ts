@@ -12,6 +12,12 @@ import { CampaignsService } from './campaigns.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Campaign]), ChannelsModule],
   controllers: [CampaignsController],
-  providers: [CampaignsService, CampaignAudienceService, CampaignSender, CampaignRecoveryService, CampaignDispatcher],
+  providers: [
+    CampaignsService,
+    CampaignAudienceService,
+    CampaignSender,
+    CampaignRecoveryService,
+    CampaignDispatcher,
+  ],
 })
 export class CampaignsModule {}

@@ -3,7 +3,12 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { ChannelsService } from '../channels/channels.service.js';
 import type { MessageStatus } from '../channels/providers/channel-provider.interface.js';
-import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../common/errors/domain-error.js';
+import {
+  ConflictError,
+  NotFoundError,
+  UnprocessableError,
+  ValidationError,
+} from '../common/errors/domain-error.js';
 import { decodeCursor } from '../common/pagination/cursor.js';
 import { type Page, toPage } from '../common/pagination/page.js';
 import { assertChannelCanCarry, isWhatsAppChannel } from '../conversations/message-content.js';
@@ -13,7 +18,11 @@ import { type CampaignEvent, nextStatus } from './campaign-state.js';
 import { campaignProgress, campaignStats, type CampaignStats, type StatusCount } from './campaign-stats.js';
 import { parseCampaignText, UnknownPlaceholderError } from './campaign-text.js';
 import { Campaign, type CampaignAudience, type CampaignMessage } from './campaign.entity.js';
-import type { CampaignAudienceDto, CampaignMessageDto, CreateCampaignDto } from './dto/create-campaign.dto.js';
+import type {
+  CampaignAudienceDto,
+  CampaignMessageDto,
+  CreateCampaignDto,
+} from './dto/create-campaign.dto.js';
 
 export interface CampaignView {
   campaign: Campaign;
@@ -36,7 +45,9 @@ export class CampaignsService {
     const channel = await this.channels.activeContext(input.channelId);
     assertChannelCanCarry(channel, message);
     if (isWhatsAppChannel(channel) && message.kind !== 'template') {
-      throw new UnprocessableError('A WhatsApp campaign needs a template: its recipients are outside the 24-hour customer-service window');
+      throw new UnprocessableError(
+        'A WhatsApp campaign needs a template: its recipients are outside the 24-hour customer-service window',
+      );
     }
     const campaign = await this.campaigns.save(
       this.campaigns.create({
@@ -53,11 +64,20 @@ export class CampaignsService {
   }
 
   async list(limit: number, cursor?: string): Promise<Page<CampaignView>> {
-    const query = this.campaigns.createQueryBuilder('c').orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').limit(limit + 1);
+    const query = this.campaigns
+      .createQueryBuilder('c')
+      .orderBy('c.created_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .limit(limit + 1);
     if (cursor) query.where('(c.created_at, c.id) < (:at, :id)', decodeCursor(cursor));
     const rows = await query.getMany();
     const counts = await this.statusCounts(rows.slice(0, limit).map((c) => c.id));
-    return toPage(rows, limit, (c) => ({ at: c.createdAt, id: c.id }), (c) => viewOf(c, counts.get(c.id) ?? []));
+    return toPage(
+      rows,
+      limit,
+      (c) => ({ at: c.createdAt, id: c.id }),
+      (c) => viewOf(c, counts.get(c.id) ?? []),
+    );
   }
 
   async get(id: string): Promise<CampaignView> {
@@ -94,16 +114,28 @@ export class CampaignsService {
     if (status) query.andWhere('m.status = :status', { status });
     if (cursor) {
       const position = decodeCursor(cursor);
-      query.andWhere('(m.created_at, m.id) < (:at::timestamptz, :cursorId::uuid)', { at: position.at, cursorId: position.id });
+      query.andWhere('(m.created_at, m.id) < (:at::timestamptz, :cursorId::uuid)', {
+        at: position.at,
+        cursorId: position.id,
+      });
     }
-    return toPage(await query.getMany(), limit, (m) => ({ at: m.createdAt, id: m.id }), (m) => m);
+    return toPage(
+      await query.getMany(),
+      limit,
+      (m) => ({ at: m.createdAt, id: m.id }),
+      (m) => m,
+    );
   }
 
   /**
    * Compare-and-set on the status, so a user's request and the dispatcher never overwrite each
    * other: a lost race is retried against the fresh row.
    */
-  private async transition(id: string, event: CampaignEvent, changes: (c: Campaign) => Partial<Campaign> = () => ({})): Promise<CampaignView> {
+  private async transition(
+    id: string,
+    event: CampaignEvent,
+    changes: (c: Campaign) => Partial<Campaign> = () => ({}),
+  ): Promise<CampaignView> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const campaign = await this.find(id);
       const to = nextStatus(campaign.status, event, campaign.startedAt !== null);
@@ -161,7 +193,8 @@ function messageFrom(message: CampaignMessageDto): CampaignMessage {
   try {
     parseCampaignText(text);
   } catch (error) {
-    if (error instanceof UnknownPlaceholderError) throw ValidationError.forField('message.text', error.message);
+    if (error instanceof UnknownPlaceholderError)
+      throw ValidationError.forField('message.text', error.message);
     throw error;
   }
   return { kind: 'text', text };
@@ -174,7 +207,8 @@ function audienceFrom(audience: CampaignAudienceDto): CampaignAudience {
       { field: 'audience', messages: ['exactly one of contactIds, tags and all is required'] },
     ]);
   }
-  if (audience.contactIds) return { contactIds: [...new Set(audience.contactIds.map((id) => id.toLowerCase()))] };
+  if (audience.contactIds)
+    return { contactIds: [...new Set(audience.contactIds.map((id) => id.toLowerCase()))] };
   if (audience.tags) return { tags: [...new Set(audience.tags)] };
   return { all: true };
 }

@@ -11,7 +11,12 @@ describe('sendPlan', () => {
   });
 
   it('cuts single-recipient providers into chunks of ten seconds at the rate, between 16 and 256', () => {
-    expect(sendPlan(1, null)).toMatchObject({ batched: false, unitSize: 256, unitsPerClaim: 1, concurrency: 16 });
+    expect(sendPlan(1, null)).toMatchObject({
+      batched: false,
+      unitSize: 256,
+      unitsPerClaim: 1,
+      concurrency: 16,
+    });
     expect(sendPlan(1, 5)).toMatchObject({ unitSize: 50 });
     expect(sendPlan(1, 1)).toMatchObject({ unitSize: 16 });
     expect(sendPlan(1, 100)).toMatchObject({ unitSize: 256 });

@@ -19,12 +19,18 @@ const PER_RECIPIENT_UNIT = 256;
 
 export function sendPlan(maxRecipientsPerRequest: number, ratePerSecond: number | null): SendPlan {
   if (maxRecipientsPerRequest > 1) {
-    const unitSize = Math.max(1, Math.min(maxRecipientsPerRequest, ratePerSecond ?? Number.POSITIVE_INFINITY));
+    const unitSize = Math.max(
+      1,
+      Math.min(maxRecipientsPerRequest, ratePerSecond ?? Number.POSITIVE_INFINITY),
+    );
     // A rate-limited campaign sends one request at a time: the bucket would only queue the others.
     const unitsPerClaim = ratePerSecond ? 1 : BATCH_CONCURRENCY;
     return { batched: true, unitSize, unitsPerClaim, concurrency: BATCH_CONCURRENCY };
   }
   // Ten seconds' worth at the campaign's rate, so a pause is never stuck behind a long unit.
-  const unitSize = Math.min(PER_RECIPIENT_UNIT, Math.max(PER_RECIPIENT_CONCURRENCY, (ratePerSecond ?? PER_RECIPIENT_UNIT) * 10));
+  const unitSize = Math.min(
+    PER_RECIPIENT_UNIT,
+    Math.max(PER_RECIPIENT_CONCURRENCY, (ratePerSecond ?? PER_RECIPIENT_UNIT) * 10),
+  );
   return { batched: false, unitSize, unitsPerClaim: 1, concurrency: PER_RECIPIENT_CONCURRENCY };
 }

@@ -9,7 +9,10 @@ import type { ChannelConfigByKind, ProviderKind } from './providers/channel-prov
  * Validates a channel's config against its provider's schema (the body DTO cannot know which one
  * applies until it has read `provider`). Errors name fields as `config.<field>`.
  */
-export function validateChannelConfig<K extends ProviderKind>(provider: K, config: unknown): ChannelConfigByKind[K] {
+export function validateChannelConfig<K extends ProviderKind>(
+  provider: K,
+  config: unknown,
+): ChannelConfigByKind[K] {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw ValidationError.forField('config', 'must be an object');
   }

@@ -24,7 +24,9 @@ describe('channel secrets', () => {
       authId: 'MA123',
       authToken: '••••9f3c',
     });
-    expect(maskedConfig('sandbox', { deliveryDelayMs: 10 }, { webhookSecret: 'generated-secret-value' })).toEqual({
+    expect(
+      maskedConfig('sandbox', { deliveryDelayMs: 10 }, { webhookSecret: 'generated-secret-value' }),
+    ).toEqual({
       deliveryDelayMs: 10,
     });
   });

@@ -30,7 +30,11 @@ export function maskSecret(secret: string): string {
   return secret.length >= 12 ? `${MASK_PREFIX}${secret.slice(-4)}` : MASK_PREFIX;
 }
 
-export function maskedConfig(provider: ProviderKind, plain: Record<string, unknown>, secrets: Record<string, string>) {
+export function maskedConfig(
+  provider: ProviderKind,
+  plain: Record<string, unknown>,
+  secrets: Record<string, string>,
+) {
   const masked: Record<string, unknown> = { ...plain };
   for (const key of SECRET_FIELDS[provider]) {
     if (provider === 'sandbox') continue;

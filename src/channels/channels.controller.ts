@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -27,7 +39,8 @@ export class ChannelsController {
   @Roles('admin')
   @ApiOperation({
     summary: 'Configure a channel (admin)',
-    description: 'Secrets are encrypted at rest and never returned. The response carries the webhook URLs to give the provider.',
+    description:
+      'Secrets are encrypted at rest and never returned. The response carries the webhook URLs to give the provider.',
   })
   @ApiCreatedResponse({ type: ChannelDto })
   @ApiErrorResponses(400, 403)
@@ -53,7 +66,10 @@ export class ChannelsController {
 
   @Patch(':id')
   @Roles('admin')
-  @ApiOperation({ summary: 'Change a channel (admin)', description: 'Config fields that are omitted keep their values.' })
+  @ApiOperation({
+    summary: 'Change a channel (admin)',
+    description: 'Config fields that are omitted keep their values.',
+  })
   @ApiOkResponse({ type: ChannelDto })
   @ApiErrorResponses(400, 403, 404)
   update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateChannelDto): Promise<ChannelDto> {
@@ -65,7 +81,8 @@ export class ChannelsController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
     summary: 'Disable a channel (admin)',
-    description: 'It stays readable with `disabled: true` and keeps its history; sending through it answers 409.',
+    description:
+      'It stays readable with `disabled: true` and keeps its history; sending through it answers 409.',
   })
   @ApiNoContentResponse({ description: 'Disabled' })
   @ApiErrorResponses(400, 403, 404)
@@ -78,11 +95,15 @@ export class ChannelsController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: 'Make a sandbox channel receive a message (admin)',
-    description: 'The sandbox posts a signed inbound callback to its own webhook route, exactly as a provider would, for trying the inbox and keywords.',
+    description:
+      'The sandbox posts a signed inbound callback to its own webhook route, exactly as a provider would, for trying the inbox and keywords.',
   })
   @ApiAcceptedResponse({ type: SimulatedInboundDto })
   @ApiErrorResponses(400, 403, 404, 409, 422)
-  async simulateInbound(@Param('id', ParseUUIDPipe) id: string, @Body() body: SimulateInboundDto): Promise<SimulatedInboundDto> {
+  async simulateInbound(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: SimulateInboundDto,
+  ): Promise<SimulatedInboundDto> {
     return { providerMessageId: await this.channels.simulateInbound(id, body.from, body.text) };
   }
 

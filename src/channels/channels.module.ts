@@ -7,7 +7,11 @@ import { ChannelsController } from './channels.controller.js';
 import { ChannelsService } from './channels.service.js';
 import type { ChannelProvider } from './providers/channel-provider.interface.js';
 import { AppConfig } from '../config/app-config.js';
-import { PROVIDER_HTTP_OPTIONS, ProviderHttpClient, type ProviderHttpOptions } from './providers/http/provider-http.client.js';
+import {
+  PROVIDER_HTTP_OPTIONS,
+  ProviderHttpClient,
+  type ProviderHttpOptions,
+} from './providers/http/provider-http.client.js';
 import { PlivoProvider } from './providers/plivo/plivo.provider.js';
 import { CHANNEL_PROVIDERS, ProviderRegistry } from './providers/provider-registry.js';
 import { SandboxProvider } from './providers/sandbox/sandbox.provider.js';
@@ -25,10 +29,18 @@ const STRATEGIES = [SinchSmsProvider, SinchConversationProvider, PlivoProvider, 
     ChannelChangeFeed,
     SecretBox,
     ProviderHttpClient,
-    { provide: PROVIDER_HTTP_OPTIONS, useFactory: (config: AppConfig): ProviderHttpOptions => ({ timeoutMs: config.providerTimeoutMs }), inject: [AppConfig] },
+    {
+      provide: PROVIDER_HTTP_OPTIONS,
+      useFactory: (config: AppConfig): ProviderHttpOptions => ({ timeoutMs: config.providerTimeoutMs }),
+      inject: [AppConfig],
+    },
     SinchOAuthTokenProvider,
     ...STRATEGIES,
-    { provide: CHANNEL_PROVIDERS, useFactory: (...providers: ChannelProvider[]) => providers, inject: STRATEGIES },
+    {
+      provide: CHANNEL_PROVIDERS,
+      useFactory: (...providers: ChannelProvider[]) => providers,
+      inject: STRATEGIES,
+    },
     ProviderRegistry,
   ],
   exports: [ChannelsService, ChannelChangeFeed, ProviderRegistry, SandboxProvider, SinchSmsProvider],

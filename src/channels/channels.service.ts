@@ -72,10 +72,19 @@ export class ChannelsService {
   }
 
   async list(limit: number, cursor?: string): Promise<Page<ChannelView>> {
-    const query = this.channels.createQueryBuilder('c').orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').limit(limit + 1);
+    const query = this.channels
+      .createQueryBuilder('c')
+      .orderBy('c.created_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .limit(limit + 1);
     if (cursor) query.where('(c.created_at, c.id) < (:at, :id)', decodeCursor(cursor));
     const rows = await query.getMany();
-    return toPage(rows, limit, (c) => ({ at: c.createdAt, id: c.id }), (c) => this.view(c));
+    return toPage(
+      rows,
+      limit,
+      (c) => ({ at: c.createdAt, id: c.id }),
+      (c) => this.view(c),
+    );
   }
 
   async get(id: string): Promise<ChannelView> {
@@ -87,7 +96,9 @@ export class ChannelsService {
     if (changes.config) {
       const current = { ...channel.config, ...this.secretsOf(channel) };
       const merged = { ...current, ...withoutEchoedMasks(changes.config) };
-      const validated = { ...validateChannelConfig(channel.provider, stripGenerated(channel.provider, merged)) } as Record<string, unknown>;
+      const validated = {
+        ...validateChannelConfig(channel.provider, stripGenerated(channel.provider, merged)),
+      } as Record<string, unknown>;
       if (channel.provider === 'sandbox') validated.webhookSecret = current.webhookSecret;
       const { plain, secrets } = splitSecrets(channel.provider, validated);
       channel.config = plain;
@@ -104,7 +115,8 @@ export class ChannelsService {
   /** Disables rather than deletes: history keeps pointing at it and it stays readable. */
   async disable(id: string): Promise<void> {
     const channel = await this.find(id);
-    if (!channel.disabledAt) await this.channels.update({ id }, { disabledAt: new Date(), updatedAt: new Date() });
+    if (!channel.disabledAt)
+      await this.channels.update({ id }, { disabledAt: new Date(), updatedAt: new Date() });
     this.changeFeed.announce(id);
   }
 
@@ -116,8 +128,13 @@ export class ChannelsService {
   /** Makes a sandbox channel receive a message, through its signed webhook like a real provider's. */
   async simulateInbound(id: string, from: string, text: string): Promise<string> {
     const context = await this.activeContext(id);
-    if (context.provider !== 'sandbox') throw new UnprocessableError('Only sandbox channels can simulate inbound messages');
-    return this.sandbox.simulateInbound(context as ChannelContext<'sandbox'>, toE164OrThrow(from, 'from'), text);
+    if (context.provider !== 'sandbox')
+      throw new UnprocessableError('Only sandbox channels can simulate inbound messages');
+    return this.sandbox.simulateInbound(
+      context as ChannelContext<'sandbox'>,
+      toE164OrThrow(from, 'from'),
+      text,
+    );
   }
 
   /** The channel as its provider needs it, secrets decrypted. 404 unknown, 409 disabled. */
@@ -172,13 +189,18 @@ export class ChannelsService {
 function normaliseSender(sender: string): string {
   const trimmed = sender.trim();
   const digits = trimmed.replace(/[\s().-]/g, '');
-  if (/^\+?\d{7,15}$/.test(digits)) return toE164OrThrow(digits.startsWith('+') ? digits : `+${digits}`, 'sender');
+  if (/^\+?\d{7,15}$/.test(digits))
+    return toE164OrThrow(digits.startsWith('+') ? digits : `+${digits}`, 'sender');
   return trimmed;
 }
 
 /** A frontend that sends back what GET showed must not overwrite a secret with its mask. */
 function withoutEchoedMasks(config: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(config).filter(([, value]) => !(typeof value === 'string' && value.startsWith(MASK_PREFIX))));
+  return Object.fromEntries(
+    Object.entries(config).filter(
+      ([, value]) => !(typeof value === 'string' && value.startsWith(MASK_PREFIX)),
+    ),
+  );
 }
 
 function stripGenerated(provider: ProviderKind, config: Record<string, unknown>): Record<string, unknown> {

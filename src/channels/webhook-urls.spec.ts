@@ -21,6 +21,8 @@ describe('webhookUrlsFor', () => {
     expect(webhookUrlsFor(base, { ...channel, provider: 'sinch-conversation' }).callback).toBe(
       `${base}/api/v1/webhooks/sinch-conversation/${channel.id}`,
     );
-    expect(webhookUrlsFor(base, { ...channel, provider: 'sandbox' }).callback).toBe(`${base}/api/v1/webhooks/sandbox/${channel.id}`);
+    expect(webhookUrlsFor(base, { ...channel, provider: 'sandbox' }).callback).toBe(
+      `${base}/api/v1/webhooks/sandbox/${channel.id}`,
+    );
   });
 });

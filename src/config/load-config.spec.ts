@@ -46,8 +46,14 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    [{ NODE_ENV: 'production', CREDENTIALS_KEY: validKey }, 'JWT_SECRET is required when NODE_ENV=production'],
-    [{ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32) }, 'CREDENTIALS_KEY is required when NODE_ENV=production'],
+    [
+      { NODE_ENV: 'production', CREDENTIALS_KEY: validKey },
+      'JWT_SECRET is required when NODE_ENV=production',
+    ],
+    [
+      { NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32) },
+      'CREDENTIALS_KEY is required when NODE_ENV=production',
+    ],
     [{ PORT: '70000' }, 'PORT'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET must be at least 32 characters'],
     [{ JWT_REFRESH_TTL: '30 days' }, 'JWT_REFRESH_TTL must be a duration'],
@@ -84,6 +90,8 @@ describe('loadConfig', () => {
 
     expect(sut.databaseUrl).toBeUndefined();
     expect(sut.initialAdmin).toBeUndefined();
-    expect(JSON.parse(readFileSync(join(sut.dataDir, 'dev-secrets.json'), 'utf8'))).toHaveProperty('jwtSecret');
+    expect(JSON.parse(readFileSync(join(sut.dataDir, 'dev-secrets.json'), 'utf8'))).toHaveProperty(
+      'jwtSecret',
+    );
   });
 });

@@ -3,7 +3,10 @@ import { parseCampaignText, renderText, UnknownPlaceholderError } from '../campa
 import { previewCampaignText, type PreviewContact } from '../../console/src/campaign-text.js';
 
 /** What the server would send for `text` to `contact`, or its refusal message. */
-function serverRendering(text: string, contact: PreviewContact): { ok: true; text: string } | { ok: false; error: string } {
+function serverRendering(
+  text: string,
+  contact: PreviewContact,
+): { ok: true; text: string } | { ok: false; error: string } {
   try {
     return { ok: true, text: renderText(parseCampaignText(text), contact) };
   } catch (error) {
@@ -31,7 +34,10 @@ const pieces = fc.constantFrom(
   ', 20% off',
   ' ',
 );
-const texts = fc.oneof(fc.array(pieces, { maxLength: 8 }).map((parts) => parts.join('')), fc.string({ maxLength: 30 }));
+const texts = fc.oneof(
+  fc.array(pieces, { maxLength: 8 }).map((parts) => parts.join('')),
+  fc.string({ maxLength: 30 }),
+);
 const optionalText = fc.option(fc.string({ maxLength: 10 }), { nil: null });
 const contacts = fc.record({
   name: optionalText,
@@ -55,7 +61,10 @@ describe("the console's campaign preview", () => {
   });
 
   it('fills a sample contact in and leaves missing values empty', () => {
-    const preview = previewCampaignText('Hi {{firstName}} {{lastName}}, plan {{attributes.plan}}.', { firstName: 'Ada', attributes: {} });
+    const preview = previewCampaignText('Hi {{firstName}} {{lastName}}, plan {{attributes.plan}}.', {
+      firstName: 'Ada',
+      attributes: {},
+    });
 
     expect(preview).toEqual({ ok: true, text: 'Hi Ada , plan .', personalised: true });
   });

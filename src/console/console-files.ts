@@ -20,7 +20,9 @@ export const DEFAULT_CONSOLE_DIST = join(projectRoot(import.meta.dirname), 'cons
 
 /** Hashed assets never change under their name and can be cached for a year; everything else is revalidated. */
 export function cacheControlFor(distDir: string, filePath: string): string {
-  return filePath.startsWith(join(distDir, HASHED_ASSETS_DIR) + sep) ? 'public, max-age=31536000, immutable' : 'no-cache';
+  return filePath.startsWith(join(distDir, HASHED_ASSETS_DIR) + sep)
+    ? 'public, max-age=31536000, immutable'
+    : 'no-cache';
 }
 
 /**

@@ -15,7 +15,10 @@ class PingController {
 }
 
 async function startWithConsoleAt(distDir: string): Promise<INestApplication> {
-  const moduleRef = await Test.createTestingModule({ imports: [ConsoleModule.register(distDir)], controllers: [PingController] }).compile();
+  const moduleRef = await Test.createTestingModule({
+    imports: [ConsoleModule.register(distDir)],
+    controllers: [PingController],
+  }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
   await app.init();
   return app;
@@ -43,19 +46,24 @@ describe('the console module', () => {
     });
     afterAll(() => sut.close());
 
-    it.each(['/console', '/console/', '/console/inbox', '/console/inbox/0b9e3b5e-4a0f-4d3c-9f0e-2d6c1a7b8c9d', '/console/campaigns/new'])(
-      'answers the client-side route %s with index.html, never cached',
-      async (path) => {
-        const response = await request(sut.getHttpServer()).get(path).expect(200);
+    it.each([
+      '/console',
+      '/console/',
+      '/console/inbox',
+      '/console/inbox/0b9e3b5e-4a0f-4d3c-9f0e-2d6c1a7b8c9d',
+      '/console/campaigns/new',
+    ])('answers the client-side route %s with index.html, never cached', async (path) => {
+      const response = await request(sut.getHttpServer()).get(path).expect(200);
 
-        expect(response.headers['content-type']).toMatch(/^text\/html/);
-        expect(response.text).toContain('Switchboard console');
-        expect(response.headers['cache-control']).toBe('no-cache');
-      },
-    );
+      expect(response.headers['content-type']).toMatch(/^text\/html/);
+      expect(response.text).toContain('Switchboard console');
+      expect(response.headers['cache-control']).toBe('no-cache');
+    });
 
     it('serves hashed assets with a year-long immutable cache', async () => {
-      const response = await request(sut.getHttpServer()).get('/console/assets/index-Ab12Cd34.js').expect(200);
+      const response = await request(sut.getHttpServer())
+        .get('/console/assets/index-Ab12Cd34.js')
+        .expect(200);
 
       expect(response.headers['content-type']).toMatch(/javascript/);
       expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
@@ -100,7 +108,11 @@ describe('the console module', () => {
     it('answers 503 saying how to build it', async () => {
       const response = await request(sut.getHttpServer()).get('/console').expect(503);
 
-      expect(response.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable', message: CONSOLE_NOT_BUILT });
+      expect(response.body).toMatchObject({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: CONSOLE_NOT_BUILT,
+      });
     });
 
     it('still serves the rest of the app', async () => {

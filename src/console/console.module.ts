@@ -36,14 +36,18 @@ export class ConsoleModule implements OnModuleInit {
       index: false,
       redirect: false,
       cacheControl: false,
-      setHeaders: (response: Response, filePath: string) => response.setHeader('Cache-Control', cacheControlFor(this.distDir, filePath)),
+      setHeaders: (response: Response, filePath: string) =>
+        response.setHeader('Cache-Control', cacheControlFor(this.distDir, filePath)),
     });
-    adapter.use(CONSOLE_PATH, (request: Request, response: Response, next: NextFunction) => this.serveIndex(request, response, next));
+    adapter.use(CONSOLE_PATH, (request: Request, response: Response, next: NextFunction) =>
+      this.serveIndex(request, response, next),
+    );
   }
 
   /** Checked per request, so a console built while the server runs is served without a restart. */
   private serveIndex(request: Request, response: Response, next: NextFunction): void {
-    if ((request.method !== 'GET' && request.method !== 'HEAD') || !isClientRoute(request.path)) return next();
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || !isClientRoute(request.path))
+      return next();
     const indexFile = join(this.distDir, 'index.html');
     if (!existsSync(indexFile)) {
       const body: ErrorBodyDto = {

@@ -1,4 +1,10 @@
-import { attributesProblem, normaliseName, normaliseTags, storableTextProblem, tagsProblem } from './contact-fields.js';
+import {
+  attributesProblem,
+  normaliseName,
+  normaliseTags,
+  storableTextProblem,
+  tagsProblem,
+} from './contact-fields.js';
 
 describe('contact fields', () => {
   describe('tags', () => {

@@ -53,7 +53,8 @@ export function attributesProblem(value: unknown): string | undefined {
       return `key ${quoted(key)} must start with a letter and contain only letters, digits and _ (at most 64)`;
     }
     if (typeof item !== 'string') return `value of ${key} must be a string`;
-    if (item.length > ATTRIBUTE_VALUE_MAX_LENGTH) return `value of ${key} is longer than ${ATTRIBUTE_VALUE_MAX_LENGTH} characters`;
+    if (item.length > ATTRIBUTE_VALUE_MAX_LENGTH)
+      return `value of ${key} is longer than ${ATTRIBUTE_VALUE_MAX_LENGTH} characters`;
     const problem = storableTextProblem(item);
     if (problem) return `value of ${key} ${problem}`;
   }

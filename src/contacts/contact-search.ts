@@ -20,7 +20,8 @@ export function parseContactSearch(term: string | undefined): ContactSearch | un
   const digits = trimmed.replace(/\D/g, '');
   if (PHONE_LIKE.test(trimmed) && digits.length > 0) {
     if (trimmed.startsWith('+')) return { kind: 'phone-prefix', pattern: `+${digits}%` };
-    if (digits.startsWith('00') && digits.length > 2) return { kind: 'phone-prefix', pattern: `+${digits.slice(2)}%` };
+    if (digits.startsWith('00') && digits.length > 2)
+      return { kind: 'phone-prefix', pattern: `+${digits.slice(2)}%` };
     return { kind: 'phone-digits', pattern: `%${digits}%` };
   }
   return { kind: 'name', pattern: `%${escapeLike(trimmed)}%` };

@@ -1,4 +1,18 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -38,7 +52,8 @@ export class ContactsController {
   @Post()
   @ApiOperation({
     summary: 'Create a contact',
-    description: 'The phone may be written in any common form (add `defaultCountry` for national numbers) and is stored as E.164.',
+    description:
+      'The phone may be written in any common form (add `defaultCountry` for national numbers) and is stored as E.164.',
   })
   @ApiCreatedResponse({ type: ContactDto })
   @ApiErrorResponses(400, 409)
@@ -47,7 +62,10 @@ export class ContactsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List contacts, newest first', description: 'Filters combine; erased contacts are never listed.' })
+  @ApiOperation({
+    summary: 'List contacts, newest first',
+    description: 'Filters combine; erased contacts are never listed.',
+  })
   @ApiOkResponse({ type: ContactPageDto })
   @ApiErrorResponses(400)
   async list(@Query() query: ListContactsQueryDto): Promise<ContactPageDto> {
@@ -100,7 +118,8 @@ export class ContactsController {
   @Patch(':id')
   @ApiOperation({
     summary: 'Change a contact',
-    description: 'Omitted fields keep their values; `attributes` and `tags` replace the stored ones; a new phone is normalised (409 if another contact has it).',
+    description:
+      'Omitted fields keep their values; `attributes` and `tags` replace the stored ones; a new phone is normalised (409 if another contact has it).',
   })
   @ApiOkResponse({ type: ContactDto })
   @ApiErrorResponses(400, 404, 409)

@@ -94,17 +94,25 @@ export class ContactsService {
     }
     const search = parseContactSearch(filter.search);
     if (search?.kind === 'name') {
-      query.andWhere(`lower(concat_ws(' ', c.name, c.first_name, c.last_name)) LIKE lower(:pattern)`, { pattern: search.pattern });
+      query.andWhere(`lower(concat_ws(' ', c.name, c.first_name, c.last_name)) LIKE lower(:pattern)`, {
+        pattern: search.pattern,
+      });
     } else if (search) {
       query.andWhere('c.phone LIKE :pattern', { pattern: search.pattern });
     }
     const rows = await query.getMany();
-    return toPage(rows, limit, (contact) => ({ at: contact.createdAt, id: contact.id }), (contact) => contact);
+    return toPage(
+      rows,
+      limit,
+      (contact) => ({ at: contact.createdAt, id: contact.id }),
+      (contact) => contact,
+    );
   }
 
   async update(id: string, changes: ContactChanges): Promise<Contact> {
     const contact = await this.getActive(id);
-    if (changes.phone !== undefined) contact.phone = toE164OrThrow(changes.phone, 'phone', changes.defaultCountry);
+    if (changes.phone !== undefined)
+      contact.phone = toE164OrThrow(changes.phone, 'phone', changes.defaultCountry);
     if (changes.name !== undefined) contact.name = normaliseName(changes.name);
     if (changes.firstName !== undefined) contact.firstName = normaliseName(changes.firstName);
     if (changes.lastName !== undefined) contact.lastName = normaliseName(changes.lastName);
@@ -136,7 +144,11 @@ export class ContactsService {
 
   /** Opt-out is per contact, across every channel; repeating it keeps the first opt-out time. */
   async changeConsent(id: string, optedOut: boolean): Promise<Contact> {
-    const changed = await queryRows<{ id: string }>(this.dataSource, `${consentUpdate(optedOut)} AND erased_at IS NULL RETURNING id`, [id]);
+    const changed = await queryRows<{ id: string }>(
+      this.dataSource,
+      `${consentUpdate(optedOut)} AND erased_at IS NULL RETURNING id`,
+      [id],
+    );
     if (changed.length === 0) throw new NotFoundError('Contact', id);
     return this.get(id);
   }
@@ -160,7 +172,9 @@ export class ContactsService {
     );
     if (existing.length > 0) return this.get(existing[0].contact_id);
     return this.dataSource.transaction(async (manager) => {
-      const [created] = await manager.query<Array<{ id: string }>>(`INSERT INTO contacts (name) VALUES (NULL) RETURNING id`);
+      const [created] = await manager.query<Array<{ id: string }>>(
+        `INSERT INTO contacts (name) VALUES (NULL) RETURNING id`,
+      );
       const claimed = await manager.query<Array<{ contact_id: string }>>(
         `INSERT INTO contact_identities (contact_id, channel, identity) VALUES ($1, $2, $3)
          ON CONFLICT (channel, identity) DO UPDATE SET channel = EXCLUDED.channel
@@ -188,7 +202,8 @@ export class ContactsService {
     try {
       return await this.contacts.save(contact);
     } catch (error) {
-      if (isUniqueViolation(error, PHONE_KEY)) throw new ConflictError(`A contact with phone ${contact.phone} already exists`);
+      if (isUniqueViolation(error, PHONE_KEY))
+        throw new ConflictError(`A contact with phone ${contact.phone} already exists`);
       throw error;
     }
   }

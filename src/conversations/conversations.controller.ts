@@ -1,4 +1,17 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -48,9 +61,16 @@ export class ConversationsController {
       'Events `message.created`, `message.status` and `conversation.updated`, each with the JSON object as `data`; ' +
       'a comment line every 15 s keeps proxies from closing the stream. The token may also be given as `?access_token=` (for EventSource).',
   })
-  @ApiQuery({ name: 'access_token', required: false, description: 'Access token, for clients that cannot set headers' })
+  @ApiQuery({
+    name: 'access_token',
+    required: false,
+    description: 'Access token, for clients that cannot set headers',
+  })
   @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'An event stream', schema: { type: 'string', example: 'event: message.created\ndata: {"id":"…"}\n\n' } })
+  @ApiOkResponse({
+    description: 'An event stream',
+    schema: { type: 'string', example: 'event: message.created\ndata: {"id":"…"}\n\n' },
+  })
   events(@Req() request: Request, @Res() response: Response): void {
     this.stream.open(request, response);
   }
@@ -60,7 +80,11 @@ export class ConversationsController {
   @ApiOkResponse({ type: ConversationPageDto })
   @ApiErrorResponses(400)
   list(@Query() query: ListConversationsQueryDto): Promise<ConversationPageDto> {
-    return this.conversations.list({ status: query.status, channelId: query.channelId, search: query.search }, query.limit, query.cursor);
+    return this.conversations.list(
+      { status: query.status, channelId: query.channelId, search: query.search },
+      query.limit,
+      query.cursor,
+    );
   }
 
   @Get(':id')
@@ -74,11 +98,15 @@ export class ConversationsController {
   @Get(':id/messages')
   @ApiOperation({
     summary: 'The thread, a page at a time going back in time',
-    description: 'The first page holds the newest messages; items within a page are oldest first; `nextCursor` goes further back.',
+    description:
+      'The first page holds the newest messages; items within a page are oldest first; `nextCursor` goes further back.',
   })
   @ApiOkResponse({ type: MessagePageDto })
   @ApiErrorResponses(400, 404)
-  async thread(@Param('id', ParseUUIDPipe) id: string, @Query() query: PaginationQueryDto): Promise<MessagePageDto> {
+  async thread(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: PaginationQueryDto,
+  ): Promise<MessagePageDto> {
     const page = await this.messages.thread(id, query.limit, query.cursor);
     return { items: page.items.map((message) => MessageDto.from(message)), nextCursor: page.nextCursor };
   }
@@ -87,7 +115,8 @@ export class ConversationsController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: 'Reply in the conversation',
-    description: 'Same rules as POST /messages: 403 when the contact opted out, 422 outside the WhatsApp 24-hour window (send a template).',
+    description:
+      'Same rules as POST /messages: 403 when the contact opted out, 422 outside the WhatsApp 24-hour window (send a template).',
   })
   @ApiAcceptedResponse({ type: SendMessageResultDto })
   @ApiErrorResponses(400, 403, 404, 409, 422)
@@ -112,7 +141,10 @@ export class ConversationsController {
   @ApiOperation({ summary: 'Open, close or archive the conversation' })
   @ApiOkResponse({ type: ConversationDto })
   @ApiErrorResponses(400, 404)
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateConversationDto): Promise<ConversationDto> {
+  update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: UpdateConversationDto,
+  ): Promise<ConversationDto> {
     return this.conversations.setStatus(id, body.status);
   }
 }

@@ -18,7 +18,12 @@ import { OutboundRetryJob } from './outbound-retry.job.js';
 import { OutboundSender } from './outbound-sender.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Conversation, Message]), ChannelsModule, ContactsModule, AutoRepliesModule],
+  imports: [
+    TypeOrmModule.forFeature([Conversation, Message]),
+    ChannelsModule,
+    ContactsModule,
+    AutoRepliesModule,
+  ],
   controllers: [MessagesController, ConversationsController],
   providers: [
     ConversationsService,

@@ -50,7 +50,12 @@ export class ConversationsService {
   }
 
   /** Moves the conversation to the top of the inbox; inbound messages also count as unread. */
-  async recordActivity(conversationId: string, content: MessageContent, at: Date, unread: boolean): Promise<void> {
+  async recordActivity(
+    conversationId: string,
+    content: MessageContent,
+    at: Date,
+    unread: boolean,
+  ): Promise<void> {
     await this.dataSource.query(
       `UPDATE conversations
           SET last_message_at = GREATEST(last_message_at, $2),
@@ -66,7 +71,10 @@ export class ConversationsService {
 
   /** Newest activity first; the cursor is (last activity, id), served by the activity indexes. */
   async list(filter: ConversationFilter, limit: number, cursor?: string): Promise<Page<ConversationDto>> {
-    const query = this.baseQuery().orderBy('c.last_message_at', 'DESC').addOrderBy('c.id', 'DESC').limit(limit + 1);
+    const query = this.baseQuery()
+      .orderBy('c.last_message_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .limit(limit + 1);
     if (filter.status) query.andWhere('c.status = :status', { status: filter.status });
     if (filter.channelId) query.andWhere('c.channel_id = :channelId', { channelId: filter.channelId });
     if (filter.search) {

@@ -85,7 +85,10 @@ export class DeliveryStatusService {
    * reports about one message are reduced to the highest-ranked first, because an UPDATE … FROM
    * applies only one source row per target row. Call `publish` with the changes once committed.
    */
-  async applyReports(db: DataSource | EntityManager, reports: readonly DeliveryReport[]): Promise<ReportsOutcome> {
+  async applyReports(
+    db: DataSource | EntityManager,
+    reports: readonly DeliveryReport[],
+  ): Promise<ReportsOutcome> {
     const { chosen, standIn } = strongestReportPerMessage(reports);
     if (chosen.length === 0) return { known: reports.map(() => false), changes: [] };
     const rows = await queryRows<ChangedRow>(db, APPLY_REPORTS_SQL, [
@@ -101,7 +104,16 @@ export class DeliveryStatusService {
     ]);
     const matched = new Set(rows.map((row) => row.report_index));
     const changes = rows
-      .filter((row): row is ChangedRow & { id: string; conversation_id: string; status: string; status_updated_at: Date } => row.id !== null)
+      .filter(
+        (
+          row,
+        ): row is ChangedRow & {
+          id: string;
+          conversation_id: string;
+          status: string;
+          status_updated_at: Date;
+        } => row.id !== null,
+      )
       .map((row) => ({
         messageId: row.id,
         conversationId: row.conversation_id,

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { ChannelContext, MessageContent, WebhookEvent } from '../channels/providers/channel-provider.interface.js';
+import type {
+  ChannelContext,
+  MessageContent,
+  WebhookEvent,
+} from '../channels/providers/channel-provider.interface.js';
 import { ContactsService } from '../contacts/contacts.service.js';
 import { ConversationsService } from './conversations.service.js';
 
@@ -41,7 +45,15 @@ export class InboundMessagesService {
        VALUES ('inbound', $1, $2, $3, $4, $5, 'received', $6, $7, $7)
        ON CONFLICT (channel_id, direction, provider_message_id) DO NOTHING
        RETURNING id`,
-      [channel.id, contact.id, conversationId, event.from, JSON.stringify(content), event.providerMessageId, event.receivedAt],
+      [
+        channel.id,
+        contact.id,
+        conversationId,
+        event.from,
+        JSON.stringify(content),
+        event.providerMessageId,
+        event.receivedAt,
+      ],
     );
     if (inserted.length === 0) {
       const [existing] = await this.dataSource.query<Array<{ id: string }>>(
@@ -53,7 +65,9 @@ export class InboundMessagesService {
     await this.conversations.recordActivity(conversationId, content, event.receivedAt, true);
     const isWhatsApp =
       event.conversationChannel === 'WHATSAPP' ||
-      (channel.provider === 'sinch-conversation' && !event.conversationChannel && (channel as ChannelContext<'sinch-conversation'>).config.channel === 'WHATSAPP');
+      (channel.provider === 'sinch-conversation' &&
+        !event.conversationChannel &&
+        (channel as ChannelContext<'sinch-conversation'>).config.channel === 'WHATSAPP');
     if (isWhatsApp) await this.contacts.refreshWhatsAppWindow(contact.id, event.receivedAt);
     return { isNew: true, messageId: inserted[0].id, contactId: contact.id, conversationId };
   }

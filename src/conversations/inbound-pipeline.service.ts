@@ -34,12 +34,21 @@ export class InboundPipeline {
 
   async handle(channel: ChannelContext, event: InboundEvent): Promise<InboundOutcome> {
     const received = await this.inbound.receive(channel, event);
-    const outcome: InboundOutcome = { isNew: received.isNew, messageId: received.messageId, conversationId: received.conversationId };
+    const outcome: InboundOutcome = {
+      isNew: received.isNew,
+      messageId: received.messageId,
+      conversationId: received.conversationId,
+    };
     if (!received.isNew) return outcome;
     this.events.publish('message.created', MessageDto.from(await this.messages.get(received.messageId)));
 
     let contact = await this.contacts.get(received.contactId);
-    const decision = await this.autoReplies.decide(channel.id, event.text ?? '', contact.optedOut, event.intent);
+    const decision = await this.autoReplies.decide(
+      channel.id,
+      event.text ?? '',
+      contact.optedOut,
+      event.intent,
+    );
     if (!decision) return outcome;
     if (decision.action !== 'none') {
       await this.contacts.setOptedOut(contact.id, decision.action === 'opt_out');
@@ -49,7 +58,10 @@ export class InboundPipeline {
       await this.messages.recordInlineReply(channel, contact, received.conversationId, decision.reply);
       // Plivo's XML names numbers as digits without the leading +, like its own callbacks.
       const digits = (value: string) => value.replace(/^\+/, '');
-      return { ...outcome, inlineReply: { src: digits(channel.sender), dst: digits(event.from), text: decision.reply } };
+      return {
+        ...outcome,
+        inlineReply: { src: digits(channel.sender), dst: digits(event.from), text: decision.reply },
+      };
     }
     await this.messages.sendAutoReply(channel, contact, received.conversationId, decision.reply);
     return outcome;

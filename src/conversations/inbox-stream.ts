@@ -26,7 +26,10 @@ export class InboxStream implements OnModuleDestroy {
     const subscription: Subscription = this.events.events.subscribe((event) => {
       response.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
     });
-    const heartbeat = setInterval(() => response.write(`: heartbeat ${new Date().toISOString()}\n\n`), HEARTBEAT_MS);
+    const heartbeat = setInterval(
+      () => response.write(`: heartbeat ${new Date().toISOString()}\n\n`),
+      HEARTBEAT_MS,
+    );
     heartbeat.unref();
     const close = () => {
       clearInterval(heartbeat);

@@ -4,7 +4,9 @@ import type { MessageBodyDto } from './dto/send-message.dto.js';
 
 /** Exactly one of text, template and media. */
 export function contentFrom(body: MessageBodyDto): MessageContent {
-  const given = [body.text !== undefined, body.template !== undefined, body.media !== undefined].filter(Boolean).length;
+  const given = [body.text !== undefined, body.template !== undefined, body.media !== undefined].filter(
+    Boolean,
+  ).length;
   if (given !== 1) {
     throw new ValidationError('Give exactly one of text, template and media', [
       { field: 'text', messages: ['exactly one of text, template and media is required'] },
@@ -29,5 +31,8 @@ export function assertChannelCanCarry(channel: ChannelContext, content: MessageC
 }
 
 export function isWhatsAppChannel(channel: ChannelContext): boolean {
-  return channel.provider === 'sinch-conversation' && (channel as ChannelContext<'sinch-conversation'>).config.channel === 'WHATSAPP';
+  return (
+    channel.provider === 'sinch-conversation' &&
+    (channel as ChannelContext<'sinch-conversation'>).config.channel === 'WHATSAPP'
+  );
 }

@@ -4,7 +4,11 @@ import { loggableError } from '../common/errors/all-exceptions.filter.js';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ChannelsService } from '../channels/channels.service.js';
-import type { ChannelContext, MessageContent, MessageStatus } from '../channels/providers/channel-provider.interface.js';
+import type {
+  ChannelContext,
+  MessageContent,
+  MessageStatus,
+} from '../channels/providers/channel-provider.interface.js';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../common/errors/domain-error.js';
 import { decodeCursor } from '../common/pagination/cursor.js';
 import { type Page, toPage } from '../common/pagination/page.js';
@@ -66,7 +70,14 @@ export class MessagesService {
     const contact = await this.contacts.findOrCreateByPhone(to);
     assertMaySend(channel, contact, input.content);
     const conversationId = await this.conversations.findOrCreate(contact.id, channel.id);
-    return this.dispatch({ channel, contactId: contact.id, to, conversationId, content: input.content, sentByUserId: input.sentByUserId });
+    return this.dispatch({
+      channel,
+      contactId: contact.id,
+      to,
+      conversationId,
+      content: input.content,
+      sentByUserId: input.sentByUserId,
+    });
   }
 
   /** An agent's reply in a conversation: the same rules as POST /messages. */
@@ -77,27 +88,53 @@ export class MessagesService {
     const contact = await this.contacts.get(conversation.contactId);
     if (!contact.phone) throw new UnprocessableError('This contact has no phone number to reply to');
     assertMaySend(channel, contact, content);
-    return this.dispatch({ channel, contactId: contact.id, to: contact.phone, conversationId, content, sentByUserId });
+    return this.dispatch({
+      channel,
+      contactId: contact.id,
+      to: contact.phone,
+      conversationId,
+      content,
+      sentByUserId,
+    });
   }
 
   /**
    * An automatic reply to an inbound message. Consent is not checked: the confirmation of an
    * opt-out is the one message an opted-out contact still receives.
    */
-  async sendAutoReply(channel: ChannelContext, contact: Contact, conversationId: string, text: string): Promise<void> {
+  async sendAutoReply(
+    channel: ChannelContext,
+    contact: Contact,
+    conversationId: string,
+    text: string,
+  ): Promise<void> {
     if (!contact.phone) return;
-    const input: Dispatch = { channel, contactId: contact.id, to: contact.phone, conversationId, content: { kind: 'text', text } };
+    const input: Dispatch = {
+      channel,
+      contactId: contact.id,
+      to: contact.phone,
+      conversationId,
+      content: { kind: 'text', text },
+    };
     const pending = await this.store(input);
     // The provider call happens after the webhook has been answered; the row is stored already.
     setImmediate(() => {
       this.deliver(input, pending).catch((error: unknown) =>
-        this.logger.warn({ err: loggableError(error), messageId: pending.id }, 'Auto-reply could not be sent'),
+        this.logger.warn(
+          { err: loggableError(error), messageId: pending.id },
+          'Auto-reply could not be sent',
+        ),
       );
     });
   }
 
   /** A reply the provider delivers itself from our webhook answer (Plivo XML): recorded as sent. */
-  async recordInlineReply(channel: ChannelContext, contact: Contact, conversationId: string, text: string): Promise<void> {
+  async recordInlineReply(
+    channel: ChannelContext,
+    contact: Contact,
+    conversationId: string,
+    text: string,
+  ): Promise<void> {
     const content: MessageContent = { kind: 'text', text };
     const id = randomUUID();
     await this.messages.insert({
@@ -131,7 +168,12 @@ export class MessagesService {
       .addOrderBy('m.id', 'DESC')
       .limit(limit + 1);
     if (cursor) query.andWhere('(m.created_at, m.id) < (:at, :id)', decodeCursor(cursor));
-    const page = toPage(await query.getMany(), limit, (m) => ({ at: m.createdAt, id: m.id }), (m) => m);
+    const page = toPage(
+      await query.getMany(),
+      limit,
+      (m) => ({ at: m.createdAt, id: m.id }),
+      (m) => m,
+    );
     return { items: page.items.reverse(), nextCursor: page.nextCursor };
   }
 
@@ -163,8 +205,17 @@ export class MessagesService {
     return { id, clientReference };
   }
 
-  private async deliver(input: Dispatch, { id, clientReference }: { id: string; clientReference: string }): Promise<SendOutcome> {
-    await this.sender.send(input.channel, { id, recipient: input.to, content: input.content, clientReference, attempts: 1 });
+  private async deliver(
+    input: Dispatch,
+    { id, clientReference }: { id: string; clientReference: string },
+  ): Promise<SendOutcome> {
+    await this.sender.send(input.channel, {
+      id,
+      recipient: input.to,
+      content: input.content,
+      clientReference,
+      attempts: 1,
+    });
     const stored = await this.get(id);
     this.events.publish('message.status', statusEvent(stored));
     return { id, status: stored.status, conversationId: input.conversationId, clientReference };

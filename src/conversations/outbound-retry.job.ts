@@ -60,7 +60,9 @@ export class OutboundRetryJob {
         }
       }
     } catch (error) {
-      this.logger.warn(`Outbound retry pass failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `Outbound retry pass failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     } finally {
       this.running = false;
     }

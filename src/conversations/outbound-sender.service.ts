@@ -1,8 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { ChannelContext, MessageContent, SendResult } from '../channels/providers/channel-provider.interface.js';
-import { ProviderCredentialsError, ProviderRequestError, ProviderTransientError } from '../channels/providers/provider-errors.js';
+import type {
+  ChannelContext,
+  MessageContent,
+  SendResult,
+} from '../channels/providers/channel-provider.interface.js';
+import {
+  ProviderCredentialsError,
+  ProviderRequestError,
+  ProviderTransientError,
+} from '../channels/providers/provider-errors.js';
 import { ProviderRegistry } from '../channels/providers/provider-registry.js';
 import { MetricsService } from '../health/metrics.service.js';
 import { loggableError } from '../common/errors/all-exceptions.filter.js';
@@ -63,10 +71,18 @@ export class OutboundSender {
     }
   }
 
-  private async recordFailure(channel: ChannelContext, message: PendingMessage, error: unknown): Promise<void> {
+  private async recordFailure(
+    channel: ChannelContext,
+    message: PendingMessage,
+    error: unknown,
+  ): Promise<void> {
     if (error instanceof ProviderTransientError && error.ambiguous) {
       // Sending again could text the customer twice; the agent sees why and can decide to resend.
-      await this.finish(message.id, 'failed', `interrupted: the provider did not answer and may or may not have sent it (${error.message})`);
+      await this.finish(
+        message.id,
+        'failed',
+        `interrupted: the provider did not answer and may or may not have sent it (${error.message})`,
+      );
       this.metrics.countSends(channel, 'single', 'failed');
       return;
     }
@@ -80,19 +96,36 @@ export class OutboundSender {
       return;
     }
     if (error instanceof ProviderCredentialsError) {
-      await this.finish(message.id, 'failed', `The provider rejected the channel's credentials (HTTP ${error.httpStatus})`, String(error.httpStatus));
+      await this.finish(
+        message.id,
+        'failed',
+        `The provider rejected the channel's credentials (HTTP ${error.httpStatus})`,
+        String(error.httpStatus),
+      );
     } else if (error instanceof ProviderRequestError) {
       await this.finish(message.id, 'rejected', error.message, error.errorCode);
     } else if (error instanceof ProviderTransientError) {
-      await this.finish(message.id, 'failed', `Provider unavailable after ${message.attempts} attempts: ${error.message}`);
+      await this.finish(
+        message.id,
+        'failed',
+        `Provider unavailable after ${message.attempts} attempts: ${error.message}`,
+      );
     } else {
-      this.logger.error({ err: loggableError(error), messageId: message.id }, 'Unexpected error while sending');
+      this.logger.error(
+        { err: loggableError(error), messageId: message.id },
+        'Unexpected error while sending',
+      );
       await this.finish(message.id, 'failed', 'Internal error while sending');
     }
     this.metrics.countSends(channel, 'single', 'failed');
   }
 
-  private async finish(id: string, status: 'failed' | 'rejected', reason: string, errorCode?: string): Promise<void> {
+  private async finish(
+    id: string,
+    status: 'failed' | 'rejected',
+    reason: string,
+    errorCode?: string,
+  ): Promise<void> {
     await this.dataSource.query(
       `UPDATE messages SET status = $2, status_reason = $3, error_code = $4, sending_until = NULL, next_attempt_at = NULL,
               status_updated_at = now()

@@ -5,10 +5,21 @@ const CHANNEL = '6f1c2f8e-2d7a-4c1b-9f0e-1a2b3c4d5e6f';
 const OTHER_CHANNEL = '0b9d8c7e-6f5a-4b3c-8d2e-1f0a9b8c7d6e';
 
 /** A report about a message named by the provider's message id. */
-function reportById(messageId: string, status: MessageStatus, providerStatus: string = status, channelId = CHANNEL): DeliveryReport {
+function reportById(
+  messageId: string,
+  status: MessageStatus,
+  providerStatus: string = status,
+  channelId = CHANNEL,
+): DeliveryReport {
   return {
     channelId,
-    event: { type: 'delivery-status', dedupKey: `${messageId}:${providerStatus}`, providerMessageId: messageId, status, providerStatus },
+    event: {
+      type: 'delivery-status',
+      dedupKey: `${messageId}:${providerStatus}`,
+      providerMessageId: messageId,
+      status,
+      providerStatus,
+    },
   };
 }
 
@@ -16,7 +27,14 @@ function reportById(messageId: string, status: MessageStatus, providerStatus: st
 function reportByBatch(batchId: string, recipient: string, status: MessageStatus): DeliveryReport {
   return {
     channelId: CHANNEL,
-    event: { type: 'delivery-status', dedupKey: `${batchId}:${recipient}:${status}`, providerBatchId: batchId, recipient, status, providerStatus: status },
+    event: {
+      type: 'delivery-status',
+      dedupKey: `${batchId}:${recipient}:${status}`,
+      providerBatchId: batchId,
+      recipient,
+      status,
+      providerStatus: status,
+    },
   };
 }
 
@@ -24,14 +42,21 @@ const statusesOf = (reports: DeliveryReport[]) => reports.map((report) => report
 
 describe('strongestReportPerMessage', () => {
   it('keeps delivered over a sent that arrived after it', () => {
-    const { chosen, standIn } = strongestReportPerMessage([reportById('m1', 'delivered'), reportById('m1', 'sent')]);
+    const { chosen, standIn } = strongestReportPerMessage([
+      reportById('m1', 'delivered'),
+      reportById('m1', 'sent'),
+    ]);
 
     expect(statusesOf(chosen)).toEqual(['delivered']);
     expect(standIn).toEqual([0, 0]);
   });
 
   it('takes read over delivered over sent whatever the order', () => {
-    const { chosen } = strongestReportPerMessage([reportById('m1', 'sent'), reportById('m1', 'read'), reportById('m1', 'delivered')]);
+    const { chosen } = strongestReportPerMessage([
+      reportById('m1', 'sent'),
+      reportById('m1', 'read'),
+      reportById('m1', 'delivered'),
+    ]);
 
     expect(statusesOf(chosen)).toEqual(['read']);
   });
@@ -45,7 +70,10 @@ describe('strongestReportPerMessage', () => {
   });
 
   it('keeps the earliest of two reports of equal rank, as one-by-one application would', () => {
-    const { chosen } = strongestReportPerMessage([reportById('m1', 'failed', 'undelivered'), reportById('m1', 'rejected')]);
+    const { chosen } = strongestReportPerMessage([
+      reportById('m1', 'failed', 'undelivered'),
+      reportById('m1', 'rejected'),
+    ]);
 
     expect(chosen).toHaveLength(1);
     expect(chosen[0].event).toMatchObject({ status: 'failed', providerStatus: 'undelivered' });
@@ -69,7 +97,10 @@ describe('strongestReportPerMessage', () => {
   });
 
   it('tells apart the same provider id on two channels', () => {
-    const { chosen } = strongestReportPerMessage([reportById('m1', 'delivered'), reportById('m1', 'sent', 'sent', OTHER_CHANNEL)]);
+    const { chosen } = strongestReportPerMessage([
+      reportById('m1', 'delivered'),
+      reportById('m1', 'sent', 'sent', OTHER_CHANNEL),
+    ]);
 
     expect(chosen.map((report) => [report.channelId, report.event.status])).toEqual([
       [CHANNEL, 'delivered'],

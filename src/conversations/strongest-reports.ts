@@ -24,7 +24,8 @@ export interface StrongestReports {
 export function messageKeyOf(report: DeliveryReport): string | undefined {
   const { event } = report;
   if (event.providerMessageId) return `${report.channelId}|id|${event.providerMessageId}`;
-  if (event.providerBatchId && event.recipient) return `${report.channelId}|batch|${event.providerBatchId}|${event.recipient}`;
+  if (event.providerBatchId && event.recipient)
+    return `${report.channelId}|batch|${event.providerBatchId}|${event.recipient}`;
   return undefined;
 }
 

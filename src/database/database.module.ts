@@ -11,7 +11,11 @@ import { runMigrations } from './run-migrations.js';
       inject: [AppConfig],
       useFactory: (config: AppConfig) => {
         if (!config.databaseUrl) throw new Error('No database URL: start the embedded database first');
-        return { ...dataSourceOptions(config.databaseUrl, config.databasePoolSize), retryAttempts: 5, retryDelay: 2000 };
+        return {
+          ...dataSourceOptions(config.databaseUrl, config.databasePoolSize),
+          retryAttempts: 5,
+          retryDelay: 2000,
+        };
       },
       // Migrations run before anything else touches the database, on every start.
       dataSourceFactory: async (options) => {

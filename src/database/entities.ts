@@ -9,4 +9,14 @@ import { User } from '../users/user.entity.js';
 import { WebhookEventRecord } from '../webhooks/webhook-event.entity.js';
 
 /** Every TypeORM entity; the schema itself is defined by the migrations. */
-export const entities = [User, RefreshToken, Channel, Contact, Conversation, Message, WebhookEventRecord, AutoReply, Campaign];
+export const entities = [
+  User,
+  RefreshToken,
+  Channel,
+  Contact,
+  Conversation,
+  Message,
+  WebhookEventRecord,
+  AutoReply,
+  Campaign,
+];

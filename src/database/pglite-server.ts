@@ -56,7 +56,8 @@ export class PgliteServer {
 
   async disconnected(connection: Connection): Promise<void> {
     this.connections.delete(connection);
-    for (let i = this.queue.length - 1; i >= 0; i -= 1) if (this.queue[i].connection === connection) this.queue.splice(i, 1);
+    for (let i = this.queue.length - 1; i >= 0; i -= 1)
+      if (this.queue[i].connection === connection) this.queue.splice(i, 1);
     if (this.transactionOwner === connection) {
       // exec() takes PGlite's own lock; wrapping it in runExclusive() would deadlock.
       await this.db.exec('ROLLBACK').catch(() => undefined);
@@ -76,7 +77,9 @@ export class PgliteServer {
     this.pumping = true;
     try {
       for (;;) {
-        const index = this.queue.findIndex((batch) => !this.transactionOwner || batch.connection === this.transactionOwner);
+        const index = this.queue.findIndex(
+          (batch) => !this.transactionOwner || batch.connection === this.transactionOwner,
+        );
         if (index === -1) return;
         const [batch] = this.queue.splice(index, 1);
         await this.run(batch);

@@ -4,7 +4,11 @@ const toSnakeCase = (value: string): string => value.replace(/([a-z0-9])([A-Z])/
 
 /** Maps camelCase properties to snake_case columns, the convention of the hand-written migrations. */
 export class SnakeNamingStrategy extends DefaultNamingStrategy implements NamingStrategyInterface {
-  override columnName(propertyName: string, customName: string | undefined, embeddedPrefixes: string[]): string {
+  override columnName(
+    propertyName: string,
+    customName: string | undefined,
+    embeddedPrefixes: string[],
+  ): string {
     return toSnakeCase([...embeddedPrefixes, customName ?? propertyName].join('_'));
   }
 

@@ -45,7 +45,8 @@ export class HealthController {
     try {
       await this.health.check([() => this.database.pingCheck('database', { timeout: 2000 })]);
     } catch (error) {
-      if (error instanceof ServiceUnavailableException) throw new UnavailableError('Database is not answering');
+      if (error instanceof ServiceUnavailableException)
+        throw new UnavailableError('Database is not answering');
       throw error;
     }
     return { status: 'ok', database: 'up' };
@@ -55,7 +56,14 @@ export class HealthController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Prometheus metrics (text exposition format)' })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text format', schema: { type: 'string', example: 'http_request_duration_seconds_bucket{le="0.005",method="GET",route="/health/live",status_code="200"} 1' } })
+  @ApiOkResponse({
+    description: 'Prometheus text format',
+    schema: {
+      type: 'string',
+      example:
+        'http_request_duration_seconds_bucket{le="0.005",method="GET",route="/health/live",status_code="200"} 1',
+    },
+  })
   async render(@Res({ passthrough: true }) response: Response): Promise<string> {
     response.type(this.metrics.contentType);
     return this.metrics.render();

@@ -45,8 +45,17 @@ export class MetricsService {
     return new Counter({ name, help, labelNames, registers: [this.registry] });
   }
 
-  countSends(channel: { provider: string; id: string }, source: SendSource, outcome: SendOutcome, count = 1): void {
-    if (count > 0) this.messageOutcomes.inc({ provider: channel.provider, channel_id: channel.id, source, outcome }, count);
+  countSends(
+    channel: { provider: string; id: string },
+    source: SendSource,
+    outcome: SendOutcome,
+    count = 1,
+  ): void {
+    if (count > 0)
+      this.messageOutcomes.inc(
+        { provider: channel.provider, channel_id: channel.id, source, outcome },
+        count,
+      );
   }
 
   /** Starts timing one provider request; call the returned function when it settles. */

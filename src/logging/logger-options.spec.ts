@@ -19,31 +19,48 @@ describe('log redaction', () => {
 
     logger.info({
       password: 'hunter2-password',
-      body: { refreshToken: 'refresh-token-value', config: { apiToken: 'sinch-api-token', keySecret: 'key-secret-value' } },
+      body: {
+        refreshToken: 'refresh-token-value',
+        config: { apiToken: 'sinch-api-token', keySecret: 'key-secret-value' },
+      },
       channel: { config: { authToken: 'plivo-auth-token', webhookSecret: 'webhook-secret-value' } },
       req: { headers: { authorization: 'Bearer eyJhbGciOi' } },
     });
 
     const line = lines.join('');
-    for (const secret of ['hunter2-password', 'refresh-token-value', 'sinch-api-token', 'key-secret-value', 'plivo-auth-token', 'webhook-secret-value', 'eyJhbGciOi']) {
+    for (const secret of [
+      'hunter2-password',
+      'refresh-token-value',
+      'sinch-api-token',
+      'key-secret-value',
+      'plivo-auth-token',
+      'webhook-secret-value',
+      'eyJhbGciOi',
+    ]) {
       expect(line).not.toContain(secret);
     }
     expect(line).toContain('[REDACTED]');
   });
 
   it('masks search terms and phone numbers in query strings', () => {
-    expect(sanitizeUrl('/api/v1/contacts?search=%2B14155550100&limit=5')).toBe('/api/v1/contacts?search=%5BREDACTED%5D&limit=5');
+    expect(sanitizeUrl('/api/v1/contacts?search=%2B14155550100&limit=5')).toBe(
+      '/api/v1/contacts?search=%5BREDACTED%5D&limit=5',
+    );
     expect(sanitizeUrl('/api/v1/x?number=14155550100')).toBe('/api/v1/x?number=14***00');
   });
 
   it('masks phone numbers written into the path, but never an id', () => {
     expect(sanitizeUrl('/api/v1/contacts/%2B14155550100')).toBe('/api/v1/contacts/%2B14***00');
     expect(sanitizeUrl('/api/v1/messages/14155550100/x?limit=5')).toBe('/api/v1/messages/14***00/x?limit=5');
-    expect(sanitizeUrl('/api/v1/contacts/5c1d1e8e-2f57-4f1c-9a43-123456789012')).toBe('/api/v1/contacts/5c1d1e8e-2f57-4f1c-9a43-123456789012');
+    expect(sanitizeUrl('/api/v1/contacts/5c1d1e8e-2f57-4f1c-9a43-123456789012')).toBe(
+      '/api/v1/contacts/5c1d1e8e-2f57-4f1c-9a43-123456789012',
+    );
   });
 
   it('masks the token in Sinch SMS webhook URLs and credential query parameters', () => {
-    expect(sanitizeUrl('/api/v1/webhooks/sinch-sms/4b1c/s3cr3t-token')).toBe('/api/v1/webhooks/sinch-sms/4b1c/[REDACTED]');
+    expect(sanitizeUrl('/api/v1/webhooks/sinch-sms/4b1c/s3cr3t-token')).toBe(
+      '/api/v1/webhooks/sinch-sms/4b1c/[REDACTED]',
+    );
     expect(sanitizeUrl('/api/v1/conversations/stream?access_token=eyJ&x=1')).toBe(
       '/api/v1/conversations/stream?access_token=%5BREDACTED%5D&x=1',
     );
@@ -52,7 +69,9 @@ describe('log redaction', () => {
 
 describe('request log level', () => {
   it('logs accepted provider callbacks at debug, every other success at info', () => {
-    expect(requestLogLevel('/api/v1/webhooks/plivo/2b1f0c3e-0000-4000-8000-000000000000/status', 200)).toBe('debug');
+    expect(requestLogLevel('/api/v1/webhooks/plivo/2b1f0c3e-0000-4000-8000-000000000000/status', 200)).toBe(
+      'debug',
+    );
     expect(requestLogLevel('/api/v1/messages', 202)).toBe('info');
   });
 

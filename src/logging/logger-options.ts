@@ -37,7 +37,8 @@ export const REDACTED_PATHS = [
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A long run of digits may be a phone number: keep only its ends. */
-const maskDigitRuns = (value: string) => value.replace(/\d{7,}/g, (digits) => `${digits.slice(0, 2)}***${digits.slice(-2)}`);
+const maskDigitRuns = (value: string) =>
+  value.replace(/\d{7,}/g, (digits) => `${digits.slice(0, 2)}***${digits.slice(-2)}`);
 
 /**
  * Logged URLs lose what identifies a person or opens a door: credential parameters and the Sinch
@@ -54,7 +55,8 @@ export function sanitizeUrl(url: string): string {
   if (!query) return safePath;
   const params = new URLSearchParams(query);
   for (const [key, value] of [...params.entries()]) {
-    if (/token|secret|password|signature|search|phone|^to$|^from$|^q$/i.test(key)) params.set(key, '[REDACTED]');
+    if (/token|secret|password|signature|search|phone|^to$|^from$|^q$/i.test(key))
+      params.set(key, '[REDACTED]');
     else params.set(key, maskDigitRuns(value));
   }
   return `${safePath}?${params.toString()}`;
@@ -68,7 +70,11 @@ const WEBHOOKS_PREFIX = '/api/v1/webhooks/';
  * thousands a second, each one is on record in webhook_events, and logging them at `info` would
  * drown the log (and cost more CPU than handling them).
  */
-export function requestLogLevel(url: string, statusCode: number, error?: unknown): 'error' | 'warn' | 'info' | 'debug' {
+export function requestLogLevel(
+  url: string,
+  statusCode: number,
+  error?: unknown,
+): 'error' | 'warn' | 'info' | 'debug' {
   if (error || statusCode >= 500) return 'error';
   if (statusCode >= 400) return 'warn';
   return url.startsWith(WEBHOOKS_PREFIX) ? 'debug' : 'info';
@@ -79,8 +85,11 @@ export function pinoHttpOptions(config: Pick<AppConfig, 'logLevel'>): PinoHttpOp
     level: config.logLevel,
     genReqId: assignRequestId,
     redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
-    autoLogging: { ignore: (request: IncomingMessage) => QUIET_ROUTES.has((request.url ?? '').split('?')[0]) },
-    customLogLevel: (request, response, error) => requestLogLevel(request.url ?? '', response.statusCode, error),
+    autoLogging: {
+      ignore: (request: IncomingMessage) => QUIET_ROUTES.has((request.url ?? '').split('?')[0]),
+    },
+    customLogLevel: (request, response, error) =>
+      requestLogLevel(request.url ?? '', response.statusCode, error),
     serializers: {
       // Receives pino's standard request summary; headers are dropped on purpose.
       req: (request: { id?: unknown; method?: string; url?: string; remoteAddress?: string }) => ({

@@ -5,6 +5,11 @@ import { loggerParams } from './logger-options.js';
 
 /** Structured JSON logs (pino), one line per request with its request id; secrets redacted. */
 @Module({
-  imports: [LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: (config: AppConfig) => loggerParams(config) })],
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => loggerParams(config),
+    }),
+  ],
 })
 export class LoggingModule {}

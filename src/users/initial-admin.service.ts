@@ -17,13 +17,20 @@ export class InitialAdminService implements OnApplicationBootstrap {
     const admin = this.config.initialAdmin;
     if (!admin) {
       if ((await this.users.count()) === 0) {
-        this.logger.warn('No user exists: set ADMIN_EMAIL and ADMIN_PASSWORD, or run `npm run cli -- create-admin`');
+        this.logger.warn(
+          'No user exists: set ADMIN_EMAIL and ADMIN_PASSWORD, or run `npm run cli -- create-admin`',
+        );
       }
       return;
     }
     if ((await this.users.count()) > 0) return;
     try {
-      await this.users.create({ email: admin.email, password: admin.password, role: 'admin', name: 'Administrator' });
+      await this.users.create({
+        email: admin.email,
+        password: admin.password,
+        role: 'admin',
+        name: 'Administrator',
+      });
       this.logger.log('Created the first admin from ADMIN_EMAIL');
     } catch (error) {
       // Another instance starting at the same moment created it first.

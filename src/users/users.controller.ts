@@ -44,7 +44,8 @@ export class UsersController {
   @Patch(':id')
   @ApiOperation({
     summary: 'Change a user (admin)',
-    description: 'Changing the password or disabling the user ends their sessions. The last active admin cannot be demoted or disabled (409).',
+    description:
+      'Changing the password or disabling the user ends their sessions. The last active admin cannot be demoted or disabled (409).',
   })
   @ApiOkResponse({ type: UserDto })
   @ApiErrorResponses(400, 404, 409)

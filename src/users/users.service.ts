@@ -58,7 +58,12 @@ export class UsersService {
       query.where('(u.created_at, u.id) < (:at, :id)', position);
     }
     const rows = await query.getMany();
-    return toPage(rows, limit, (user) => ({ at: user.createdAt, id: user.id }), (user) => user);
+    return toPage(
+      rows,
+      limit,
+      (user) => ({ at: user.createdAt, id: user.id }),
+      (user) => user,
+    );
   }
 
   async get(id: string): Promise<User> {
@@ -85,7 +90,9 @@ export class UsersService {
   async update(id: string, changes: UserChanges): Promise<User> {
     const user = await this.get(id);
     const losesAdmin =
-      user.role === 'admin' && !user.disabled && ((changes.role && changes.role !== 'admin') || changes.disabled === true);
+      user.role === 'admin' &&
+      !user.disabled &&
+      ((changes.role && changes.role !== 'admin') || changes.disabled === true);
     if (losesAdmin && (await this.countActiveAdmins()) <= 1) {
       throw new ConflictError('The last active admin cannot be demoted or disabled');
     }

@@ -46,7 +46,10 @@ export class DeliveryReportProcessor {
         await this.recordFailure(ids[0], error);
         return;
       }
-      this.logger.warn({ err: loggableError(error), events: ids.length }, 'Delivery report batch failed; retrying its events one by one');
+      this.logger.warn(
+        { err: loggableError(error), events: ids.length },
+        'Delivery report batch failed; retrying its events one by one',
+      );
       for (const id of ids) await this.process([id], options);
     }
   }
@@ -68,13 +71,21 @@ export class DeliveryReportProcessor {
       if (claimed.length === 0) return [];
       const reports = claimed.map((row) => ({ channelId: row.channel_id, event: row.payload }));
       const outcome = await this.deliveryStatus.applyReports(manager, reports);
-      await this.recordOutcomes(manager, claimed.map((row) => row.id), outcome.known);
+      await this.recordOutcomes(
+        manager,
+        claimed.map((row) => row.id),
+        outcome.known,
+      );
       return outcome.changes;
     });
     this.deliveryStatus.publish(changes);
   }
 
-  private claim(manager: EntityManager, ids: readonly string[], options: ClaimOptions): Promise<ClaimedReport[]> {
+  private claim(
+    manager: EntityManager,
+    ids: readonly string[],
+    options: ClaimOptions,
+  ): Promise<ClaimedReport[]> {
     return manager.query<ClaimedReport[]>(
       `SELECT id, channel_id, payload FROM webhook_events
         WHERE id = ANY($1::uuid[]) AND processed_at IS NULL AND type = 'delivery-status'
@@ -112,6 +123,11 @@ export class DeliveryReportProcessor {
           WHERE e.id = $1 AND e.processed_at IS NULL`,
         [id, MAX_ATTEMPTS, message, MAX_BACKOFF_SECONDS],
       )
-      .catch((recordError: unknown) => this.logger.warn({ eventId: id, err: loggableError(recordError) }, 'Could not record the failure; the retry job will pick the event up'));
+      .catch((recordError: unknown) =>
+        this.logger.warn(
+          { eventId: id, err: loggableError(recordError) },
+          'Could not record the failure; the retry job will pick the event up',
+        ),
+      );
   }
 }

@@ -47,7 +47,10 @@ export class DeliveryReportQueue implements OnModuleDestroy {
     while (this.waiting.length > 0) {
       const batch = this.waiting.splice(0, BATCH_SIZE);
       await this.processor.process(batch).catch((error: unknown) => {
-        this.logger.warn({ err: loggableError(error), events: batch.length }, 'Applying delivery reports failed; the retry job will take them');
+        this.logger.warn(
+          { err: loggableError(error), events: batch.length },
+          'Applying delivery reports failed; the retry job will take them',
+        );
       });
     }
   }

@@ -6,7 +6,11 @@ describe('Plivo XML', () => {
   });
 
   it('escapes injected markup in the reply text and attributes', () => {
-    const xml = plivoResponseXml({ src: '+12025550142', dst: '+14155550100', text: `</Message><Hangup/> & "quotes" 'too'` });
+    const xml = plivoResponseXml({
+      src: '+12025550142',
+      dst: '+14155550100',
+      text: `</Message><Hangup/> & "quotes" 'too'`,
+    });
 
     expect(xml).toContain('&lt;/Message&gt;&lt;Hangup/&gt; &amp; &quot;quotes&quot; &apos;too&apos;');
     expect(xml.match(/<Message /g)).toHaveLength(1);

@@ -5,7 +5,10 @@ const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
 export function escapeXml(value: string): string {
   return value
     .replace(NOT_XML_CHAR, '\uFFFD')
-    .replace(/[<>&'"]/g, (char) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', "'": 'apos', '"': 'quot' }[char]};`);
+    .replace(
+      /[<>&'"]/g,
+      (char) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', "'": 'apos', '"': 'quot' }[char]};`,
+    );
 }
 
 /** Plivo's inline answer to an inbound message: an empty `<Response/>` or one `<Message>` reply. */

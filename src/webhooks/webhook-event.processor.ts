@@ -50,7 +50,10 @@ export class WebhookEventProcessor {
       try {
         const event = reviveDates(claimed.payload);
         const inbound = await this.apply(claimed.channel_id, event);
-        await this.dataSource.query(`UPDATE webhook_events SET processed_at = now(), last_error = NULL WHERE id = $1`, [id]);
+        await this.dataSource.query(
+          `UPDATE webhook_events SET processed_at = now(), last_error = NULL WHERE id = $1`,
+          [id],
+        );
         processed.push({ id, event, inbound });
       } catch (error) {
         await this.recordFailure(claimed, error);
@@ -92,7 +95,10 @@ export class WebhookEventProcessor {
   private async recordFailure(event: ClaimedEvent, error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     const givingUp = event.attempts >= MAX_ATTEMPTS;
-    this.logger.warn({ eventId: event.id, attempt: event.attempts, givingUp }, `Webhook event failed: ${message}`);
+    this.logger.warn(
+      { eventId: event.id, attempt: event.attempts, givingUp },
+      `Webhook event failed: ${message}`,
+    );
     await this.dataSource.query(
       `UPDATE webhook_events SET last_error = $2, processed_at = CASE WHEN $3 THEN now() ELSE NULL END WHERE id = $1`,
       [event.id, givingUp ? `gave up: ${message}` : message, givingUp],

@@ -78,7 +78,10 @@ export class WebhookInboxService {
   private takeGroup(): PendingWrite[] {
     let events = 0;
     let count = 0;
-    while (count < this.pending.length && (count === 0 || events + this.pending[count].events.length <= MAX_EVENTS_PER_WRITE)) {
+    while (
+      count < this.pending.length &&
+      (count === 0 || events + this.pending[count].events.length <= MAX_EVENTS_PER_WRITE)
+    ) {
       events += this.pending[count].events.length;
       count += 1;
     }
@@ -104,7 +107,9 @@ export class WebhookInboxService {
   /** One statement for the group; the rows it inserted go back to the request that brought them (the first, for a key sent twice). */
   private async insert(group: PendingWrite[]): Promise<StoredEvent[][]> {
     const rows = group.flatMap((write) => write.events.map((event) => ({ write, event })));
-    const inserted = await this.dataSource.query<Array<{ id: string; type: StorableEvent['type']; provider: ProviderKind; dedup_key: string }>>(
+    const inserted = await this.dataSource.query<
+      Array<{ id: string; type: StorableEvent['type']; provider: ProviderKind; dedup_key: string }>
+    >(
       `INSERT INTO webhook_events (provider, channel_id, dedup_key, type, payload, next_attempt_at)
        SELECT e.provider, e.channel_id, e.dedup_key, e.type, e.payload::jsonb, now() + make_interval(secs => ${RECEIVER_LEASE_SECONDS})
          FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[]) AS e(provider, channel_id, dedup_key, type, payload)

@@ -54,7 +54,9 @@ export class WebhookIntakeService {
     return (await this.acceptWithOutcome(webhook)).processed;
   }
 
-  private async acceptWithOutcome(webhook: AuthenticatedWebhook): Promise<{ result: IntakeResult; processed: ProcessedEvent[] }> {
+  private async acceptWithOutcome(
+    webhook: AuthenticatedWebhook,
+  ): Promise<{ result: IntakeResult; processed: ProcessedEvent[] }> {
     const { inline, deliveryReports, result } = await this.store(webhook);
     this.deliveryReports.enqueue(deliveryReports);
     const processed = inline.length > 0 ? await this.processor.process(inline) : [];
@@ -70,7 +72,8 @@ export class WebhookIntakeService {
       this.events.inc({ provider: webhook.provider, type: event.type, outcome });
     }
     const duplicates = storable.length - storedRows.length;
-    if (duplicates > 0) this.events.inc({ provider: webhook.provider, type: 'any', outcome: 'duplicate' }, duplicates);
+    if (duplicates > 0)
+      this.events.inc({ provider: webhook.provider, type: 'any', outcome: 'duplicate' }, duplicates);
     return {
       inline: storedRows.filter((row) => row.type !== 'delivery-status').map((row) => row.id),
       deliveryReports: storedRows.filter((row) => row.type === 'delivery-status').map((row) => row.id),

@@ -1,5 +1,9 @@
 import type { Request } from 'express';
-import type { ChannelContext, ProviderKind, RawWebhookRequest } from '../channels/providers/channel-provider.interface.js';
+import type {
+  ChannelContext,
+  ProviderKind,
+  RawWebhookRequest,
+} from '../channels/providers/channel-provider.interface.js';
 
 export type WebhookRouteKind = RawWebhookRequest['route'];
 

@@ -29,7 +29,9 @@ export class WebhookRetryJob {
       const reports = await this.deliveryReports.due(DELIVERY_REPORT_BATCH);
       if (reports.length > 0) await this.deliveryReports.process(reports, { dueOnly: true });
     } catch (error) {
-      this.logger.warn(`Webhook retry pass failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `Webhook retry pass failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     } finally {
       this.running = false;
     }

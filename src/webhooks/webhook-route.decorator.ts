@@ -1,4 +1,10 @@
-import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata, UseGuards } from '@nestjs/common';
+import {
+  applyDecorators,
+  createParamDecorator,
+  type ExecutionContext,
+  SetMetadata,
+  UseGuards,
+} from '@nestjs/common';
 import type { ProviderKind } from '../channels/providers/channel-provider.interface.js';
 import { Public } from '../auth/decorators/public.decorator.js';
 import { WebhookAuthGuard } from './guards/webhook-auth.guard.js';
@@ -20,8 +26,10 @@ export function WebhookRoute(provider: ProviderKind, route: WebhookRouteKind) {
   );
 }
 
-export const Webhook = createParamDecorator((_data: unknown, context: ExecutionContext): AuthenticatedWebhook => {
-  const webhook = context.switchToHttp().getRequest<WebhookHttpRequest>().webhook;
-  if (!webhook) throw new Error('@Webhook() used on a route without @WebhookRoute()');
-  return webhook;
-});
+export const Webhook = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): AuthenticatedWebhook => {
+    const webhook = context.switchToHttp().getRequest<WebhookHttpRequest>().webhook;
+    if (!webhook) throw new Error('@Webhook() used on a route without @WebhookRoute()');
+    return webhook;
+  },
+);

@@ -1,5 +1,14 @@
 import { Controller, Header, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiErrorResponses } from '../common/http/api-error-responses.decorator.js';
 import { plivoResponseXml } from './plivo-xml.js';
 import { WebhookIntakeService } from './webhook-intake.service.js';
@@ -37,8 +46,10 @@ export class WebhooksController {
   @WebhookRoute('sinch-sms', 'callback')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
-    summary: 'Sinch SMS callbacks (public; the URL token authenticates, plus an HMAC when the channel has a webhookSecret)',
-    description: '`delivery_report_sms`, `recipient_delivery_report_sms`, `mo_text`, `mo_binary`. Stored before the 2xx; redeliveries are recognised.',
+    summary:
+      'Sinch SMS callbacks (public; the URL token authenticates, plus an HMAC when the channel has a webhookSecret)',
+    description:
+      '`delivery_report_sms`, `recipient_delivery_report_sms`, `mo_text`, `mo_binary`. Stored before the 2xx; redeliveries are recognised.',
   })
   @ApiBody(JSON_CALLBACK)
   @ApiOkResponse({ type: WebhookAcceptedDto })
@@ -52,7 +63,8 @@ export class WebhooksController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Sinch Conversation API callbacks (public; Sinch HMAC signature required)',
-    description: 'MESSAGE_INBOUND, MESSAGE_DELIVERY, opt-in/opt-out notifications; other triggers are accepted and ignored.',
+    description:
+      'MESSAGE_INBOUND, MESSAGE_DELIVERY, opt-in/opt-out notifications; other triggers are accepted and ignored.',
   })
   @ApiBody(JSON_CALLBACK)
   @ApiOkResponse({ type: WebhookAcceptedDto })
@@ -84,7 +96,10 @@ export class WebhooksController {
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBody(PLIVO_FORM)
   @ApiProduces('application/xml')
-  @ApiOkResponse({ description: 'Plivo XML', schema: { type: 'string', example: '<?xml version="1.0" encoding="UTF-8"?><Response/>' } })
+  @ApiOkResponse({
+    description: 'Plivo XML',
+    schema: { type: 'string', example: '<?xml version="1.0" encoding="UTF-8"?><Response/>' },
+  })
   @ApiErrorResponses(...ERRORS)
   async plivoInbound(@Webhook() webhook: AuthenticatedWebhook): Promise<string> {
     const processed = await this.intake.acceptAndProcess(webhook);

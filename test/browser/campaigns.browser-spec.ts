@@ -1,5 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
-import { DESKTOP, documentWidth, launchBrowser, openConsole, PHONE, screenshot, signIn } from './support/browser.js';
+import {
+  DESKTOP,
+  documentWidth,
+  launchBrowser,
+  openConsole,
+  PHONE,
+  screenshot,
+  signIn,
+} from './support/browser.js';
 import { type ChannelView, type ConsoleServer, startConsoleServer } from './support/console-server.js';
 
 const FIRST_NAMES = ['Ada', 'Grace', 'Katherine', 'Margaret', 'Radia'];
@@ -57,7 +65,12 @@ describe('console: campaigns', () => {
     expect(await progress.getAttribute('aria-valuetext')).toBe('100% (5 of 5 handled)');
     await page.getByText('Status: Completed').waitFor();
     const funnel = page.getByRole('table', { name: 'Funnel counts' });
-    expect(await funnel.getByRole('row', { name: /^Audience/ }).getByRole('cell').textContent()).toBe('5');
+    expect(
+      await funnel
+        .getByRole('row', { name: /^Audience/ })
+        .getByRole('cell')
+        .textContent(),
+    ).toBe('5');
     for (const action of ['Pause', 'Resume', 'Cancel campaign']) {
       expect(await page.getByRole('button', { name: action }).isDisabled()).toBe(true);
     }
@@ -77,7 +90,9 @@ describe('console: campaigns', () => {
     await page.getByLabel('Message text').fill('See you next week, {{firstName}}');
     await page.getByLabel('Tags', { exact: true }).fill('spring');
     await page.getByRole('radio', { name: 'At a time' }).check();
-    await page.getByLabel('Send at (your local time)').fill(localDateTime(new Date(Date.now() + 7 * 24 * 3600 * 1000)));
+    await page
+      .getByLabel('Send at (your local time)')
+      .fill(localDateTime(new Date(Date.now() + 7 * 24 * 3600 * 1000)));
     await page.getByRole('button', { name: 'Create and schedule' }).click();
 
     await page.getByText('Status: Scheduled').waitFor();
@@ -112,7 +127,9 @@ describe('console: campaigns', () => {
     await screenshot(page, 'campaign-detail');
 
     await page.goto('/console/campaigns/new');
-    await page.getByLabel('Message text').fill('Hi {{firstName}}, a long line of text to see that the preview wraps on a narrow screen');
+    await page
+      .getByLabel('Message text')
+      .fill('Hi {{firstName}}, a long line of text to see that the preview wraps on a narrow screen');
     expect(await documentWidth(page)).toBeLessThanOrEqual(PHONE);
     await screenshot(page, 'campaign-new');
     await context.close();

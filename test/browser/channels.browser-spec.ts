@@ -1,5 +1,13 @@
 import type { Browser, Locator } from 'playwright-core';
-import { DESKTOP, documentWidth, launchBrowser, openConsole, PHONE, screenshot, signIn } from './support/browser.js';
+import {
+  DESKTOP,
+  documentWidth,
+  launchBrowser,
+  openConsole,
+  PHONE,
+  screenshot,
+  signIn,
+} from './support/browser.js';
 import { type ConsoleServer, startConsoleServer } from './support/console-server.js';
 
 describe('console: channels', () => {
@@ -55,12 +63,22 @@ describe('console: channels', () => {
     await signIn(page, '/console/channels/new');
 
     const fields = page.getByRole('group', { name: 'Sinch SMS settings' });
-    expect(await labelsIn(fields)).toEqual(['Service plan id', 'API token', 'Region', 'Base URL (optional)', 'Webhook secret (optional)']);
+    expect(await labelsIn(fields)).toEqual([
+      'Service plan id',
+      'API token',
+      'Region',
+      'Base URL (optional)',
+      'Webhook secret (optional)',
+    ]);
     expect(await page.getByLabel('API token').getAttribute('type')).toBe('password');
     expect(await page.getByLabel('Webhook secret (optional)').getAttribute('type')).toBe('password');
 
     await page.getByLabel('Provider').selectOption('plivo');
-    expect(await labelsIn(page.getByRole('group', { name: 'Plivo settings' }))).toEqual(['Auth id', 'Auth token', 'Base URL (optional)']);
+    expect(await labelsIn(page.getByRole('group', { name: 'Plivo settings' }))).toEqual([
+      'Auth id',
+      'Auth token',
+      'Base URL (optional)',
+    ]);
     await page.getByLabel('Provider').selectOption('sinch-conversation');
     expect(await labelsIn(page.getByRole('group', { name: /^Sinch Conversation API/ }))).toEqual([
       'Project id',
@@ -88,7 +106,9 @@ describe('console: channels', () => {
     const settings = page.getByRole('region', { name: 'Settings' });
     expect(await settings.textContent()).toContain('Set (hidden)');
     expect(await page.content()).not.toContain(apiToken.slice(-4));
-    expect((await page.getByRole('textbox', { name: 'Callback URL' }).inputValue()).length).toBeGreaterThan(0);
+    expect((await page.getByRole('textbox', { name: 'Callback URL' }).inputValue()).length).toBeGreaterThan(
+      0,
+    );
     await context.close();
   });
 

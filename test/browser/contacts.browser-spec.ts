@@ -27,7 +27,13 @@ describe('console: contacts', () => {
     const csv = join(files, 'customers.csv');
     writeFileSync(
       csv,
-      ['phone,name,tags', '+14155550111,Ada Lovelace,vip;newsletter', 'not a number,Broken Row,vip', '+14155550110,Existing Person Renamed,', ''].join('\n'),
+      [
+        'phone,name,tags',
+        '+14155550111,Ada Lovelace,vip;newsletter',
+        'not a number,Broken Row,vip',
+        '+14155550110,Existing Person Renamed,',
+        '',
+      ].join('\n'),
     );
     const { page, context } = await openConsole(browser, server.url);
     await signIn(page, '/console/contacts');
@@ -37,7 +43,11 @@ describe('console: contacts', () => {
 
     const report = page.getByRole('region', { name: 'Imported customers.csv' });
     await report.waitFor();
-    expect(await report.getByRole('listitem').allTextContents()).toEqual(['1 new contact', '1 updated', '1 line rejected']);
+    expect(await report.getByRole('listitem').allTextContents()).toEqual([
+      '1 new contact',
+      '1 updated',
+      '1 line rejected',
+    ]);
     const rejected = report.getByRole('table', { name: 'Rejected lines' });
     const row = rejected.getByRole('row').filter({ hasText: 'not a number' });
     expect(await row.getByRole('cell').first().textContent()).toBe('3');
@@ -56,11 +66,18 @@ describe('console: contacts', () => {
     await page.waitForURL(/tag=cobol/);
     const rows = page.getByRole('table', { name: 'Contacts, newest first' }).getByRole('row');
     // The header row and Grace's: the list has been re-read with the filter.
-    await waitFor(() => rows.count(), (count) => count === 2, { description: 'the list filtered by tag' });
+    await waitFor(
+      () => rows.count(),
+      (count) => count === 2,
+      { description: 'the list filtered by tag' },
+    );
     await rows.filter({ hasText: 'Grace Hopper' }).waitFor();
 
     await page.getByRole('button', { name: 'Opt out Grace Hopper' }).click();
-    await rows.filter({ hasText: 'Grace Hopper' }).getByText(/^Opted out/).waitFor();
+    await rows
+      .filter({ hasText: 'Grace Hopper' })
+      .getByText(/^Opted out/)
+      .waitFor();
     expect((await server.api.contacts('Grace')).items[0].optedOut).toBe(true);
 
     await page.getByRole('button', { name: 'Opt in Grace Hopper' }).click();

@@ -1,5 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
-import { DESKTOP, documentWidth, launchBrowser, openConsole, PHONE, screenshot, signIn } from './support/browser.js';
+import {
+  DESKTOP,
+  documentWidth,
+  launchBrowser,
+  openConsole,
+  PHONE,
+  screenshot,
+  signIn,
+} from './support/browser.js';
 import { type ChannelView, type ConsoleServer, startConsoleServer } from './support/console-server.js';
 
 describe('console: the inbox', () => {
@@ -26,7 +34,10 @@ describe('console: the inbox', () => {
   }
 
   const conversationLink = (page: Page, text: string) =>
-    page.getByRole('list', { name: 'Conversations, newest first' }).getByRole('link').filter({ hasText: text });
+    page
+      .getByRole('list', { name: 'Conversations, newest first' })
+      .getByRole('link')
+      .filter({ hasText: text });
 
   it('shows an inbound message as it arrives, without a reload', async () => {
     const page = await openInbox();
@@ -52,7 +63,10 @@ describe('console: the inbox', () => {
     await page.getByRole('textbox', { name: 'Reply to +14155550102' }).fill('Yes, from 10 to 4.');
     await page.getByRole('button', { name: 'Send reply' }).click();
 
-    const reply = page.getByRole('list', { name: /^Messages with/ }).getByRole('listitem').filter({ hasText: 'Yes, from 10 to 4.' });
+    const reply = page
+      .getByRole('list', { name: /^Messages with/ })
+      .getByRole('listitem')
+      .filter({ hasText: 'Yes, from 10 to 4.' });
     await reply.getByText('Delivered', { exact: true }).waitFor();
     expect(await page.getByRole('textbox', { name: 'Reply to +14155550102' }).inputValue()).toBe('');
     await screenshot(page, 'inbox-thread');
@@ -60,7 +74,10 @@ describe('console: the inbox', () => {
   });
 
   it('shows delivery failures with their reason', async () => {
-    const failing = await server.api.createSandboxChannel('Failing sandbox', { deliveryDelayMs: 100, failurePrefixes: ['+1415555019'] });
+    const failing = await server.api.createSandboxChannel('Failing sandbox', {
+      deliveryDelayMs: 100,
+      failurePrefixes: ['+1415555019'],
+    });
     await server.api.simulateInbound(failing.id, '+14155550199', 'Anyone there?');
     const page = await openInbox();
     await conversationLink(page, 'Anyone there?').click();
@@ -68,7 +85,10 @@ describe('console: the inbox', () => {
     await page.getByRole('textbox', { name: 'Reply to +14155550199' }).fill('We are!');
     await page.getByRole('button', { name: 'Send reply' }).click();
 
-    const reply = page.getByRole('list', { name: /^Messages with/ }).getByRole('listitem').filter({ hasText: 'We are!' });
+    const reply = page
+      .getByRole('list', { name: /^Messages with/ })
+      .getByRole('listitem')
+      .filter({ hasText: 'We are!' });
     await reply.getByText('Failed', { exact: true }).waitFor();
     expect(await reply.textContent()).toMatch(/Failed: \S+/);
     await page.context().close();
@@ -92,7 +112,11 @@ describe('console: the inbox', () => {
   });
 
   it('fits a 375px screen: the list, then the thread', async () => {
-    await server.api.simulateInbound(channel.id, '+14155550104', 'A rather long message to check that nothing on this narrow screen scrolls sideways at all');
+    await server.api.simulateInbound(
+      channel.id,
+      '+14155550104',
+      'A rather long message to check that nothing on this narrow screen scrolls sideways at all',
+    );
     const page = await openInbox(PHONE);
 
     const conversation = conversationLink(page, 'A rather long message');

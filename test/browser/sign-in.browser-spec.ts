@@ -71,10 +71,15 @@ describe('console: signing in', () => {
     });
     await signIn(page, '/console/inbox');
 
-    const refreshed = await page.waitForResponse((response) => response.url().endsWith('/api/v1/auth/refresh'), { timeout: ACCESS_TTL_SECONDS * 1000 });
+    const refreshed = await page.waitForResponse(
+      (response) => response.url().endsWith('/api/v1/auth/refresh'),
+      { timeout: ACCESS_TTL_SECONDS * 1000 },
+    );
     expect(refreshed.status()).toBe(200);
     // Past the first token's lifetime, the API still answers the console.
-    await page.waitForResponse((response) => response.url().endsWith('/api/v1/auth/refresh'), { timeout: ACCESS_TTL_SECONDS * 1000 });
+    await page.waitForResponse((response) => response.url().endsWith('/api/v1/auth/refresh'), {
+      timeout: ACCESS_TTL_SECONDS * 1000,
+    });
     const contacts = page.waitForResponse((response) => response.url().includes('/api/v1/contacts'));
     await page.getByRole('link', { name: 'Contacts' }).click();
     expect((await contacts).status()).toBe(200);
@@ -96,7 +101,8 @@ describe('console: signing in', () => {
     await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
 
     // Signing in lands on the new screen's heading.
-    const isFocused = (element: { ownerDocument: { activeElement: unknown } }) => element === element.ownerDocument.activeElement;
+    const isFocused = (element: { ownerDocument: { activeElement: unknown } }) =>
+      element === element.ownerDocument.activeElement;
     expect(await page.getByRole('heading', { name: 'Inbox', level: 1 }).evaluate(isFocused)).toBe(true);
 
     await page.reload();
@@ -148,7 +154,9 @@ describe('console: signing in', () => {
     for (let attempt = 1; attempt <= THROTTLE_LIMIT + 1; attempt += 1) {
       await page.getByLabel('Password').fill(`guess ${attempt}`);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await alert.filter({ hasText: attempt <= THROTTLE_LIMIT ? `Invalid email or password` : 'Too many attempts' }).waitFor();
+      await alert
+        .filter({ hasText: attempt <= THROTTLE_LIMIT ? `Invalid email or password` : 'Too many attempts' })
+        .waitFor();
       await page.getByRole('button', { name: 'Sign in' }).and(page.locator(':enabled')).waitFor();
     }
 

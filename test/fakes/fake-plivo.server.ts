@@ -1,4 +1,10 @@
-import { basicCredentials, type FakeResponse, FakeProviderServer, fakeTimeUuid, type RecordedRequest } from './fake-provider.server.js';
+import {
+  basicCredentials,
+  type FakeResponse,
+  FakeProviderServer,
+  fakeTimeUuid,
+  type RecordedRequest,
+} from './fake-provider.server.js';
 
 export interface FakePlivoOptions {
   authId?: string;
@@ -30,9 +36,16 @@ export class FakePlivoServer extends FakeProviderServer {
     const match = /^\/v1\/Account\/([^/]+)\/(.*)$/.exec(request.path);
     const credentials = basicCredentials(request.headers);
     if (!match) return { status: 404, body: { api_id: fakeTimeUuid(), error: 'not found' } };
-    if (credentials?.user !== this.authId || credentials.password !== this.authToken || match[1] !== this.authId) {
+    if (
+      credentials?.user !== this.authId ||
+      credentials.password !== this.authToken ||
+      match[1] !== this.authId
+    ) {
       // Plivo answers an authentication failure in plain text.
-      return { status: 401, body: 'Could not verify your access level for that URL.\nYou have to login with proper credentials' };
+      return {
+        status: 401,
+        body: 'Could not verify your access level for that URL.\nYou have to login with proper credentials',
+      };
     }
     const rest = match[2];
     if (rest === 'Message/' && request.method === 'POST') return this.sendMessage(request.body);
@@ -43,19 +56,27 @@ export class FakePlivoServer extends FakeProviderServer {
   private sendMessage(body: unknown): FakeResponse {
     const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     const fail = (error: string): FakeResponse => ({ status: 400, body: { api_id: fakeTimeUuid(), error } });
-    if (Boolean(input.src) === Boolean(input.powerpack_uuid)) return fail('Either of src or powerpack_uuid is required');
+    if (Boolean(input.src) === Boolean(input.powerpack_uuid))
+      return fail('Either of src or powerpack_uuid is required');
     if (typeof input.dst !== 'string' || input.dst === '') return fail('dst is required');
     const type = (input.type as string | undefined) ?? 'sms';
     if (!MESSAGE_TYPES.includes(type)) return fail(`invalid type ${type}`);
-    if (type === 'sms' && (typeof input.text !== 'string' || input.text === '')) return fail('text is required');
-    if (type === 'mms' && (!Array.isArray(input.media_urls) || input.media_urls.length === 0)) return fail('media_urls is required for mms');
-    if (type === 'whatsapp' && input.template === undefined && typeof input.text !== 'string') return fail('template or text is required');
+    if (type === 'sms' && (typeof input.text !== 'string' || input.text === ''))
+      return fail('text is required');
+    if (type === 'mms' && (!Array.isArray(input.media_urls) || input.media_urls.length === 0))
+      return fail('media_urls is required for mms');
+    if (type === 'whatsapp' && input.template === undefined && typeof input.text !== 'string')
+      return fail('template or text is required');
     const destinations = input.dst.split('<');
     if (!destinations.every((d) => /^\+?[1-9]\d{1,14}$/.test(d))) return fail('invalid dst');
     if (input.src === destinations[0]) return fail('src and dst cannot be same');
     return {
       status: 202,
-      body: { api_id: fakeTimeUuid(), message: 'message(s) queued', message_uuid: destinations.map(() => fakeTimeUuid()) },
+      body: {
+        api_id: fakeTimeUuid(),
+        message: 'message(s) queued',
+        message_uuid: destinations.map(() => fakeTimeUuid()),
+      },
     };
   }
 

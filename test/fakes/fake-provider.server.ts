@@ -1,5 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** One request as the fake received it. */
@@ -201,7 +207,8 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
 function send(res: ServerResponse, response: FakeResponse): void {
   if (res.destroyed) return;
   const isText = typeof response.body === 'string';
-  const payload = response.body === undefined ? '' : isText ? (response.body as string) : JSON.stringify(response.body);
+  const payload =
+    response.body === undefined ? '' : isText ? (response.body as string) : JSON.stringify(response.body);
   res.writeHead(response.status, {
     ...(payload ? { 'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json' } : {}),
     ...response.headers,
@@ -210,7 +217,9 @@ function send(res: ServerResponse, response: FakeResponse): void {
 }
 
 /** `Basic` credentials from an Authorization header, or undefined. */
-export function basicCredentials(headers: IncomingHttpHeaders): { user: string; password: string } | undefined {
+export function basicCredentials(
+  headers: IncomingHttpHeaders,
+): { user: string; password: string } | undefined {
   const match = /^Basic (.+)$/i.exec(headers.authorization ?? '');
   if (!match) return undefined;
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');

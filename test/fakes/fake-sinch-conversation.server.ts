@@ -76,19 +76,25 @@ export class FakeSinchConversationServer extends FakeProviderServer {
     }
     const send = /^\/v1\/projects\/([^/]+)\/messages:send$/.exec(request.path);
     if (send && request.method === 'POST') {
-      if (decodeURIComponent(send[1]) !== this.projectId) return apiError(403, 'PERMISSION_DENIED', 'Project not accessible');
+      if (decodeURIComponent(send[1]) !== this.projectId)
+        return apiError(403, 'PERMISSION_DENIED', 'Project not accessible');
       return this.sendMessage(request.body);
     }
     const app = /^\/v1\/projects\/([^/]+)\/apps\/([^/]+)$/.exec(request.path);
     if (app && request.method === 'GET') {
-      if (decodeURIComponent(app[1]) !== this.projectId) return apiError(403, 'PERMISSION_DENIED', 'Project not accessible');
-      if (decodeURIComponent(app[2]) !== this.appId) return apiError(404, 'NOT_FOUND', `App ${app[2]} not found`);
+      if (decodeURIComponent(app[1]) !== this.projectId)
+        return apiError(403, 'PERMISSION_DENIED', 'Project not accessible');
+      if (decodeURIComponent(app[2]) !== this.appId)
+        return apiError(404, 'NOT_FOUND', `App ${app[2]} not found`);
       return {
         status: 200,
         body: {
           id: this.appId,
           display_name: 'Switchboard test app',
-          channel_credentials: [{ channel: 'WHATSAPP', state: { status: 'ACTIVE' } }, { channel: 'SMS', state: { status: 'ACTIVE' } }],
+          channel_credentials: [
+            { channel: 'WHATSAPP', state: { status: 'ACTIVE' } },
+            { channel: 'SMS', state: { status: 'ACTIVE' } },
+          ],
           processing_mode: 'CONVERSATION',
         },
       };
@@ -99,11 +105,17 @@ export class FakeSinchConversationServer extends FakeProviderServer {
   private issueToken(request: RecordedRequest): FakeResponse {
     const credentials = basicCredentials(request.headers);
     if (credentials?.user !== this.keyId || credentials.password !== this.keySecret) {
-      return { status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed' } };
+      return {
+        status: 401,
+        body: { error: 'invalid_client', error_description: 'Client authentication failed' },
+      };
     }
     const form = request.body as Record<string, string> | undefined;
     if (form?.grant_type !== 'client_credentials') {
-      return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'grant_type must be client_credentials' } };
+      return {
+        status: 400,
+        body: { error: 'unsupported_grant_type', error_description: 'grant_type must be client_credentials' },
+      };
     }
     const token = `fake.${randomBytes(24).toString('base64url')}`;
     this.tokens.set(token, Date.now() + this.tokenTtlSeconds * 1000);
@@ -115,11 +127,16 @@ export class FakeSinchConversationServer extends FakeProviderServer {
 
   private sendMessage(body: unknown): FakeResponse {
     const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-    if (input.app_id !== this.appId) return apiError(400, 'INVALID_ARGUMENT', `Unknown app_id ${String(input.app_id)}`);
-    const identities = (input.recipient as { identified_by?: { channel_identities?: unknown[] } } | undefined)?.identified_by
-      ?.channel_identities;
+    if (input.app_id !== this.appId)
+      return apiError(400, 'INVALID_ARGUMENT', `Unknown app_id ${String(input.app_id)}`);
+    const identities = (input.recipient as { identified_by?: { channel_identities?: unknown[] } } | undefined)
+      ?.identified_by?.channel_identities;
     if (!Array.isArray(identities) || identities.length === 0) {
-      return apiError(400, 'INVALID_ARGUMENT', 'recipient.identified_by.channel_identities must not be empty');
+      return apiError(
+        400,
+        'INVALID_ARGUMENT',
+        'recipient.identified_by.channel_identities must not be empty',
+      );
     }
     const message = input.message as Record<string, unknown> | undefined;
     if (!message || Object.keys(message).length !== 1) {

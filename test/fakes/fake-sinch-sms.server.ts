@@ -1,4 +1,10 @@
-import { bearerToken, type FakeResponse, FakeProviderServer, fakeUlid, type RecordedRequest } from './fake-provider.server.js';
+import {
+  bearerToken,
+  type FakeResponse,
+  FakeProviderServer,
+  fakeUlid,
+  type RecordedRequest,
+} from './fake-provider.server.js';
 
 export interface FakeSinchSmsOptions {
   servicePlanId?: string;
@@ -64,7 +70,10 @@ export class FakeSinchSmsServer extends FakeProviderServer {
   protected handle(request: RecordedRequest): FakeResponse {
     const match = /^\/xms\/v1\/([^/]+)\/batches(?:\/([^/]+))?$/.exec(request.path);
     if (!match) return { status: 404, body: { code: 'not_found', text: `No route ${request.path}` } };
-    if (bearerToken(request.headers) !== this.apiToken || decodeURIComponent(match[1]) !== this.servicePlanId) {
+    if (
+      bearerToken(request.headers) !== this.apiToken ||
+      decodeURIComponent(match[1]) !== this.servicePlanId
+    ) {
       return { status: 401, body: { code: 'unauthorized', text: 'Invalid service plan id or API token' } };
     }
     const batchId = match[2];
@@ -72,7 +81,9 @@ export class FakeSinchSmsServer extends FakeProviderServer {
     if (request.method === 'GET' && !batchId) return this.listBatches(request.query);
     if (request.method === 'GET' && batchId) {
       const batch = this.batches.find((b) => b.id === batchId);
-      return batch ? { status: 200, body: toWire(batch) } : { status: 404, body: { code: 'not_found', text: 'Batch not found' } };
+      return batch
+        ? { status: 200, body: toWire(batch) }
+        : { status: 404, body: { code: 'not_found', text: 'Batch not found' } };
     }
     return { status: 405, body: { code: 'method_not_allowed', text: request.method } };
   }
@@ -100,7 +111,10 @@ export class FakeSinchSmsServer extends FakeProviderServer {
     const page = Number(query.page ?? '0');
     const pageSize = Number(query.page_size ?? '30');
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
-      return { status: 400, body: { code: 'syntax_constraint_violation', text: 'page_size must be 1 to 100' } };
+      return {
+        status: 400,
+        body: { code: 'syntax_constraint_violation', text: 'page_size must be 1 to 100' },
+      };
     }
     const start = query.start_date ? Date.parse(query.start_date) : Date.now() - 24 * 3600 * 1000;
     const matching = this.batches
@@ -108,7 +122,10 @@ export class FakeSinchSmsServer extends FakeProviderServer {
       .filter((b) => query.client_reference === undefined || b.client_reference === query.client_reference)
       .reverse();
     const slice = matching.slice(page * pageSize, (page + 1) * pageSize);
-    return { status: 200, body: { count: matching.length, page, page_size: slice.length, batches: slice.map(toWire) } };
+    return {
+      status: 200,
+      body: { count: matching.length, page, page_size: slice.length, batches: slice.map(toWire) },
+    };
   }
 }
 
@@ -116,14 +133,18 @@ function validateBatch(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return 'Request body must be a JSON object';
   const input = body as Record<string, unknown>;
   const to = input.to;
-  if (!Array.isArray(to) || to.length < 1 || to.length > MAX_RECIPIENTS) return `to must hold 1 to ${MAX_RECIPIENTS} recipients`;
-  if (!to.every((n) => typeof n === 'string' && /^\+?[1-9]\d{1,14}$/.test(n))) return 'to holds an invalid MSISDN';
-  if (typeof input.body !== 'string' || input.body.length > MAX_BODY) return `body must be a string of at most ${MAX_BODY} characters`;
+  if (!Array.isArray(to) || to.length < 1 || to.length > MAX_RECIPIENTS)
+    return `to must hold 1 to ${MAX_RECIPIENTS} recipients`;
+  if (!to.every((n) => typeof n === 'string' && /^\+?[1-9]\d{1,14}$/.test(n)))
+    return 'to holds an invalid MSISDN';
+  if (typeof input.body !== 'string' || input.body.length > MAX_BODY)
+    return `body must be a string of at most ${MAX_BODY} characters`;
   if (input.delivery_report !== undefined && !DELIVERY_REPORTS.includes(input.delivery_report as string)) {
     return 'delivery_report is not a valid value';
   }
   if (input.parameters !== undefined) {
-    if (typeof input.parameters !== 'object' || input.parameters === null) return 'parameters must be an object';
+    if (typeof input.parameters !== 'object' || input.parameters === null)
+      return 'parameters must be an object';
     for (const [key, values] of Object.entries(input.parameters)) {
       if (!PARAMETER_KEY.test(key)) return `'${key}' is not a valid parameter key`;
       if (typeof values !== 'object' || values === null) return `parameters.${key} must be an object`;

@@ -56,13 +56,20 @@ describe('Attacks on authentication and authorisation', () => {
     const email = `${role}-${randomBytes(6).toString('hex')}@example.com`;
     const password = `password-${randomBytes(10).toString('hex')}`;
     const created = expectStatus<{ id: string }>(
-      await server.client.post('/api/v1/users', { json: { email, password, role, name: `Attacker ${role}` }, token: admin.accessToken }),
+      await server.client.post('/api/v1/users', {
+        json: { email, password, role, name: `Attacker ${role}` },
+        token: admin.accessToken,
+      }),
       201,
     );
     return { id: created.id, email, password, ...(await login(server.client, email, password)) };
   };
 
-  const call = (route: Route, token: string | undefined, options: { query?: string; json?: unknown } = {}): Promise<Exchange> =>
+  const call = (
+    route: Route,
+    token: string | undefined,
+    options: { query?: string; json?: unknown } = {},
+  ): Promise<Exchange> =>
     server.client.request(route.method, `${fixturePath(route, fixtures)}${options.query ?? ''}`, {
       ...(token === undefined ? {} : { token }),
       json: options.json ?? (route.method === 'GET' || route.method === 'DELETE' ? undefined : {}),
@@ -72,7 +79,9 @@ describe('Attacks on authentication and authorisation', () => {
   const protectedRoutes = () => routes.filter((route) => !route.isPublic);
 
   beforeAll(async () => {
-    server = await startServerUnderTest({ env: { LOGIN_MAX_ATTEMPTS_PER_IP: '100000', LOGIN_MAX_ATTEMPTS_PER_EMAIL: '100000' } });
+    server = await startServerUnderTest({
+      env: { LOGIN_MAX_ATTEMPTS_PER_IP: '100000', LOGIN_MAX_ATTEMPTS_PER_EMAIL: '100000' },
+    });
     const adminTokens = await server.loginAdmin();
     admin = { id: String(payloadOf(adminTokens.accessToken).sub), ...server.admin, ...adminTokens };
     routes = await loadRouteCatalogue(server.url);
@@ -90,12 +99,27 @@ describe('Attacks on authentication and authorisation', () => {
         ['alg: NONE keeping a real signature', unsignedJwt(live, 'NONE', realSignature)],
         ['HS256 under another key', signJwt(live, randomBytes(32).toString('hex'))],
         ["HS512 under the server's own key", signJwt(live, server.jwtSecret, 'HS512')],
-        ["an expired token under the server's key", signJwt({ ...live, iat: nowSeconds() - 3600, exp: nowSeconds() - 60 }, server.jwtSecret)],
-        ["a token not valid before next hour, under the server's key", signJwt({ ...live, nbf: nowSeconds() + 3600 }, server.jwtSecret)],
-        ["a token for a user that does not exist, under the server's key", signJwt({ ...live, sub: '00000000-0000-4000-8000-000000000000' }, server.jwtSecret)],
+        [
+          "an expired token under the server's key",
+          signJwt({ ...live, iat: nowSeconds() - 3600, exp: nowSeconds() - 60 }, server.jwtSecret),
+        ],
+        [
+          "a token not valid before next hour, under the server's key",
+          signJwt({ ...live, nbf: nowSeconds() + 3600 }, server.jwtSecret),
+        ],
+        [
+          "a token for a user that does not exist, under the server's key",
+          signJwt({ ...live, sub: '00000000-0000-4000-8000-000000000000' }, server.jwtSecret),
+        ],
         ['an agent token with its role changed to admin', tamperedJwt(agent.accessToken, { role: 'admin' })],
-        ['an agent token with its subject changed to the admin', tamperedJwt(agent.accessToken, { sub: admin.id })],
-        ['an agent token with its expiry pushed back', tamperedJwt(agent.accessToken, { exp: nowSeconds() + 365 * 24 * 3600 })],
+        [
+          'an agent token with its subject changed to the admin',
+          tamperedJwt(agent.accessToken, { sub: admin.id }),
+        ],
+        [
+          'an agent token with its expiry pushed back',
+          tamperedJwt(agent.accessToken, { exp: nowSeconds() + 365 * 24 * 3600 }),
+        ],
         ['a real token without its signature', admin.accessToken.split('.').slice(0, 2).join('.') + '.'],
         ['a real token cut short', admin.accessToken.slice(0, -2)],
         ['a refresh token', admin.refreshToken],
@@ -118,14 +142,20 @@ describe('Attacks on authentication and authorisation', () => {
     });
 
     it("refuses them for what they are: the same claims, live and HS256 under the server's key, are accepted", async () => {
-      const genuine = signJwt({ sub: admin.id, role: 'admin', iat: nowSeconds(), exp: nowSeconds() + 600 }, server.jwtSecret);
+      const genuine = signJwt(
+        { sub: admin.id, role: 'admin', iat: nowSeconds(), exp: nowSeconds() + 600 },
+        server.jwtSecret,
+      );
 
       expect((await server.client.get('/api/v1/auth/me', { token: genuine })).status).toBe(200);
     });
 
     it('reads the role from the user, not from the token: a validly signed admin claim gives an agent nothing more', async () => {
       const agent = await createUser('agent');
-      const claimsAdmin = signJwt({ sub: agent.id, role: 'admin', iat: nowSeconds(), exp: nowSeconds() + 600 }, server.jwtSecret);
+      const claimsAdmin = signJwt(
+        { sub: agent.id, role: 'admin', iat: nowSeconds(), exp: nowSeconds() + 600 },
+        server.jwtSecret,
+      );
 
       const answer = await server.client.get('/api/v1/users', { token: claimsAdmin });
 
@@ -138,7 +168,11 @@ describe('Attacks on authentication and authorisation', () => {
     const validBody = (operationId: string): unknown => {
       switch (operationId) {
         case 'UsersController_create':
-          return { email: `hijack-${randomBytes(4).toString('hex')}@example.com`, password: 'a long enough password', role: 'admin' };
+          return {
+            email: `hijack-${randomBytes(4).toString('hex')}@example.com`,
+            password: 'a long enough password',
+            role: 'admin',
+          };
         case 'UsersController_update':
           return { role: 'admin', disabled: true };
         case 'ChannelsController_create':
@@ -152,7 +186,12 @@ describe('Attacks on authentication and authorisation', () => {
         case 'AutoRepliesController_update':
           return { reply: 'Hijacked' };
         case 'CampaignsController_create':
-          return { name: 'Hijacked', channelId: fixtures.channels, message: { text: 'Hijacked' }, audience: { all: true } };
+          return {
+            name: 'Hijacked',
+            channelId: fixtures.channels,
+            message: { text: 'Hijacked' },
+            audience: { all: true },
+          };
         default:
           return undefined;
       }
@@ -160,42 +199,68 @@ describe('Attacks on authentication and authorisation', () => {
 
     it('gets 403 from every admin route enumerated from the controllers, and changes nothing', async () => {
       const agent = await createUser('agent');
-      const adminRoutes = routes.filter((route) => route.roles.includes('admin') && !route.roles.includes('agent'));
-      expect(adminRoutes.map((route) => route.operationId)).toEqual(expect.arrayContaining(KNOWN_ADMIN_OPERATIONS));
+      const adminRoutes = routes.filter(
+        (route) => route.roles.includes('admin') && !route.roles.includes('agent'),
+      );
+      expect(adminRoutes.map((route) => route.operationId)).toEqual(
+        expect.arrayContaining(KNOWN_ADMIN_OPERATIONS),
+      );
       const probe = await DatabaseProbe.connect(server.databaseUrl);
       try {
         const before = await probe.counts();
         const answers: Exchange[] = [];
-        for (const route of adminRoutes) answers.push(await call(route, agent.accessToken, { json: validBody(route.operationId) }));
+        for (const route of adminRoutes)
+          answers.push(await call(route, agent.accessToken, { json: validBody(route.operationId) }));
         // Give anything a missing check would have set off (sandbox callbacks) time to land.
         await sleep(500);
         const after = await probe.counts();
 
-        expect(answers.filter((answer) => answer.status !== 403 || errorBodyProblem(answer)).map(describeExchange)).toEqual([]);
+        expect(
+          answers.filter((answer) => answer.status !== 403 || errorBodyProblem(answer)).map(describeExchange),
+        ).toEqual([]);
         expect(changedCounts(before, after)).toEqual([]);
       } finally {
         await probe.close();
       }
       const token = admin.accessToken;
-      expect(await server.client.get(`/api/v1/channels/${fixtures.channels}`, { token }).then((a) => a.json)).toMatchObject({ name: 'Fixture sandbox', disabled: false });
-      expect(await server.client.get(`/api/v1/users/${fixtures.users}`, { token }).then((a) => a.json)).toMatchObject({ role: 'agent', disabled: false });
-      expect(await server.client.get(`/api/v1/auto-replies/${fixtures['auto-replies']}`, { token }).then((a) => a.json)).toMatchObject({ reply: 'Fixture reply' });
-      expect(await server.client.get(`/api/v1/campaigns/${fixtures.campaigns}`, { token }).then((a) => a.json)).toMatchObject({ status: 'draft' });
+      expect(
+        await server.client.get(`/api/v1/channels/${fixtures.channels}`, { token }).then((a) => a.json),
+      ).toMatchObject({ name: 'Fixture sandbox', disabled: false });
+      expect(
+        await server.client.get(`/api/v1/users/${fixtures.users}`, { token }).then((a) => a.json),
+      ).toMatchObject({ role: 'agent', disabled: false });
+      expect(
+        await server.client
+          .get(`/api/v1/auto-replies/${fixtures['auto-replies']}`, { token })
+          .then((a) => a.json),
+      ).toMatchObject({ reply: 'Fixture reply' });
+      expect(
+        await server.client.get(`/api/v1/campaigns/${fixtures.campaigns}`, { token }).then((a) => a.json),
+      ).toMatchObject({ status: 'draft' });
     });
 
     it('loses admin rights at once when demoted, with the token it already holds', async () => {
       const second = await createUser('admin');
       expect((await server.client.get('/api/v1/users', { token: second.accessToken })).status).toBe(200);
 
-      expectStatus(await server.client.patch(`/api/v1/users/${second.id}`, { json: { role: 'agent' }, token: admin.accessToken }), 200);
+      expectStatus(
+        await server.client.patch(`/api/v1/users/${second.id}`, {
+          json: { role: 'agent' },
+          token: admin.accessToken,
+        }),
+        200,
+      );
 
       expect((await server.client.get('/api/v1/users', { token: second.accessToken })).status).toBe(403);
-      expect((await server.client.get('/api/v1/auth/me', { token: second.accessToken })).json).toMatchObject({ role: 'agent' });
+      expect((await server.client.get('/api/v1/auth/me', { token: second.accessToken })).json).toMatchObject({
+        role: 'agent',
+      });
     });
   });
 
   describe('stolen refresh tokens', () => {
-    const refresh = (refreshToken: string) => server.client.post('/api/v1/auth/refresh', { json: { refreshToken } });
+    const refresh = (refreshToken: string) =>
+      server.client.post('/api/v1/auth/refresh', { json: { refreshToken } });
 
     it('reuse of a spent token revokes its family: every newer token of that session dies too', async () => {
       const victim = await createUser('agent');
@@ -250,8 +315,16 @@ describe('Attacks on authentication and authorisation', () => {
     });
 
     it('is refused on the stream when forged or expired', async () => {
-      const expired = signJwt({ sub: admin.id, role: 'admin', iat: nowSeconds() - 3600, exp: nowSeconds() - 60 }, server.jwtSecret);
-      const forged = unsignedJwt({ sub: admin.id, role: 'admin', iat: nowSeconds(), exp: nowSeconds() + 600 });
+      const expired = signJwt(
+        { sub: admin.id, role: 'admin', iat: nowSeconds() - 3600, exp: nowSeconds() - 60 },
+        server.jwtSecret,
+      );
+      const forged = unsignedJwt({
+        sub: admin.id,
+        role: 'admin',
+        iat: nowSeconds(),
+        exp: nowSeconds() + 600,
+      });
 
       expect((await openStream(`?access_token=${expired}`)).status).toBe(401);
       expect((await openStream(`?access_token=${forged}`)).status).toBe(401);
@@ -263,14 +336,19 @@ describe('Attacks on authentication and authorisation', () => {
 
       const answers = await Promise.all(others.map((route) => call(route, undefined, { query })));
 
-      expect(answers.filter((answer) => answer.status !== 401 || errorBodyProblem(answer)).map(describeExchange)).toEqual([]);
+      expect(
+        answers.filter((answer) => answer.status !== 401 || errorBodyProblem(answer)).map(describeExchange),
+      ).toEqual([]);
       expect(answers.length).toBeGreaterThan(30);
     });
   });
 
   describe('password guessing, at the documented limits', () => {
     let defaults: ServerUnderTest;
-    const victim = { email: `victim-${randomBytes(6).toString('hex')}@example.com`, password: `victim-${randomBytes(10).toString('hex')}` };
+    const victim = {
+      email: `victim-${randomBytes(6).toString('hex')}@example.com`,
+      password: `victim-${randomBytes(10).toString('hex')}`,
+    };
     const attempt = (from: string, email: string, password: string, headers: Record<string, string> = {}) =>
       postJsonFrom(from, `${defaults.url}/api/v1/auth/login`, { email, password }, headers);
 
@@ -279,35 +357,62 @@ describe('Attacks on authentication and authorisation', () => {
       defaults = await startServerUnderTest();
       const adminTokens = await defaults.loginAdmin();
       expectStatus(
-        await defaults.client.post('/api/v1/users', { json: { email: victim.email, password: victim.password, role: 'admin' }, token: adminTokens.accessToken }),
+        await defaults.client.post('/api/v1/users', {
+          json: { email: victim.email, password: victim.password, role: 'admin' },
+          token: adminTokens.accessToken,
+        }),
         201,
       );
     });
     afterAll(() => defaults?.close());
 
     it('throttles one email after 10 attempts, spread over many addresses and spellings, even with the right password', async () => {
-      const spellings = [victim.email, victim.email.toUpperCase(), `  ${victim.email}  `, victim.email.replace(/^./, (c) => c.toUpperCase())];
+      const spellings = [
+        victim.email,
+        victim.email.toUpperCase(),
+        `  ${victim.email}  `,
+        victim.email.replace(/^./, (c) => c.toUpperCase()),
+      ];
       const statuses: number[] = [];
       for (let i = 0; i < DOCUMENTED_ATTEMPTS_PER_EMAIL; i++) {
-        statuses.push((await attempt(`127.0.1.${i + 1}`, spellings[i % spellings.length], `guess number ${i}`)).status);
+        statuses.push(
+          (await attempt(`127.0.1.${i + 1}`, spellings[i % spellings.length], `guess number ${i}`)).status,
+        );
       }
 
       const rightPassword = await attempt('127.0.1.200', victim.email, victim.password);
 
       expect(statuses).toEqual(Array(DOCUMENTED_ATTEMPTS_PER_EMAIL).fill(401));
       expect(rightPassword.status).toBe(429);
-      expect(rightPassword.json).toMatchObject({ statusCode: 429, error: 'Too Many Requests', requestId: rightPassword.requestId });
+      expect(rightPassword.json).toMatchObject({
+        statusCode: 429,
+        error: 'Too Many Requests',
+        requestId: rightPassword.requestId,
+      });
     });
 
     it('throttles one address after 30 attempts over many emails, whatever X-Forwarded-For claims, and no other address', async () => {
       const statuses: number[] = [];
       for (let i = 0; i < DOCUMENTED_ATTEMPTS_PER_IP + 1; i++) {
         const spoofed = { 'x-forwarded-for': `203.0.113.${i + 1}`, 'x-real-ip': `198.51.100.${i + 1}` };
-        statuses.push((await attempt('127.0.2.1', `spray-${i}-${randomBytes(3).toString('hex')}@example.com`, 'Summer2026!', spoofed)).status);
+        statuses.push(
+          (
+            await attempt(
+              '127.0.2.1',
+              `spray-${i}-${randomBytes(3).toString('hex')}@example.com`,
+              'Summer2026!',
+              spoofed,
+            )
+          ).status,
+        );
       }
 
       expect(statuses).toEqual([...Array(DOCUMENTED_ATTEMPTS_PER_IP).fill(401), 429]);
-      const other = await attempt('127.0.2.2', `someone-${randomBytes(3).toString('hex')}@example.com`, 'Summer2026!');
+      const other = await attempt(
+        '127.0.2.2',
+        `someone-${randomBytes(3).toString('hex')}@example.com`,
+        'Summer2026!',
+      );
       expect(other.status).toBe(401);
     });
   });

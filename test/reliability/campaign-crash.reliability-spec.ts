@@ -18,7 +18,10 @@ describe('A campaign whose sending instance is killed', () => {
     await fake.start();
     // A short lease, so the units the dead instance held are reconciled soon after the restart;
     // still far longer than a request to the local fake takes.
-    deployment = await CampaignDeployment.create({ dispatchIntervalMs: 200, env: { CAMPAIGN_LEASE_SECONDS: '10' } });
+    deployment = await CampaignDeployment.create({
+      dispatchIntervalMs: 200,
+      env: { CAMPAIGN_LEASE_SECONDS: '10' },
+    });
   });
   afterAll(async () => {
     await deployment?.destroy();
@@ -36,7 +39,11 @@ describe('A campaign whose sending instance is killed', () => {
     // Progress over the whole audience: `progress` itself is relative to the part materialised so far.
     const settled = (c: CampaignView) => (c.stats.sent + c.stats.failed) / RECIPIENTS;
     const beforeCrash = await api
-      .waitForCampaign(campaign.id, 120_000, (c) => settled(c) >= 0.2 || !['scheduled', 'sending'].includes(c.status))
+      .waitForCampaign(
+        campaign.id,
+        120_000,
+        (c) => settled(c) >= 0.2 || !['scheduled', 'sending'].includes(c.status),
+      )
       .catch(deployment.explain);
     await deployment.crash(first);
     const receivedBeforeCrash = provider.receivedCounts().size;
@@ -58,7 +65,12 @@ describe('A campaign whose sending instance is killed', () => {
     const reconciled = reconcileOutcomes(phones, outcomes, provider.receivedCounts());
     expect(reconciled.problems).toEqual([]);
     expect(reconciled.sent + reconciled.failed).toBe(RECIPIENTS);
-    expect(done.stats).toMatchObject({ total: RECIPIENTS, queued: 0, sent: reconciled.sent, failed: reconciled.failed });
+    expect(done.stats).toMatchObject({
+      total: RECIPIENTS,
+      queued: 0,
+      sent: reconciled.sent,
+      failed: reconciled.failed,
+    });
     expect(statsAddUp(done.stats)).toBe(true);
     expect(done.progress).toBe(1);
   }, 400_000);

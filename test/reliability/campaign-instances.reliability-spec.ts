@@ -44,7 +44,10 @@ describe('Two app instances dispatching on one database', () => {
   });
 
   it('send every recipient of two concurrent campaigns exactly once, complete both and both take part', async () => {
-    const [viaOne, viaTwo] = await SwitchboardApi.login(instances[0].url, DEPLOYMENT_ADMIN).then((api) => [api, api.on(instances[1].url)]);
+    const [viaOne, viaTwo] = await SwitchboardApi.login(instances[0].url, DEPLOYMENT_ADMIN).then((api) => [
+      api,
+      api.on(instances[1].url),
+    ]);
     // As fast as the provider takes it, and a high rate (smaller requests, so many more claims to race for).
     const setups = [
       { tag: 'twins-unlimited', fake: fakes[0], ratePerSecond: undefined, firstNumber: 1 },
@@ -52,14 +55,26 @@ describe('Two app instances dispatching on one database', () => {
     ];
     const campaigns = [];
     for (const setup of setups) {
-      const phones = await seedAudience(deployment.databaseUrl, { tag: setup.tag, count: PER_CAMPAIGN, firstNumber: setup.firstNumber });
+      const phones = await seedAudience(deployment.databaseUrl, {
+        tag: setup.tag,
+        count: PER_CAMPAIGN,
+        firstNumber: setup.firstNumber,
+      });
       const channelId = await viaOne.createSinchSmsChannel(setup.fake);
-      const campaign = await viaOne.createCampaign({ name: setup.tag, channelId, text: `Once and only once (${setup.tag}).`, tag: setup.tag, ratePerSecond: setup.ratePerSecond });
+      const campaign = await viaOne.createCampaign({
+        name: setup.tag,
+        channelId,
+        text: `Once and only once (${setup.tag}).`,
+        tag: setup.tag,
+        ratePerSecond: setup.ratePerSecond,
+      });
       campaigns.push({ ...setup, phones, channelId, id: campaign.id });
     }
 
     await Promise.all([viaTwo.schedule(campaigns[0].id), viaOne.schedule(campaigns[1].id)]);
-    const finished = await Promise.all(campaigns.map((campaign) => viaOne.waitForCampaign(campaign.id, 120_000).catch(deployment.explain)));
+    const finished = await Promise.all(
+      campaigns.map((campaign) => viaOne.waitForCampaign(campaign.id, 120_000).catch(deployment.explain)),
+    );
     const metrics = await Promise.all([viaOne.metrics(), viaTwo.metrics()]);
 
     const sentByInstance = [0, 0];
@@ -68,13 +83,28 @@ describe('Two app instances dispatching on one database', () => {
       const provider = new ProviderRecord(campaign.fake);
       const perInstance = metrics.map((text) => campaignMessagesSent(text, campaign.channelId));
       perInstance.forEach((sent, instance) => (sentByInstance[instance] += sent));
-      process.stdout.write(`campaign-instances: ${campaign.tag}: sent ${perInstance.join(' + ')} by the two instances in ${campaign.fake.batches.length} batches\n`);
+      process.stdout.write(
+        `campaign-instances: ${campaign.tag}: sent ${perInstance.join(' + ')} by the two instances in ${campaign.fake.batches.length} batches\n`,
+      );
 
       expect(done.status).toBe('completed');
       expect(provider.receivedMoreThanOnce()).toEqual({ count: 0, examples: [] });
-      const reconciled = reconcileOutcomes(campaign.phones, await recipientOutcomes(deployment.databaseUrl, campaign.id), provider.receivedCounts());
+      const reconciled = reconcileOutcomes(
+        campaign.phones,
+        await recipientOutcomes(deployment.databaseUrl, campaign.id),
+        provider.receivedCounts(),
+      );
       expect(reconciled).toEqual({ sent: PER_CAMPAIGN, failed: 0, problems: [] });
-      expect(done.stats).toEqual({ total: PER_CAMPAIGN, queued: 0, sent: PER_CAMPAIGN, delivered: 0, read: 0, failed: 0, skippedOptedOut: 0, skippedInvalid: 0 });
+      expect(done.stats).toEqual({
+        total: PER_CAMPAIGN,
+        queued: 0,
+        sent: PER_CAMPAIGN,
+        delivered: 0,
+        read: 0,
+        failed: 0,
+        skippedOptedOut: 0,
+        skippedInvalid: 0,
+      });
       expect(statsAddUp(done.stats)).toBe(true);
       // Between them, the instances counted exactly the campaign's recipients as sent.
       expect(perInstance[0] + perInstance[1]).toBe(PER_CAMPAIGN);

@@ -3,14 +3,24 @@ import { pathOf } from '../support/webhooks.js';
 import { randomUsPhone } from './support/api-fixtures.js';
 import { expectStatus, type HttpClient } from './support/http-client.js';
 import { PrivatePostgres } from './support/private-postgres.js';
-import { channelInputs, createChannel, FakeProviders, newChannelSecrets } from './support/provider-channels.js';
+import {
+  channelInputs,
+  createChannel,
+  FakeProviders,
+  newChannelSecrets,
+} from './support/provider-channels.js';
 import { isAlive, startServerUnderTest, type ServerUnderTest } from './support/server-under-test.js';
 import { DatabaseProbe } from './support/table-counts.js';
 import { type WebhookAttempt, type WebhookKind, WebhookLoad } from './support/webhook-load.js';
 
 const OUTAGE_MS = 10_000;
 const MESSAGES_PER_CHANNEL = 150;
-const KINDS: WebhookKind[] = ['conversation-delivery', 'conversation-inbound', 'plivo-status', 'plivo-inbound'];
+const KINDS: WebhookKind[] = [
+  'conversation-delivery',
+  'conversation-inbound',
+  'plivo-status',
+  'plivo-inbound',
+];
 
 interface ReadinessSample {
   status: number;
@@ -89,11 +99,19 @@ describe('Webhooks through a PostgreSQL crash', () => {
     channelIds = { conversation: conversation.id, plivo: plivo.id };
 
     // Outbound messages for the delivery reports to be about, sent a few at a time.
-    const sends = [conversation.id, plivo.id].flatMap((channelId) => Array.from({ length: MESSAGES_PER_CHANNEL }, () => channelId));
+    const sends = [conversation.id, plivo.id].flatMap((channelId) =>
+      Array.from({ length: MESSAGES_PER_CHANNEL }, () => channelId),
+    );
     for (let i = 0; i < sends.length; i += 10) {
       await Promise.all(
         sends.slice(i, i + 10).map(async (channelId) => {
-          expectStatus(await client.post('/api/v1/messages', { json: { channelId, to: randomUsPhone(), text: 'before the crash' }, token: admin.accessToken }), 202);
+          expectStatus(
+            await client.post('/api/v1/messages', {
+              json: { channelId, to: randomUsPhone(), text: 'before the crash' },
+              token: admin.accessToken,
+            }),
+            202,
+          );
         }),
       );
     }
@@ -107,7 +125,8 @@ describe('Webhooks through a PostgreSQL crash', () => {
       (rows) => rows.length === sends.length,
       { description: 'every outbound message to be sent', timeoutMs: 30_000, intervalMs: 250 },
     );
-    const idsOf = (channelId: string) => sent.filter((row) => row.channel_id === channelId).map((row) => row.provider_message_id);
+    const idsOf = (channelId: string) =>
+      sent.filter((row) => row.channel_id === channelId).map((row) => row.provider_message_id);
 
     load = new WebhookLoad(client, {
       conversation: {
@@ -157,7 +176,10 @@ describe('Webhooks through a PostgreSQL crash', () => {
   const describeAttempts = (attempts: WebhookAttempt[]) =>
     attempts
       .slice(0, 10)
-      .map((a) => `${a.kind} ${a.eventId} → ${a.status}${a.error ? ` (${a.error})` : ''} at +${a.startedAt - timeline.downAt} ms`)
+      .map(
+        (a) =>
+          `${a.kind} ${a.eventId} → ${a.status}${a.error ? ` (${a.error})` : ''} at +${a.startedAt - timeline.downAt} ms`,
+      )
       .join('\n');
 
   it('kept delivering every kind of webhook before, during and after the outage', () => {
@@ -170,7 +192,9 @@ describe('Webhooks through a PostgreSQL crash', () => {
         acknowledgedAfter: ofKind.some((a) => a.startedAt > timeline.upAt && a.status === 200),
       };
     });
-    expect(summary).toEqual(KINDS.map((kind) => ({ kind, acknowledgedBefore: true, severalDuring: true, acknowledgedAfter: true })));
+    expect(summary).toEqual(
+      KINDS.map((kind) => ({ kind, acknowledgedBefore: true, severalDuring: true, acknowledgedAfter: true })),
+    );
   });
 
   it('answered every webhook with 200 or 503: no other 5xx, no 4xx, no dropped connection', () => {
@@ -188,7 +212,11 @@ describe('Webhooks through a PostgreSQL crash', () => {
     const during = readiness.filter(within(timeline));
     expect(during.length).toBeGreaterThanOrEqual(5);
     expect(during.filter((sample) => sample.status !== 503)).toEqual([]);
-    expect(readiness.filter((sample) => sample.endedAt < timeline.crashingAt).every((sample) => sample.status === 200)).toBe(true);
+    expect(
+      readiness
+        .filter((sample) => sample.endedAt < timeline.crashingAt)
+        .every((sample) => sample.status === 200),
+    ).toBe(true);
     expect(readiness.at(-1)?.status).toBe(200);
   });
 
@@ -199,7 +227,10 @@ describe('Webhooks through a PostgreSQL crash', () => {
   });
 
   it('applied every delivery report it acknowledged', async () => {
-    const acknowledged = new Set([...load.acknowledged('conversation-delivery'), ...load.acknowledged('plivo-status')]);
+    const acknowledged = new Set([
+      ...load.acknowledged('conversation-delivery'),
+      ...load.acknowledged('plivo-status'),
+    ]);
     expect(acknowledged.size).toBeGreaterThan(20);
     const notApplied = await waitFor(
       async () => {
@@ -209,7 +240,9 @@ describe('Webhooks through a PostgreSQL crash', () => {
             [[...acknowledged]],
           ),
         );
-        const delivered = new Set(rows.filter((row) => row.status === 'delivered').map((row) => row.provider_message_id));
+        const delivered = new Set(
+          rows.filter((row) => row.status === 'delivered').map((row) => row.provider_message_id),
+        );
         return [...acknowledged].filter((id) => !delivered.has(id));
       },
       (missing) => missing.length === 0,
@@ -220,7 +253,10 @@ describe('Webhooks through a PostgreSQL crash', () => {
   }, 70_000);
 
   it('stored every inbound message it acknowledged', async () => {
-    const acknowledged = new Set([...load.acknowledged('conversation-inbound'), ...load.acknowledged('plivo-inbound')]);
+    const acknowledged = new Set([
+      ...load.acknowledged('conversation-inbound'),
+      ...load.acknowledged('plivo-inbound'),
+    ]);
     expect(acknowledged.size).toBeGreaterThan(20);
     const missing = await waitFor(
       async () => {
@@ -231,7 +267,11 @@ describe('Webhooks through a PostgreSQL crash', () => {
             [[channelIds.conversation, channelIds.plivo], [...acknowledged]],
           ),
         );
-        const stored = new Set(rows.filter((row) => row.text === `load ${row.provider_message_id}`).map((row) => row.provider_message_id));
+        const stored = new Set(
+          rows
+            .filter((row) => row.text === `load ${row.provider_message_id}`)
+            .map((row) => row.provider_message_id),
+        );
         return [...acknowledged].filter((id) => !stored.has(id));
       },
       (ids) => ids.length === 0,

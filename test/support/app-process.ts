@@ -8,7 +8,13 @@ export const CLI = join(ROOT, 'dist', 'src', 'cli.js');
 
 /** The environment a new user has: none of the developer's or CI's database settings. */
 export function cleanEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
-  const { DATABASE_URL: _url, TEST_DATABASE_URL: _test, JWT_SECRET: _jwt, CREDENTIALS_KEY: _key, ...rest } = process.env;
+  const {
+    DATABASE_URL: _url,
+    TEST_DATABASE_URL: _test,
+    JWT_SECRET: _jwt,
+    CREDENTIALS_KEY: _key,
+    ...rest
+  } = process.env;
   return { ...rest, NODE_ENV: 'development', LOG_LEVEL: 'info', ...overrides };
 }
 
@@ -31,7 +37,10 @@ export interface AppProcess {
 }
 
 /** Runs the built server as a user would (`node dist/src/main.js`) and waits until it is ready. */
-export async function startAppProcess(env: Record<string, string>, readyTimeoutMs = 30_000): Promise<AppProcess> {
+export async function startAppProcess(
+  env: Record<string, string>,
+  readyTimeoutMs = 30_000,
+): Promise<AppProcess> {
   const port = env.PORT ?? String(await freePort());
   const child = spawn(process.execPath, [MAIN], { env: cleanEnv({ ...env, PORT: port }) });
   let output = '';
@@ -72,7 +81,12 @@ export interface Finished {
 }
 
 /** Runs a node script to completion. */
-export function runNode(script: string, args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<Finished> {
+export function runNode(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<Finished> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, ...args], { env: cleanEnv(env) });
     let stdout = '';

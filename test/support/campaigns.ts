@@ -54,7 +54,9 @@ export async function seedContacts(sut: TestApp, options: SeedOptions): Promise<
   const prefix = `+1${randomInt(200, 999)}${randomInt(100, 999)}`;
   const width = 5;
   if (options.count >= 10 ** width) throw new Error('seedContacts: too many contacts for one prefix');
-  const firstNames = Array.from({ length: options.count }, (_, i) => (options.firstName ? options.firstName(i + 1) : `First${i + 1}`));
+  const firstNames = Array.from({ length: options.count }, (_, i) =>
+    options.firstName ? options.firstName(i + 1) : `First${i + 1}`,
+  );
   const cities = Array.from({ length: options.count }, (_, i) => options.city?.(i + 1) ?? null);
   const optedOut = Array.from({ length: options.count }, (_, i) => options.optedOut?.(i + 1) ?? false);
   const rows = await sut.dataSource.query<Array<{ phone: string }>>(
@@ -73,12 +75,23 @@ export async function seedContacts(sut: TestApp, options: SeedOptions): Promise<
 
 /** A contact in the audience that cannot be messaged: no phone number. */
 export async function seedContactWithoutPhone(sut: TestApp, tag: string): Promise<void> {
-  await sut.dataSource.query(`INSERT INTO contacts (phone, name, tags) VALUES (NULL, 'No phone', ARRAY[$1::text])`, [tag]);
+  await sut.dataSource.query(
+    `INSERT INTO contacts (phone, name, tags) VALUES (NULL, 'No phone', ARRAY[$1::text])`,
+    [tag],
+  );
 }
 
-export async function createCampaign(sut: TestApp, admin: Caller, body: Record<string, unknown>): Promise<CampaignView> {
-  const response = await sut.http.post('/api/v1/campaigns').set(bearer(admin)).send({ name: 'e2e campaign', ...body });
-  if (response.status !== 201) throw new Error(`POST /campaigns answered ${response.status}: ${response.text}`);
+export async function createCampaign(
+  sut: TestApp,
+  admin: Caller,
+  body: Record<string, unknown>,
+): Promise<CampaignView> {
+  const response = await sut.http
+    .post('/api/v1/campaigns')
+    .set(bearer(admin))
+    .send({ name: 'e2e campaign', ...body });
+  if (response.status !== 201)
+    throw new Error(`POST /campaigns answered ${response.status}: ${response.text}`);
   return response.body as CampaignView;
 }
 
@@ -90,7 +103,8 @@ export async function campaignAction(
   body: Record<string, unknown> = {},
 ): Promise<CampaignView> {
   const response = await sut.http.post(`/api/v1/campaigns/${id}/${action}`).set(bearer(admin)).send(body);
-  if (response.status !== 200) throw new Error(`POST /campaigns/${id}/${action} answered ${response.status}: ${response.text}`);
+  if (response.status !== 200)
+    throw new Error(`POST /campaigns/${id}/${action} answered ${response.status}: ${response.text}`);
   return response.body as CampaignView;
 }
 
@@ -106,7 +120,11 @@ export function waitForCampaign(
   until: (campaign: CampaignView) => boolean,
   options: WaitOptions = {},
 ): Promise<CampaignView> {
-  return waitFor(() => getCampaign(sut, user, id), until, { description: `campaign ${id}`, timeoutMs: 45_000, ...options });
+  return waitFor(() => getCampaign(sut, user, id), until, {
+    description: `campaign ${id}`,
+    timeoutMs: 45_000,
+    ...options,
+  });
 }
 
 /** Every recipient (E.164) of every batch the fake accepted with a client reference, in order. */

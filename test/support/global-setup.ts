@@ -35,7 +35,8 @@ export default async function globalSetup(): Promise<void> {
 
 async function migrate(url: string): Promise<void> {
   const cli = join(ROOT, 'dist', 'src', 'cli.js');
-  if (!existsSync(cli)) throw new Error('dist/ is missing: run `npm run build` (npm test does) before the e2e tests');
+  if (!existsSync(cli))
+    throw new Error('dist/ is missing: run `npm run build` (npm test does) before the e2e tests');
   const child = spawn(process.execPath, [cli, 'migrate'], { env: { ...process.env, DATABASE_URL: url } });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -51,13 +52,16 @@ async function createPostgresDatabase(serverUrl: string): Promise<TestDatabase> 
   return {
     url: url.toString(),
     engine: 'postgres',
-    drop: () => withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+    drop: () =>
+      withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
   };
 }
 
 async function createPgliteDatabase(): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-pglite-'));
-  const child = spawn(process.execPath, [join(__dirname, 'pglite-process.mjs'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(__dirname, 'pglite-process.mjs'), dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await readyPort(child);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,

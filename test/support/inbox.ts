@@ -1,4 +1,9 @@
-import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import {
+  request as httpRequest,
+  type ClientRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+} from 'node:http';
 import type { MessageView } from './messaging.js';
 import { bearer, type TestApp } from './test-app.js';
 import { waitFor, type WaitOptions } from './wait-for.js';
@@ -65,13 +70,23 @@ export async function listConversations(
   params: Record<string, string | number | undefined>,
 ): Promise<PageView<ConversationView>> {
   const response = await sut.http.get(`/api/v1/conversations?${query(params)}`).set(bearer(user));
-  if (response.status !== 200) throw new Error(`GET /conversations?${query(params)} answered ${response.status}: ${response.text}`);
+  if (response.status !== 200)
+    throw new Error(`GET /conversations?${query(params)} answered ${response.status}: ${response.text}`);
   return response.body as PageView<ConversationView>;
 }
 
 /** The conversation of `phone` on the channel, found through the inbox's own search (by number digits). */
-export async function findConversation(sut: TestApp, user: Caller, channelId: string, phone: string): Promise<ConversationView | undefined> {
-  const page = await listConversations(sut, user, { channelId, search: phone.replace(/\D/g, ''), limit: 200 });
+export async function findConversation(
+  sut: TestApp,
+  user: Caller,
+  channelId: string,
+  phone: string,
+): Promise<ConversationView | undefined> {
+  const page = await listConversations(sut, user, {
+    channelId,
+    search: phone.replace(/\D/g, ''),
+    limit: 200,
+  });
   return page.items.find((item) => item.contact.phone === phone);
 }
 
@@ -92,7 +107,8 @@ export function waitForConversation(
 
 export async function getConversation(sut: TestApp, user: Caller, id: string): Promise<ConversationView> {
   const response = await sut.http.get(`/api/v1/conversations/${id}`).set(bearer(user));
-  if (response.status !== 200) throw new Error(`GET /conversations/${id} answered ${response.status}: ${response.text}`);
+  if (response.status !== 200)
+    throw new Error(`GET /conversations/${id} answered ${response.status}: ${response.text}`);
   return response.body as ConversationView;
 }
 
@@ -102,13 +118,20 @@ export async function threadPage(
   conversationId: string,
   params: Record<string, string | number | undefined> = {},
 ): Promise<PageView<MessageView>> {
-  const response = await sut.http.get(`/api/v1/conversations/${conversationId}/messages?${query(params)}`).set(bearer(user));
-  if (response.status !== 200) throw new Error(`GET thread ${conversationId} answered ${response.status}: ${response.text}`);
+  const response = await sut.http
+    .get(`/api/v1/conversations/${conversationId}/messages?${query(params)}`)
+    .set(bearer(user));
+  if (response.status !== 200)
+    throw new Error(`GET thread ${conversationId} answered ${response.status}: ${response.text}`);
   return response.body as PageView<MessageView>;
 }
 
 /** Every message of the conversation, oldest first (walking the pages back in time). */
-export async function wholeThread(sut: TestApp, user: Caller, conversationId: string): Promise<MessageView[]> {
+export async function wholeThread(
+  sut: TestApp,
+  user: Caller,
+  conversationId: string,
+): Promise<MessageView[]> {
   const pages: MessageView[][] = [];
   let cursor: string | undefined;
   for (let guard = 0; guard < 100; guard++) {
@@ -122,14 +145,25 @@ export async function wholeThread(sut: TestApp, user: Caller, conversationId: st
 
 export async function getContact(sut: TestApp, user: Caller, id: string): Promise<ContactView> {
   const response = await sut.http.get(`/api/v1/contacts/${id}`).set(bearer(user));
-  if (response.status !== 200) throw new Error(`GET /contacts/${id} answered ${response.status}: ${response.text}`);
+  if (response.status !== 200)
+    throw new Error(`GET /contacts/${id} answered ${response.status}: ${response.text}`);
   return response.body as ContactView;
 }
 
 /** Makes a sandbox channel receive `text` from `from`; returns the simulated provider message id. */
-export async function simulateInbound(sut: TestApp, admin: Caller, channelId: string, from: string, text: string): Promise<string> {
-  const response = await sut.http.post(`/api/v1/channels/${channelId}/simulate-inbound`).set(bearer(admin)).send({ from, text });
-  if (response.status !== 202) throw new Error(`simulate-inbound answered ${response.status}: ${response.text}`);
+export async function simulateInbound(
+  sut: TestApp,
+  admin: Caller,
+  channelId: string,
+  from: string,
+  text: string,
+): Promise<string> {
+  const response = await sut.http
+    .post(`/api/v1/channels/${channelId}/simulate-inbound`)
+    .set(bearer(admin))
+    .send({ from, text });
+  if (response.status !== 202)
+    throw new Error(`simulate-inbound answered ${response.status}: ${response.text}`);
   return (response.body as { providerMessageId: string }).providerMessageId;
 }
 
@@ -137,7 +171,12 @@ export async function simulateInbound(sut: TestApp, admin: Caller, channelId: st
  * Waits until the webhook event carrying the inbound message `providerMessageId` has been applied
  * (processing includes consent keywords and auto-replies), and fails if it failed.
  */
-export async function waitForInboundProcessed(sut: TestApp, channelId: string, providerMessageId: string, timeoutMs = 30_000): Promise<void> {
+export async function waitForInboundProcessed(
+  sut: TestApp,
+  channelId: string,
+  providerMessageId: string,
+  timeoutMs = 30_000,
+): Promise<void> {
   const [row] = await waitFor(
     () =>
       sut.dataSource.query<Array<{ processed_at: Date | null; last_error: string | null }>>(
@@ -148,7 +187,8 @@ export async function waitForInboundProcessed(sut: TestApp, channelId: string, p
     (rows) => rows.length > 0 && (rows[0].processed_at !== null || rows[0].last_error !== null),
     { description: `inbound ${providerMessageId} to be processed`, timeoutMs, intervalMs: 100 },
   );
-  if (row.last_error !== null) throw new Error(`processing inbound ${providerMessageId} failed: ${row.last_error}`);
+  if (row.last_error !== null)
+    throw new Error(`processing inbound ${providerMessageId} failed: ${row.last_error}`);
   // An auto-reply is stored while the inbound is processed and handed to the provider just after.
   await waitFor(
     () =>
@@ -157,7 +197,11 @@ export async function waitForInboundProcessed(sut: TestApp, channelId: string, p
         [channelId],
       ),
     (rows) => Number(rows[0].pending) === 0,
-    { description: `replies on channel ${channelId} to be handed to the provider`, timeoutMs, intervalMs: 50 },
+    {
+      description: `replies on channel ${channelId} to be handed to the provider`,
+      timeoutMs,
+      intervalMs: 50,
+    },
   );
 }
 
@@ -166,8 +210,11 @@ export async function allAutoReplies(sut: TestApp, user: Caller): Promise<AutoRe
   const items: AutoReplyView[] = [];
   let cursor: string | undefined;
   for (let guard = 0; guard < 1000; guard++) {
-    const response = await sut.http.get(`/api/v1/auto-replies?${query({ limit: 200, cursor })}`).set(bearer(user));
-    if (response.status !== 200) throw new Error(`GET /auto-replies answered ${response.status}: ${response.text}`);
+    const response = await sut.http
+      .get(`/api/v1/auto-replies?${query({ limit: 200, cursor })}`)
+      .set(bearer(user));
+    if (response.status !== 200)
+      throw new Error(`GET /auto-replies answered ${response.status}: ${response.text}`);
     const page = response.body as PageView<AutoReplyView>;
     items.push(...page.items);
     if (!page.nextCursor) return items;
@@ -176,7 +223,10 @@ export async function allAutoReplies(sut: TestApp, user: Caller): Promise<AutoRe
   throw new Error('the auto-reply list did not end');
 }
 
-export async function builtinReplies(sut: TestApp, user: Caller): Promise<Record<'opt_out' | 'opt_in' | 'help', AutoReplyView>> {
+export async function builtinReplies(
+  sut: TestApp,
+  user: Caller,
+): Promise<Record<'opt_out' | 'opt_in' | 'help', AutoReplyView>> {
   const all = await allAutoReplies(sut, user);
   const find = (kind: 'opt_out' | 'opt_in' | 'help') => {
     const rule = all.find((item) => item.builtin === kind);
@@ -193,7 +243,8 @@ export async function builtinReplies(sut: TestApp, user: Caller): Promise<Record
  */
 const EDIT_MARKER = ' [edited by an e2e test ';
 
-export const editedBuiltinText = (original: string, tag: string) => `${originalBuiltinText(original)}${EDIT_MARKER}${tag}]`;
+export const editedBuiltinText = (original: string, tag: string) =>
+  `${originalBuiltinText(original)}${EDIT_MARKER}${tag}]`;
 
 export const originalBuiltinText = (text: string) => text.split(EDIT_MARKER)[0];
 
@@ -220,8 +271,15 @@ export function unescapeXml(value: string): string {
 export function plivoXmlMessages(xml: string): PlivoXmlMessage[] {
   const messages: PlivoXmlMessage[] = [];
   for (const match of xml.matchAll(/<Message\b([^>]*)>([^<]*)<\/Message>/g)) {
-    const attributes = Object.fromEntries([...match[1].matchAll(/(\w+)\s*=\s*"([^"]*)"/g)].map((a) => [a[1], unescapeXml(a[2])]));
-    messages.push({ src: attributes.src ?? '', dst: attributes.dst ?? '', text: unescapeXml(match[2]), rawText: match[2] });
+    const attributes = Object.fromEntries(
+      [...match[1].matchAll(/(\w+)\s*=\s*"([^"]*)"/g)].map((a) => [a[1], unescapeXml(a[2])]),
+    );
+    messages.push({
+      src: attributes.src ?? '',
+      dst: attributes.dst ?? '',
+      text: unescapeXml(match[2]),
+      rawText: match[2],
+    });
   }
   return messages;
 }
@@ -258,7 +316,11 @@ export class SseClient {
 
   static open(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
     return new Promise((resolve, reject) => {
-      const request = httpRequest(url, { method: 'GET', headers: { accept: 'text/event-stream', ...headers }, agent: false });
+      const request = httpRequest(url, {
+        method: 'GET',
+        headers: { accept: 'text/event-stream', ...headers },
+        agent: false,
+      });
       request.once('response', (response) => resolve(new SseClient(request, response)));
       request.once('error', reject);
       request.end();
@@ -299,7 +361,10 @@ export class SseClient {
   waitForEnd(timeoutMs = 10_000): Promise<void> {
     if (this.ended) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the SSE stream did not end within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`the SSE stream did not end within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.endWaiters.push(() => {
         clearTimeout(timer);
         resolve();
@@ -347,9 +412,17 @@ function parseBlock(block: string): SseEvent {
  * Makes the sandbox channel receive `text` from `from`, waits until it has been processed, and
  * returns the texts of the outbound messages that processing added to the conversation (the replies).
  */
-export async function sandboxReplies(sut: TestApp, admin: Caller, channelId: string, from: string, text: string): Promise<string[]> {
+export async function sandboxReplies(
+  sut: TestApp,
+  admin: Caller,
+  channelId: string,
+  from: string,
+  text: string,
+): Promise<string[]> {
   const existing = await findConversation(sut, admin, channelId, from);
-  const seen = new Set(existing ? (await wholeThread(sut, admin, existing.id)).map((message) => message.id) : []);
+  const seen = new Set(
+    existing ? (await wholeThread(sut, admin, existing.id)).map((message) => message.id) : [],
+  );
   const providerMessageId = await simulateInbound(sut, admin, channelId, from, text);
   await waitForInboundProcessed(sut, channelId, providerMessageId);
   const conversation = await waitForConversation(sut, admin, channelId, from);
@@ -362,7 +435,10 @@ export async function sandboxReplies(sut: TestApp, admin: Caller, channelId: str
 export async function within<T, F>(work: Promise<T>, ms: number, fallback: F): Promise<T | F> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([work, new Promise<F>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)))]);
+    return await Promise.race([
+      work,
+      new Promise<F>((resolve) => (timer = setTimeout(() => resolve(fallback), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -62,7 +62,10 @@ async function isolatedPglite(): Promise<IsolatedDatabase> {
   };
 }
 
-async function startPgliteProcess(dir: string, port: number): Promise<{ port: number; stop(): Promise<void> }> {
+async function startPgliteProcess(
+  dir: string,
+  port: number,
+): Promise<{ port: number; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [join(__dirname, 'pglite-process.mjs'), dir, String(port)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });

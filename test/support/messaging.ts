@@ -90,11 +90,21 @@ export interface MessageView {
 let channelSequence = 0;
 const channelName = (provider: string) => `${provider} e2e ${process.pid}-${++channelSequence}`;
 
-export const sinchSmsChannel = (fake: FakeSinchSmsServer, config: Record<string, unknown> = {}, sender = '+12025550142'): ChannelInput => ({
+export const sinchSmsChannel = (
+  fake: FakeSinchSmsServer,
+  config: Record<string, unknown> = {},
+  sender = '+12025550142',
+): ChannelInput => ({
   name: channelName('sinch-sms'),
   provider: 'sinch-sms',
   sender,
-  config: { servicePlanId: fake.servicePlanId, apiToken: fake.apiToken, region: 'us', baseUrl: fake.url, ...config },
+  config: {
+    servicePlanId: fake.servicePlanId,
+    apiToken: fake.apiToken,
+    region: 'us',
+    baseUrl: fake.url,
+    ...config,
+  },
 });
 
 export const CONVERSATION_WEBHOOK_SECRET = 'conversation-webhook-secret-e2e';
@@ -121,7 +131,11 @@ export const sinchConversationChannel = (
   },
 });
 
-export const plivoChannel = (fake: FakePlivoServer, config: Record<string, unknown> = {}, sender = '+12025550144'): ChannelInput => ({
+export const plivoChannel = (
+  fake: FakePlivoServer,
+  config: Record<string, unknown> = {},
+  sender = '+12025550144',
+): ChannelInput => ({
   name: channelName('plivo'),
   provider: 'plivo',
   sender,
@@ -137,13 +151,19 @@ export const sandboxChannel = (config: Record<string, unknown> = {}): ChannelInp
 
 export async function createChannel(sut: TestApp, admin: Caller, input: ChannelInput): Promise<ChannelView> {
   const response = await sut.http.post('/api/v1/channels').set(bearer(admin)).send(input);
-  if (response.status !== 201) throw new Error(`creating a ${input.provider} channel answered ${response.status}: ${response.text}`);
+  if (response.status !== 201)
+    throw new Error(`creating a ${input.provider} channel answered ${response.status}: ${response.text}`);
   return response.body as ChannelView;
 }
 
-export async function sendMessage(sut: TestApp, user: Caller, body: Record<string, unknown>): Promise<SendResult> {
+export async function sendMessage(
+  sut: TestApp,
+  user: Caller,
+  body: Record<string, unknown>,
+): Promise<SendResult> {
   const response = await sut.http.post('/api/v1/messages').set(bearer(user)).send(body);
-  if (response.status !== 202) throw new Error(`POST /messages answered ${response.status}: ${response.text}`);
+  if (response.status !== 202)
+    throw new Error(`POST /messages answered ${response.status}: ${response.text}`);
   return response.body as SendResult;
 }
 
@@ -152,7 +172,13 @@ export async function getMessage(sut: TestApp, user: Caller, id: string): Promis
   return response.body as MessageView;
 }
 
-export function waitForMessageStatus(sut: TestApp, user: Caller, id: string, status: string, options: WaitOptions = {}): Promise<MessageView> {
+export function waitForMessageStatus(
+  sut: TestApp,
+  user: Caller,
+  id: string,
+  status: string,
+  options: WaitOptions = {},
+): Promise<MessageView> {
   return waitFor(
     () => getMessage(sut, user, id),
     (message) => message.status === status,
@@ -162,9 +188,10 @@ export function waitForMessageStatus(sut: TestApp, user: Caller, id: string, sta
 
 /** Rows in the webhook inbox for a channel (stored events, processed or not). */
 export async function webhookEventCount(sut: TestApp, channelId: string): Promise<number> {
-  const [row] = await sut.dataSource.query<Array<{ count: string }>>(`SELECT count(*) AS count FROM webhook_events WHERE channel_id = $1`, [
-    channelId,
-  ]);
+  const [row] = await sut.dataSource.query<Array<{ count: string }>>(
+    `SELECT count(*) AS count FROM webhook_events WHERE channel_id = $1`,
+    [channelId],
+  );
   return Number(row.count);
 }
 
@@ -194,7 +221,11 @@ export interface StoredMessageRow {
 }
 
 /** Messages of a channel found by the provider's id, straight from the table. */
-export function messagesByProviderId(sut: TestApp, channelId: string, providerMessageId: string): Promise<StoredMessageRow[]> {
+export function messagesByProviderId(
+  sut: TestApp,
+  channelId: string,
+  providerMessageId: string,
+): Promise<StoredMessageRow[]> {
   return sut.dataSource.query<StoredMessageRow[]>(
     `SELECT id, direction, status, recipient, content FROM messages WHERE channel_id = $1 AND provider_message_id = $2`,
     [channelId, providerMessageId],
@@ -202,11 +233,13 @@ export function messagesByProviderId(sut: TestApp, channelId: string, providerMe
 }
 
 /** A contact's consent and WhatsApp-window columns, by phone (the contacts API is not used here). */
-export async function contactState(sut: TestApp, phone: string): Promise<{ optedOutAt: Date | null; waWindowExpiresAt: Date | null } | undefined> {
-  const [row] = await sut.dataSource.query<Array<{ opted_out_at: Date | null; wa_window_expires_at: Date | null }>>(
-    `SELECT opted_out_at, wa_window_expires_at FROM contacts WHERE phone = $1`,
-    [phone],
-  );
+export async function contactState(
+  sut: TestApp,
+  phone: string,
+): Promise<{ optedOutAt: Date | null; waWindowExpiresAt: Date | null } | undefined> {
+  const [row] = await sut.dataSource.query<
+    Array<{ opted_out_at: Date | null; wa_window_expires_at: Date | null }>
+  >(`SELECT opted_out_at, wa_window_expires_at FROM contacts WHERE phone = $1`, [phone]);
   return row ? { optedOutAt: row.opted_out_at, waWindowExpiresAt: row.wa_window_expires_at } : undefined;
 }
 

@@ -24,7 +24,8 @@ export interface TestApp {
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const databaseUrl = process.env.TEST_DATABASE_URL;
-  if (!databaseUrl) throw new Error('TEST_DATABASE_URL is not set: run e2e tests through jest (global setup)');
+  if (!databaseUrl)
+    throw new Error('TEST_DATABASE_URL is not set: run e2e tests through jest (global setup)');
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
@@ -67,13 +68,24 @@ export interface TestUser {
 }
 
 /** Creates a user directly through the service and logs in over HTTP. */
-export async function createUserAndLogin(testApp: TestApp, role: Role, overrides: { password?: string } = {}): Promise<TestUser> {
+export async function createUserAndLogin(
+  testApp: TestApp,
+  role: Role,
+  overrides: { password?: string } = {},
+): Promise<TestUser> {
   const email = uniqueEmail(role);
   const password = overrides.password ?? 'a sufficiently long password';
   const user = await testApp.app.get(UsersService).create({ email, password, role, name: `Test ${role}` });
   const response = await testApp.http.post('/api/v1/auth/login').send({ email, password }).expect(200);
   const body = response.body as { accessToken: string; refreshToken: string };
-  return { id: user.id, email, password, role, accessToken: body.accessToken, refreshToken: body.refreshToken };
+  return {
+    id: user.id,
+    email,
+    password,
+    role,
+    accessToken: body.accessToken,
+    refreshToken: body.refreshToken,
+  };
 }
 
 export const bearer = (user: { accessToken: string }) => ({ Authorization: `Bearer ${user.accessToken}` });

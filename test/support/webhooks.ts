@@ -7,7 +7,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 
 export const nowUnixSeconds = () => Math.floor(Date.now() / 1000);
 
-const hmacBase64 = (key: string, message: string) => createHmac('sha256', key).update(message, 'utf8').digest('base64');
+const hmacBase64 = (key: string, message: string) =>
+  createHmac('sha256', key).update(message, 'utf8').digest('base64');
 
 export interface SinchSigningOptions {
   nonce?: string;
@@ -20,7 +21,11 @@ export function sinchSignature(secret: string, rawBody: string, nonce: string, t
   return hmacBase64(secret, `${rawBody}.${nonce}.${timestamp}`);
 }
 
-export function sinchSignatureHeaders(secret: string, rawBody: string, options: SinchSigningOptions = {}): Record<string, string> {
+export function sinchSignatureHeaders(
+  secret: string,
+  rawBody: string,
+  options: SinchSigningOptions = {},
+): Record<string, string> {
   const nonce = options.nonce ?? randomBytes(13).toString('hex').toUpperCase();
   const timestamp = options.timestamp ?? String(nowUnixSeconds());
   return {
@@ -33,7 +38,11 @@ export function sinchSignatureHeaders(secret: string, rawBody: string, options: 
 }
 
 /** A JSON callback serialised once: the signature covers exactly these bytes. */
-export function signedSinchJson(secret: string, payload: unknown, options: SinchSigningOptions = {}): { body: string; headers: Record<string, string> } {
+export function signedSinchJson(
+  secret: string,
+  payload: unknown,
+  options: SinchSigningOptions = {},
+): { body: string; headers: Record<string, string> } {
   const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
   return { body, headers: sinchSignatureHeaders(secret, body, options) };
 }
@@ -42,8 +51,14 @@ export function signedSinchJson(secret: string, payload: unknown, options: Sinch
  * Plivo V3 for a POST without a query string: url + "?" + form params sorted by key as key+value
  * with no separators, then "." + nonce.
  */
-export function plivoV3Signature(authToken: string, url: string, params: Record<string, string>, nonce: string): string {
-  if (url.includes('?')) throw new Error('plivoV3Signature: URLs with a query string are not needed by these tests');
+export function plivoV3Signature(
+  authToken: string,
+  url: string,
+  params: Record<string, string>,
+  nonce: string,
+): string {
+  if (url.includes('?'))
+    throw new Error('plivoV3Signature: URLs with a query string are not needed by these tests');
   const keys = Object.keys(params).sort();
   const signed = keys.length > 0 ? `${url}?${keys.map((key) => key + params[key]).join('')}` : url;
   return hmacBase64(authToken, `${signed}.${nonce}`);
@@ -56,7 +71,12 @@ export function plivoV2Signature(authToken: string, url: string, nonce: string):
 
 const plivoNonce = () => String(BigInt(`0x${randomBytes(8).toString('hex')}`)).padStart(20, '1');
 
-export function plivoV3Headers(authToken: string, url: string, params: Record<string, string>, nonce = plivoNonce()): Record<string, string> {
+export function plivoV3Headers(
+  authToken: string,
+  url: string,
+  params: Record<string, string>,
+  nonce = plivoNonce(),
+): Record<string, string> {
   return {
     'content-type': 'application/x-www-form-urlencoded',
     'x-plivo-signature-v3': plivoV3Signature(authToken, url, params, nonce),
@@ -87,7 +107,13 @@ export function sinchId(): string {
 }
 
 /** Sinch SMS `recipient_delivery_report_sms`, recipient as Sinch writes it (no leading `+`). */
-export function sinchRecipientReport(fields: { batchId: string; recipient: string; status: string; code?: number; clientReference?: string }) {
+export function sinchRecipientReport(fields: {
+  batchId: string;
+  recipient: string;
+  status: string;
+  code?: number;
+  clientReference?: string;
+}) {
   return {
     at: new Date().toISOString(),
     batch_id: fields.batchId,
@@ -142,7 +168,14 @@ export function conversationDeliveryReport(fields: {
 }
 
 /** Conversation API MESSAGE_INBOUND (`message`), a contact's text on `channel`. */
-export function conversationInboundMessage(fields: { appId: string; projectId: string; id?: string; channel: string; identity: string; text: string }) {
+export function conversationInboundMessage(fields: {
+  appId: string;
+  projectId: string;
+  id?: string;
+  channel: string;
+  identity: string;
+  text: string;
+}) {
   return {
     app_id: fields.appId,
     accepted_time: new Date().toISOString(),

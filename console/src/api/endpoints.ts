@@ -27,11 +27,16 @@ const page = (limit: number, cursor?: string): Query => ({ limit, cursor });
 
 export const conversationsApi = {
   list: (filter: { status?: ConversationStatus; search?: string }, limit = 50, cursor?: string) =>
-    call<Page<Conversation>>({ method: 'GET', path: '/conversations', query: { ...filter, ...page(limit, cursor) } }),
+    call<Page<Conversation>>({
+      method: 'GET',
+      path: '/conversations',
+      query: { ...filter, ...page(limit, cursor) },
+    }),
   get: (id: string) => call<Conversation>({ method: 'GET', path: `/conversations/${id}` }),
   messages: (id: string, cursor?: string) =>
     call<Page<Message>>({ method: 'GET', path: `/conversations/${id}/messages`, query: page(50, cursor) }),
-  reply: (id: string, reply: Reply) => call<SendResult>({ method: 'POST', path: `/conversations/${id}/messages`, json: reply }),
+  reply: (id: string, reply: Reply) =>
+    call<SendResult>({ method: 'POST', path: `/conversations/${id}/messages`, json: reply }),
   markRead: (id: string) => call<void>({ method: 'POST', path: `/conversations/${id}/read` }),
   setStatus: (id: string, status: ConversationStatus) =>
     call<Conversation>({ method: 'PATCH', path: `/conversations/${id}`, json: { status } }),
@@ -60,15 +65,25 @@ export const channelsApi = {
   create: (channel: CreateChannel) => call<Channel>({ method: 'POST', path: '/channels', json: channel }),
   verify: (id: string) => call<VerifyResult>({ method: 'POST', path: `/channels/${id}/verify` }),
   simulateInbound: (id: string, from: string, text: string) =>
-    call<SimulatedInbound>({ method: 'POST', path: `/channels/${id}/simulate-inbound`, json: { from, text } }),
+    call<SimulatedInbound>({
+      method: 'POST',
+      path: `/channels/${id}/simulate-inbound`,
+      json: { from, text },
+    }),
 };
 
 export const campaignsApi = {
-  list: (cursor?: string) => call<Page<Campaign>>({ method: 'GET', path: '/campaigns', query: page(50, cursor) }),
+  list: (cursor?: string) =>
+    call<Page<Campaign>>({ method: 'GET', path: '/campaigns', query: page(50, cursor) }),
   get: (id: string) => call<Campaign>({ method: 'GET', path: `/campaigns/${id}` }),
-  create: (campaign: CreateCampaign) => call<Campaign>({ method: 'POST', path: '/campaigns', json: campaign }),
+  create: (campaign: CreateCampaign) =>
+    call<Campaign>({ method: 'POST', path: '/campaigns', json: campaign }),
   schedule: (id: string, scheduledAt?: string) =>
-    call<Campaign>({ method: 'POST', path: `/campaigns/${id}/schedule`, json: scheduledAt ? { scheduledAt } : {} }),
+    call<Campaign>({
+      method: 'POST',
+      path: `/campaigns/${id}/schedule`,
+      json: scheduledAt ? { scheduledAt } : {},
+    }),
   pause: (id: string) => call<Campaign>({ method: 'POST', path: `/campaigns/${id}/pause` }),
   resume: (id: string) => call<Campaign>({ method: 'POST', path: `/campaigns/${id}/resume` }),
   cancel: (id: string) => call<Campaign>({ method: 'POST', path: `/campaigns/${id}/cancel` }),

@@ -19,7 +19,9 @@ export class ApiError extends Error {
 
   /** Per-field validation messages, as "field: message". */
   get fieldMessages(): string[] {
-    return (this.body?.details ?? []).flatMap((detail) => detail.messages.map((message) => `${detail.field}: ${message}`));
+    return (this.body?.details ?? []).flatMap((detail) =>
+      detail.messages.map((message) => `${detail.field}: ${message}`),
+    );
   }
 }
 
@@ -30,13 +32,21 @@ export function isErrorBody(value: unknown): value is ErrorBody {
 }
 
 /** What a person should read for a failure: the server's own message, with a hint where it helps. */
-export function readableMessage(status: number, body: ErrorBody | undefined, retryAfterSeconds?: number): string {
+export function readableMessage(
+  status: number,
+  body: ErrorBody | undefined,
+  retryAfterSeconds?: number,
+): string {
   if (status === 0) return 'Cannot reach Switchboard. Check your connection and try again.';
   if (status === 429) {
-    return retryAfterSeconds ? `Too many attempts. Try again in ${retryAfterSeconds} s.` : `${body?.message ?? 'Too many attempts'}. Wait a minute and try again.`;
+    return retryAfterSeconds
+      ? `Too many attempts. Try again in ${retryAfterSeconds} s.`
+      : `${body?.message ?? 'Too many attempts'}. Wait a minute and try again.`;
   }
   if (status >= 500) {
-    return body?.message && status === 503 ? body.message : 'Switchboard ran into a problem. Try again; if it persists, give the request id to your administrator.';
+    return body?.message && status === 503
+      ? body.message
+      : 'Switchboard ran into a problem. Try again; if it persists, give the request id to your administrator.';
   }
   if (body?.message) return body.message;
   return `The request failed (HTTP ${status}).`;

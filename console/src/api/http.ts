@@ -44,7 +44,11 @@ export async function send<T>(request: HttpRequest): Promise<T> {
   if (response.status === 204) return undefined as T;
   const payload: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
-    throw new ApiError(response.status, isErrorBody(payload) ? payload : undefined, retryAfterSeconds(response.headers));
+    throw new ApiError(
+      response.status,
+      isErrorBody(payload) ? payload : undefined,
+      retryAfterSeconds(response.headers),
+    );
   }
   return payload as T;
 }

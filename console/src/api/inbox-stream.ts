@@ -40,8 +40,12 @@ export function followInbox(handlers: InboxStreamHandlers): () => void {
       everConnected = true;
     });
     source.addEventListener('message.created', (event) => handlers.messageCreated(parse<Message>(event)));
-    source.addEventListener('message.status', (event) => handlers.messageStatus(parse<MessageStatusChange>(event)));
-    source.addEventListener('conversation.updated', (event) => handlers.conversationUpdated(parse<Conversation>(event)));
+    source.addEventListener('message.status', (event) =>
+      handlers.messageStatus(parse<MessageStatusChange>(event)),
+    );
+    source.addEventListener('conversation.updated', (event) =>
+      handlers.conversationUpdated(parse<Conversation>(event)),
+    );
     source.addEventListener('error', () => {
       handlers.disconnected();
       if (source?.readyState === EventSource.CLOSED) {

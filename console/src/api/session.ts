@@ -3,9 +3,7 @@ import { send } from './http';
 import type { Me, TokenPair } from './types';
 
 export type SessionState =
-  | { kind: 'restoring' }
-  | { kind: 'signed-out'; notice?: string }
-  | { kind: 'signed-in'; user: Me };
+  { kind: 'restoring' } | { kind: 'signed-out'; notice?: string } | { kind: 'signed-in'; user: Me };
 
 /**
  * Where the refresh token lives. The access token stays in memory only, so a script injected into
@@ -65,7 +63,9 @@ class Session {
     const accessToken = this.accessToken;
     this.end('You have signed out.');
     if (refreshToken && accessToken) {
-      await send({ method: 'POST', path: '/auth/logout', json: { refreshToken }, accessToken }).catch(() => undefined);
+      await send({ method: 'POST', path: '/auth/logout', json: { refreshToken }, accessToken }).catch(
+        () => undefined,
+      );
     }
   }
 
@@ -116,11 +116,15 @@ class Session {
   private accept(pair: TokenPair): void {
     this.accessToken = pair.accessToken;
     const lifetimeMs = pair.expiresIn * 1000;
-    this.accessTokenUsableUntil = Date.now() + lifetimeMs - Math.min(EXPIRY_MARGIN_MS, lifetimeMs * EXPIRY_MARGIN_FRACTION);
+    this.accessTokenUsableUntil =
+      Date.now() + lifetimeMs - Math.min(EXPIRY_MARGIN_MS, lifetimeMs * EXPIRY_MARGIN_FRACTION);
     sessionStorage.setItem(REFRESH_TOKEN_KEY, pair.refreshToken);
     clearTimeout(this.refreshTimer);
     // A failed silent refresh is not fatal: the next call's 401 refreshes again.
-    this.refreshTimer = setTimeout(() => void this.refresh().catch(() => undefined), pair.expiresIn * REFRESH_AT_FRACTION * 1000);
+    this.refreshTimer = setTimeout(
+      () => void this.refresh().catch(() => undefined),
+      pair.expiresIn * REFRESH_AT_FRACTION * 1000,
+    );
   }
 
   private async loadUser(accessToken: string): Promise<void> {

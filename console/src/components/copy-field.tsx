@@ -24,7 +24,14 @@ export function CopyField({ id, label, value }: { id: string; label: string; val
     <div class="copy-field">
       <label for={id}>{label}</label>
       <div class="copy-row">
-        <input id={id} ref={input} type="text" readOnly value={value} onFocus={(event) => event.currentTarget.select()} />
+        <input
+          id={id}
+          ref={input}
+          type="text"
+          readOnly
+          value={value}
+          onFocus={(event) => event.currentTarget.select()}
+        />
         <button type="button" class="secondary" onClick={() => void copy()} aria-label={`Copy ${label}`}>
           Copy
         </button>

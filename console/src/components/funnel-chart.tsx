@@ -54,12 +54,37 @@ export function FunnelChart({ stats, describedBy }: { stats: CampaignStats; desc
         const barWidth = (step.value / max) * BAR_WIDTH;
         return (
           <g key={step.label} class={`funnel-step tone-${step.tone}`}>
-            <text x={LABEL_WIDTH - 8} y={y + ROW_HEIGHT / 2} text-anchor="end" dominant-baseline="central" class="funnel-label">
+            <text
+              x={LABEL_WIDTH - 8}
+              y={y + ROW_HEIGHT / 2}
+              text-anchor="end"
+              dominant-baseline="central"
+              class="funnel-label"
+            >
               {step.label}
             </text>
-            <rect x={LABEL_WIDTH} y={y + 5} width={BAR_WIDTH} height={ROW_HEIGHT - 10} class="funnel-track" rx="3" />
-            <rect x={LABEL_WIDTH} y={y + 5} width={barWidth} height={ROW_HEIGHT - 10} class="funnel-bar" rx="3" />
-            <text x={LABEL_WIDTH + BAR_WIDTH + 8} y={y + ROW_HEIGHT / 2} dominant-baseline="central" class="funnel-value">
+            <rect
+              x={LABEL_WIDTH}
+              y={y + 5}
+              width={BAR_WIDTH}
+              height={ROW_HEIGHT - 10}
+              class="funnel-track"
+              rx="3"
+            />
+            <rect
+              x={LABEL_WIDTH}
+              y={y + 5}
+              width={barWidth}
+              height={ROW_HEIGHT - 10}
+              class="funnel-bar"
+              rx="3"
+            />
+            <text
+              x={LABEL_WIDTH + BAR_WIDTH + 8}
+              y={y + ROW_HEIGHT / 2}
+              dominant-baseline="central"
+              class="funnel-value"
+            >
               {step.value}
             </text>
           </g>

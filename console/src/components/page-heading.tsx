@@ -8,12 +8,24 @@ import { hasNavigated } from '../router';
  * and screen-reader users start at the new content rather than at the link they used (a full page
  * load starts at the top anyway).
  */
-export function PageHeading({ title, id, children }: { title: string; id?: string; children?: ComponentChildren }) {
+export function PageHeading({
+  title,
+  id,
+  children,
+}: {
+  title: string;
+  id?: string;
+  children?: ComponentChildren;
+}) {
   const heading = useRef<HTMLHeadingElement>(null);
   useDocumentTitle(title);
   useEffect(() => {
     if (!hasNavigated()) return;
-    if (document.activeElement === document.body || document.activeElement?.closest('nav, .page-actions, form')) heading.current?.focus();
+    if (
+      document.activeElement === document.body ||
+      document.activeElement?.closest('nav, .page-actions, form')
+    )
+      heading.current?.focus();
   }, [title]);
   return (
     <div class="page-heading">

@@ -1,7 +1,15 @@
 import { percent } from '../format';
 
 /** Sending progress as a bar with its number, exposed to assistive technology as a progressbar. */
-export function ProgressBar({ label, fraction, detail }: { label: string; fraction: number; detail?: string }) {
+export function ProgressBar({
+  label,
+  fraction,
+  detail,
+}: {
+  label: string;
+  fraction: number;
+  detail?: string;
+}) {
   const clamped = Math.min(1, Math.max(0, fraction));
   return (
     <div class="progress">

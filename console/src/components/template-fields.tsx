@@ -37,13 +37,21 @@ interface Props {
 
 /** A provider template (WhatsApp and other channels that need pre-approved messages). */
 export function TemplateFields({ idPrefix, value, onChange, firstInput }: Props) {
-  const set = (key: keyof TemplateInput) => (event: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) =>
-    onChange({ ...value, [key]: event.currentTarget.value });
+  const set =
+    (key: keyof TemplateInput) => (event: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) =>
+      onChange({ ...value, [key]: event.currentTarget.value });
   return (
     <div class="template-fields">
       <div class="field">
         <label for={`${idPrefix}-id`}>Template id</label>
-        <input id={`${idPrefix}-id`} ref={firstInput} required maxLength={200} value={value.id} onInput={set('id')} />
+        <input
+          id={`${idPrefix}-id`}
+          ref={firstInput}
+          required
+          maxLength={200}
+          value={value.id}
+          onInput={set('id')}
+        />
       </div>
       <div class="field-row">
         <div class="field">
@@ -52,7 +60,13 @@ export function TemplateFields({ idPrefix, value, onChange, firstInput }: Props)
         </div>
         <div class="field">
           <label for={`${idPrefix}-language`}>Language code (optional)</label>
-          <input id={`${idPrefix}-language`} maxLength={20} placeholder="en_US" value={value.languageCode} onInput={set('languageCode')} />
+          <input
+            id={`${idPrefix}-language`}
+            maxLength={20}
+            placeholder="en_US"
+            value={value.languageCode}
+            onInput={set('languageCode')}
+          />
         </div>
       </div>
       <div class="field">

@@ -44,12 +44,20 @@ export function CampaignDetail({ id }: { id: string }) {
   );
 
   const act = useAction(async (action: 'schedule' | 'pause' | 'resume' | 'cancel') => {
-    if (action === 'cancel' && !window.confirm('Cancel this campaign? Messages not yet sent will never be sent.')) return;
+    if (
+      action === 'cancel' &&
+      !window.confirm('Cancel this campaign? Messages not yet sent will never be sent.')
+    )
+      return;
     loaded.set(await campaignsApi[action](id));
   });
 
   if (!campaign) {
-    return loaded.error ? <ErrorAlert error={loaded.error} context="Could not load the campaign" /> : <Loading what="the campaign" />;
+    return loaded.error ? (
+      <ErrorAlert error={loaded.error} context="Could not load the campaign" />
+    ) : (
+      <Loading what="the campaign" />
+    );
   }
   const { stats } = campaign;
   // The server defines progress; the count shown is the same share of the audience.
@@ -67,16 +75,35 @@ export function CampaignDetail({ id }: { id: string }) {
       </p>
 
       <div class="actions" role="group" aria-label="Campaign actions">
-        <button type="button" disabled={act.busy || !allowed.schedule(campaign.status)} onClick={() => void act.run('schedule')}>
+        <button
+          type="button"
+          disabled={act.busy || !allowed.schedule(campaign.status)}
+          onClick={() => void act.run('schedule')}
+        >
           {campaign.scheduledAt ? 'Schedule' : 'Send now'}
         </button>
-        <button type="button" class="secondary" disabled={act.busy || !allowed.pause(campaign.status)} onClick={() => void act.run('pause')}>
+        <button
+          type="button"
+          class="secondary"
+          disabled={act.busy || !allowed.pause(campaign.status)}
+          onClick={() => void act.run('pause')}
+        >
           Pause
         </button>
-        <button type="button" class="secondary" disabled={act.busy || !allowed.resume(campaign.status)} onClick={() => void act.run('resume')}>
+        <button
+          type="button"
+          class="secondary"
+          disabled={act.busy || !allowed.resume(campaign.status)}
+          onClick={() => void act.run('resume')}
+        >
           Resume
         </button>
-        <button type="button" class="danger" disabled={act.busy || !allowed.cancel(campaign.status)} onClick={() => void act.run('cancel')}>
+        <button
+          type="button"
+          class="danger"
+          disabled={act.busy || !allowed.cancel(campaign.status)}
+          onClick={() => void act.run('cancel')}
+        >
           Cancel campaign
         </button>
       </div>
@@ -86,7 +113,11 @@ export function CampaignDetail({ id }: { id: string }) {
       <div class="campaign-grid">
         <section class="card" aria-labelledby="progress-title">
           <h2 id="progress-title">Progress</h2>
-          <ProgressBar label="Sending progress" fraction={campaign.progress} detail={`(${handled} of ${stats.total} handled)`} />
+          <ProgressBar
+            label="Sending progress"
+            fraction={campaign.progress}
+            detail={`(${handled} of ${stats.total} handled)`}
+          />
           <h3 class="small-heading" id="funnel-heading">
             Funnel
           </h3>
@@ -124,7 +155,11 @@ export function CampaignDetail({ id }: { id: string }) {
             <dt>Message</dt>
             <dd class="pre-wrap">{describeMessage(campaign)}</dd>
             <dt>Rate</dt>
-            <dd>{campaign.ratePerSecond ? `${campaign.ratePerSecond} per second` : 'As fast as the provider accepts'}</dd>
+            <dd>
+              {campaign.ratePerSecond
+                ? `${campaign.ratePerSecond} per second`
+                : 'As fast as the provider accepts'}
+            </dd>
             <dt>Scheduled for</dt>
             <dd>{formatDateTime(campaign.scheduledAt)}</dd>
             <dt>Started</dt>
@@ -146,5 +181,7 @@ function describeAudience(audience: CampaignAudience): string {
 
 function describeMessage(campaign: Campaign): string {
   const { message } = campaign;
-  return message.kind === 'text' ? message.text : `Template ${message.template.id}${message.template.languageCode ? ` (${message.template.languageCode})` : ''}`;
+  return message.kind === 'text'
+    ? message.text
+    : `Template ${message.template.id}${message.template.languageCode ? ` (${message.template.languageCode})` : ''}`;
 }

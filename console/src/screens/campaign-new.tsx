@@ -3,7 +3,12 @@ import { campaignsApi, contactsApi } from '../api/endpoints';
 import type { CampaignAudience, CreateCampaign } from '../api/types';
 import { ErrorAlert } from '../components/feedback';
 import { PageHeading } from '../components/page-heading';
-import { EMPTY_TEMPLATE, TemplateFields, templateFrom, type TemplateInput } from '../components/template-fields';
+import {
+  EMPTY_TEMPLATE,
+  TemplateFields,
+  templateFrom,
+  type TemplateInput,
+} from '../components/template-fields';
 import { PLACEHOLDER_HELP, previewCampaignText, type PreviewContact } from '../campaign-text';
 import { channelLabel, isWhatsApp, useChannels } from '../channels-cache';
 import { contactName, splitList } from '../format';
@@ -49,7 +54,11 @@ export function CampaignNew() {
   const create = useAction(async () => {
     if (!selectedChannel) throw new Error('Choose a channel; create one first if there is none.');
     const audience: CampaignAudience =
-      audienceKind === 'all' ? { all: true } : audienceKind === 'tags' ? { tags: tagList } : { contactIds: splitList(contactIds) };
+      audienceKind === 'all'
+        ? { all: true }
+        : audienceKind === 'tags'
+          ? { tags: tagList }
+          : { contactIds: splitList(contactIds) };
     const message = kind === 'text' ? { text } : { template: templateFrom(template) ?? { id: '' } };
     const scheduledAt = when === 'later' && sendAt ? new Date(sendAt).toISOString() : undefined;
     const body: CreateCampaign = {
@@ -83,7 +92,13 @@ export function CampaignNew() {
         <ErrorAlert error={create.error} context="The campaign was not created" />
         <div class="field">
           <label for="campaign-name">Campaign name</label>
-          <input id="campaign-name" required maxLength={200} value={name} onInput={(event) => setName(event.currentTarget.value)} />
+          <input
+            id="campaign-name"
+            required
+            maxLength={200}
+            value={name}
+            onInput={(event) => setName(event.currentTarget.value)}
+          />
         </div>
         {channels && usable.length === 0 ? (
           <p class="alert alert-warning">
@@ -92,7 +107,12 @@ export function CampaignNew() {
         ) : (
           <div class="field">
             <label for="campaign-channel">Channel</label>
-            <select id="campaign-channel" required value={selectedChannel?.id ?? ''} onChange={(event) => setChannelId(event.currentTarget.value)}>
+            <select
+              id="campaign-channel"
+              required
+              value={selectedChannel?.id ?? ''}
+              onChange={(event) => setChannelId(event.currentTarget.value)}
+            >
               {usable.map((channel) => (
                 <option key={channel.id} value={channel.id}>
                   {channelLabel(channel)} · {channel.sender}
@@ -106,15 +126,30 @@ export function CampaignNew() {
           <legend>Message</legend>
           <div class="choices">
             <label class="choice">
-              <input type="radio" name="message-kind" value="text" checked={kind === 'text'} onChange={() => setKind('text')} /> Text
+              <input
+                type="radio"
+                name="message-kind"
+                value="text"
+                checked={kind === 'text'}
+                onChange={() => setKind('text')}
+              />{' '}
+              Text
             </label>
             <label class="choice">
-              <input type="radio" name="message-kind" value="template" checked={kind === 'template'} onChange={() => setKind('template')} />{' '}
+              <input
+                type="radio"
+                name="message-kind"
+                value="template"
+                checked={kind === 'template'}
+                onChange={() => setKind('template')}
+              />{' '}
               Template
             </label>
           </div>
           {whatsApp && kind === 'text' ? (
-            <p class="alert alert-warning">WhatsApp campaigns need a template: their recipients are outside the 24-hour window.</p>
+            <p class="alert alert-warning">
+              WhatsApp campaigns need a template: their recipients are outside the 24-hour window.
+            </p>
           ) : null}
           {kind === 'text' ? (
             <div class="text-and-preview">
@@ -130,16 +165,23 @@ export function CampaignNew() {
                   onInput={(event) => setText(event.currentTarget.value)}
                 />
                 <p id="campaign-text-help" class="help">
-                  Placeholders: <code>{PLACEHOLDER_HELP}</code>. A missing value is left empty. {text.length} characters.
+                  Placeholders: <code>{PLACEHOLDER_HELP}</code>. A missing value is left empty. {text.length}{' '}
+                  characters.
                 </p>
               </div>
               <div class="preview-box">
                 <div class="field">
                   <label for="campaign-sample">Preview for</label>
-                  <select id="campaign-sample" value={sample.id} onChange={(event) => setSampleId(event.currentTarget.value)}>
+                  <select
+                    id="campaign-sample"
+                    value={sample.id}
+                    onChange={(event) => setSampleId(event.currentTarget.value)}
+                  >
                     {sampleContacts.map((contact) => (
                       <option key={contact.id} value={contact.id}>
-                        {contact.id === EXAMPLE_CONTACT.id ? 'Example: Ada Lovelace' : `${contactName(contact)} ${contact.phone ?? ''}`}
+                        {contact.id === EXAMPLE_CONTACT.id
+                          ? 'Example: Ada Lovelace'
+                          : `${contactName(contact)} ${contact.phone ?? ''}`}
                       </option>
                     ))}
                   </select>
@@ -147,8 +189,15 @@ export function CampaignNew() {
                 <h3 id="campaign-preview-title" class="small-heading">
                   Preview
                 </h3>
-                <output class={`text-preview${preview.ok ? '' : ' text-preview-error'}`} aria-labelledby="campaign-preview-title" aria-live="polite" for="campaign-text campaign-sample">
-                  {preview.ok ? preview.text || <span class="muted">Type a message to see it here.</span> : preview.error}
+                <output
+                  class={`text-preview${preview.ok ? '' : ' text-preview-error'}`}
+                  aria-labelledby="campaign-preview-title"
+                  aria-live="polite"
+                  for="campaign-text campaign-sample"
+                >
+                  {preview.ok
+                    ? preview.text || <span class="muted">Type a message to see it here.</span>
+                    : preview.error}
                 </output>
               </div>
             </div>
@@ -161,14 +210,31 @@ export function CampaignNew() {
           <legend>Audience</legend>
           <div class="choices">
             <label class="choice">
-              <input type="radio" name="audience" checked={audienceKind === 'tags'} onChange={() => setAudienceKind('tags')} /> Contacts with tags
+              <input
+                type="radio"
+                name="audience"
+                checked={audienceKind === 'tags'}
+                onChange={() => setAudienceKind('tags')}
+              />{' '}
+              Contacts with tags
             </label>
             <label class="choice">
-              <input type="radio" name="audience" checked={audienceKind === 'all'} onChange={() => setAudienceKind('all')} /> All contacts
+              <input
+                type="radio"
+                name="audience"
+                checked={audienceKind === 'all'}
+                onChange={() => setAudienceKind('all')}
+              />{' '}
+              All contacts
             </label>
             <label class="choice">
-              <input type="radio" name="audience" checked={audienceKind === 'contactIds'} onChange={() => setAudienceKind('contactIds')} /> Chosen
-              contacts
+              <input
+                type="radio"
+                name="audience"
+                checked={audienceKind === 'contactIds'}
+                onChange={() => setAudienceKind('contactIds')}
+              />{' '}
+              Chosen contacts
             </label>
           </div>
           {audienceKind === 'tags' ? (
@@ -202,26 +268,37 @@ export function CampaignNew() {
               </p>
             </div>
           ) : null}
-          {audienceKind === 'all' ? <p class="help">Every contact; opted-out contacts are skipped and counted.</p> : null}
+          {audienceKind === 'all' ? (
+            <p class="help">Every contact; opted-out contacts are skipped and counted.</p>
+          ) : null}
         </fieldset>
 
         <fieldset>
           <legend>When</legend>
           <div class="choices">
             <label class="choice">
-              <input type="radio" name="when" checked={when === 'now'} onChange={() => setWhen('now')} /> Send now
+              <input type="radio" name="when" checked={when === 'now'} onChange={() => setWhen('now')} /> Send
+              now
             </label>
             <label class="choice">
-              <input type="radio" name="when" checked={when === 'later'} onChange={() => setWhen('later')} /> At a time
+              <input type="radio" name="when" checked={when === 'later'} onChange={() => setWhen('later')} />{' '}
+              At a time
             </label>
             <label class="choice">
-              <input type="radio" name="when" checked={when === 'draft'} onChange={() => setWhen('draft')} /> Save as draft
+              <input type="radio" name="when" checked={when === 'draft'} onChange={() => setWhen('draft')} />{' '}
+              Save as draft
             </label>
           </div>
           {when === 'later' ? (
             <div class="field">
               <label for="campaign-send-at">Send at (your local time)</label>
-              <input id="campaign-send-at" type="datetime-local" required value={sendAt} onInput={(event) => setSendAt(event.currentTarget.value)} />
+              <input
+                id="campaign-send-at"
+                type="datetime-local"
+                required
+                value={sendAt}
+                onInput={(event) => setSendAt(event.currentTarget.value)}
+              />
             </div>
           ) : null}
           <div class="field">
@@ -244,7 +321,13 @@ export function CampaignNew() {
         </fieldset>
 
         <button type="submit" disabled={create.busy || !selectedChannel}>
-          {create.busy ? 'Creating…' : when === 'draft' ? 'Save draft' : when === 'now' ? 'Create and send' : 'Create and schedule'}
+          {create.busy
+            ? 'Creating…'
+            : when === 'draft'
+              ? 'Save draft'
+              : when === 'now'
+                ? 'Create and send'
+                : 'Create and schedule'}
         </button>
       </form>
     </section>

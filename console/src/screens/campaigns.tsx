@@ -12,7 +12,10 @@ import { Link } from '../router';
 export function Campaigns() {
   const firstPage = useLoad(() => campaignsApi.list(), []);
   const channels = useChannels();
-  const [more, setMore] = useState<{ items: Campaign[]; nextCursor: string | null }>({ items: [], nextCursor: null });
+  const [more, setMore] = useState<{ items: Campaign[]; nextCursor: string | null }>({
+    items: [],
+    nextCursor: null,
+  });
   const campaigns = firstPage.data ? [...firstPage.data.items, ...more.items] : undefined;
   const nextCursor = more.items.length > 0 ? more.nextCursor : firstPage.data?.nextCursor;
   const loadMore = useAction(async () => {

@@ -24,8 +24,15 @@ export function ChannelDetail({ id }: { id: string }) {
   });
 
   const channel = loaded.data;
-  if (!channel) return loaded.error ? <ErrorAlert error={loaded.error} context="Could not load the channel" /> : <Loading what="the channel" />;
-  const webhookUrls = Object.entries(channel.webhookUrls).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+  if (!channel)
+    return loaded.error ? (
+      <ErrorAlert error={loaded.error} context="Could not load the channel" />
+    ) : (
+      <Loading what="the channel" />
+    );
+  const webhookUrls = Object.entries(channel.webhookUrls).filter(
+    (entry): entry is [string, string] => typeof entry[1] === 'string',
+  );
 
   return (
     <section>
@@ -45,7 +52,10 @@ export function ChannelDetail({ id }: { id: string }) {
             <dd>{channel.disabled ? 'Disabled' : 'Enabled'}</dd>
             <dt>Created</dt>
             <dd>{formatDateTime(channel.createdAt)}</dd>
-            {configRows(channel).map(([label, value]) => [<dt key={`${label}-term`}>{label}</dt>, <dd key={`${label}-value`}>{value}</dd>])}
+            {configRows(channel).map(([label, value]) => [
+              <dt key={`${label}-term`}>{label}</dt>,
+              <dd key={`${label}-value`}>{value}</dd>,
+            ])}
           </dl>
           <div class="actions">
             <button type="button" onClick={() => void verify.run()} disabled={verify.busy}>
@@ -115,11 +125,22 @@ function SimulateInbound({ channel }: { channel: Channel }) {
       <ErrorAlert error={simulate.error} />
       <div class="field">
         <label for="simulate-from">From (phone number)</label>
-        <input id="simulate-from" type="tel" required value={from} onInput={(event) => setFrom(event.currentTarget.value)} />
+        <input
+          id="simulate-from"
+          type="tel"
+          required
+          value={from}
+          onInput={(event) => setFrom(event.currentTarget.value)}
+        />
       </div>
       <div class="field">
         <label for="simulate-text">Message</label>
-        <textarea id="simulate-text" rows={2} value={text} onInput={(event) => setText(event.currentTarget.value)} />
+        <textarea
+          id="simulate-text"
+          rows={2}
+          value={text}
+          onInput={(event) => setText(event.currentTarget.value)}
+        />
       </div>
       <button type="submit" disabled={simulate.busy}>
         Receive message

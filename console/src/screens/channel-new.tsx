@@ -15,7 +15,12 @@ export function ChannelNew() {
   const [values, setValues] = useState<Record<string, string>>({});
 
   const create = useAction(async () => {
-    const channel = await channelsApi.create({ name: name.trim(), provider, sender: sender.trim(), config: configFrom(provider, values) });
+    const channel = await channelsApi.create({
+      name: name.trim(),
+      provider,
+      sender: sender.trim(),
+      config: configFrom(provider, values),
+    });
     forgetChannels();
     navigate(`/channels/${channel.id}`);
   });
@@ -37,7 +42,13 @@ export function ChannelNew() {
         <ErrorAlert error={create.error} context="The channel was not created" />
         <div class="field">
           <label for="channel-name">Channel name</label>
-          <input id="channel-name" required maxLength={200} value={name} onInput={(event) => setName(event.currentTarget.value)} />
+          <input
+            id="channel-name"
+            required
+            maxLength={200}
+            value={name}
+            onInput={(event) => setName(event.currentTarget.value)}
+          />
         </div>
         <div class="field">
           <label for="channel-provider">Provider</label>
@@ -80,7 +91,9 @@ export function ChannelNew() {
               onChange={(value) => setValues((current) => ({ ...current, [field.name]: value }))}
             />
           ))}
-          {provider === 'sandbox' ? <p class="help">The sandbox needs no credentials: it simulates a provider inside Switchboard.</p> : null}
+          {provider === 'sandbox' ? (
+            <p class="help">The sandbox needs no credentials: it simulates a provider inside Switchboard.</p>
+          ) : null}
         </fieldset>
         <button type="submit" disabled={create.busy}>
           {create.busy ? 'Creating…' : 'Create channel'}
@@ -90,11 +103,20 @@ export function ChannelNew() {
   );
 }
 
-function ConfigInput({ field, value, onChange }: { field: ConfigField; value: string; onChange(value: string): void }) {
+function ConfigInput({
+  field,
+  value,
+  onChange,
+}: {
+  field: ConfigField;
+  value: string;
+  onChange(value: string): void;
+}) {
   const id = `config-${field.name}`;
   const helpId = field.help ? `${id}-help` : undefined;
   const label = `${field.label}${field.required ? '' : ' (optional)'}`;
-  const onInput = (event: { currentTarget: HTMLInputElement | HTMLSelectElement }) => onChange(event.currentTarget.value);
+  const onInput = (event: { currentTarget: HTMLInputElement | HTMLSelectElement }) =>
+    onChange(event.currentTarget.value);
   return (
     <div class="field">
       <label for={id}>{label}</label>

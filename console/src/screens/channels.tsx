@@ -21,7 +21,8 @@ export function Channels() {
         <Loading what="channels" />
       ) : items.length === 0 ? (
         <p class="empty">
-          No channels yet. <Link to="/channels/new">Create one</Link>; a sandbox channel lets you try everything without a provider account.
+          No channels yet. <Link to="/channels/new">Create one</Link>; a sandbox channel lets you try
+          everything without a provider account.
         </p>
       ) : (
         <div class="table-wrap">

@@ -30,12 +30,20 @@ export function ContactImport({ onImported }: { onImported(): void }) {
     >
       <h2 id="import-title">Import from CSV</h2>
       <p class="help" id="import-help">
-        A header row first: <code>phone</code> (required), <code>name</code>, <code>firstName</code>, <code>lastName</code>, <code>tags</code>{' '}
-        (separated by <code>;</code>) and any other column as an attribute. Existing numbers are updated.
+        A header row first: <code>phone</code> (required), <code>name</code>, <code>firstName</code>,{' '}
+        <code>lastName</code>, <code>tags</code> (separated by <code>;</code>) and any other column as an
+        attribute. Existing numbers are updated.
       </p>
       <div class="field">
         <label for="import-file">CSV file</label>
-        <input id="import-file" ref={fileInput} type="file" accept=".csv,text/csv" required aria-describedby="import-help" />
+        <input
+          id="import-file"
+          ref={fileInput}
+          type="file"
+          accept=".csv,text/csv"
+          required
+          aria-describedby="import-help"
+        />
       </div>
       <div class="field">
         <label for="import-country">Country for numbers without a country code (optional)</label>
@@ -52,7 +60,9 @@ export function ContactImport({ onImported }: { onImported(): void }) {
         {upload.busy ? 'Importing…' : 'Import'}
       </button>
       <ErrorAlert error={upload.error} context="Import failed" />
-      <div aria-live="polite">{result ? <ImportReport fileName={result.fileName} report={result.report} /> : null}</div>
+      <div aria-live="polite">
+        {result ? <ImportReport fileName={result.fileName} report={result.report} /> : null}
+      </div>
     </form>
   );
 }
@@ -76,7 +86,10 @@ function ImportReport({ fileName, report }: { fileName: string; report: ImportRe
       {report.rejected.length > 0 ? (
         <div class="table-wrap">
           <table>
-            <caption>Rejected lines{rejected > report.rejected.length ? ` (the first ${report.rejected.length})` : ''}</caption>
+            <caption>
+              Rejected lines
+              {rejected > report.rejected.length ? ` (the first ${report.rejected.length})` : ''}
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Line</th>

@@ -20,7 +20,8 @@ export function Contacts({ location }: { location: Location }) {
   const debouncedTag = useDebounced(tagInput.trim());
 
   useEffect(() => {
-    if (debouncedSearch !== search || debouncedTag !== tag) setQuery({ q: debouncedSearch || undefined, tag: debouncedTag || undefined });
+    if (debouncedSearch !== search || debouncedTag !== tag)
+      setQuery({ q: debouncedSearch || undefined, tag: debouncedTag || undefined });
   }, [debouncedSearch, debouncedTag]);
 
   const filter: ContactFilter = {
@@ -28,7 +29,10 @@ export function Contacts({ location }: { location: Location }) {
     tag: tag || undefined,
     optedOut: consent === '' ? undefined : consent === 'true',
   };
-  const [extra, setExtra] = useState<{ items: Contact[]; nextCursor: string | null }>({ items: [], nextCursor: null });
+  const [extra, setExtra] = useState<{ items: Contact[]; nextCursor: string | null }>({
+    items: [],
+    nextCursor: null,
+  });
   const firstPage = useLoad(() => contactsApi.list(filter), [search, tag, consent]);
   useEffect(() => setExtra({ items: [], nextCursor: null }), [firstPage.data]);
 
@@ -43,7 +47,9 @@ export function Contacts({ location }: { location: Location }) {
   });
 
   const consentAction = useAction(async (contact: Contact) => {
-    const updated = contact.optedOut ? await contactsApi.optIn(contact.id) : await contactsApi.optOut(contact.id);
+    const updated = contact.optedOut
+      ? await contactsApi.optIn(contact.id)
+      : await contactsApi.optOut(contact.id);
     setChanged((current) => ({ ...current, [updated.id]: updated }));
   });
 
@@ -65,11 +71,20 @@ export function Contacts({ location }: { location: Location }) {
             </div>
             <div class="field">
               <label for="contacts-tag">Tag</label>
-              <input id="contacts-tag" type="search" value={tagInput} onInput={(event) => setTagInput(event.currentTarget.value)} />
+              <input
+                id="contacts-tag"
+                type="search"
+                value={tagInput}
+                onInput={(event) => setTagInput(event.currentTarget.value)}
+              />
             </div>
             <div class="field">
               <label for="contacts-consent">Consent</label>
-              <select id="contacts-consent" value={consent} onChange={(event) => setQuery({ optedOut: event.currentTarget.value || undefined })}>
+              <select
+                id="contacts-consent"
+                value={consent}
+                onChange={(event) => setQuery({ optedOut: event.currentTarget.value || undefined })}
+              >
                 <option value="">Everyone</option>
                 <option value="false">Reachable</option>
                 <option value="true">Opted out</option>
@@ -117,7 +132,15 @@ export function Contacts({ location }: { location: Location }) {
                             <span class="muted">none</span>
                           )}
                         </td>
-                        <td>{contact.optedOut ? <span class="badge status-failed">Opted out {formatDateTime(contact.optedOutAt)}</span> : 'Reachable'}</td>
+                        <td>
+                          {contact.optedOut ? (
+                            <span class="badge status-failed">
+                              Opted out {formatDateTime(contact.optedOutAt)}
+                            </span>
+                          ) : (
+                            'Reachable'
+                          )}
+                        </td>
                         <td>
                           <button
                             type="button"
@@ -137,7 +160,12 @@ export function Contacts({ location }: { location: Location }) {
             </div>
           )}
           {nextCursor ? (
-            <button type="button" class="secondary" onClick={() => void loadMore.run()} disabled={loadMore.busy}>
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => void loadMore.run()}
+              disabled={loadMore.busy}
+            >
               Load more contacts
             </button>
           ) : null}
@@ -158,7 +186,11 @@ function NewContact({ onCreated }: { onCreated(): void }) {
   const [tags, setTags] = useState('');
   const [done, setDone] = useState('');
   const create = useAction(async () => {
-    const contact = await contactsApi.create({ phone: phone.trim(), ...(name.trim() ? { name: name.trim() } : {}), tags: splitList(tags) });
+    const contact = await contactsApi.create({
+      phone: phone.trim(),
+      ...(name.trim() ? { name: name.trim() } : {}),
+      tags: splitList(tags),
+    });
     setPhone('');
     setName('');
     setTags('');
@@ -179,7 +211,15 @@ function NewContact({ onCreated }: { onCreated(): void }) {
       <ErrorAlert error={create.error} />
       <div class="field">
         <label for="new-contact-phone">Phone number</label>
-        <input id="new-contact-phone" type="tel" required autocomplete="off" placeholder="+14155550100" value={phone} onInput={(event) => setPhone(event.currentTarget.value)} />
+        <input
+          id="new-contact-phone"
+          type="tel"
+          required
+          autocomplete="off"
+          placeholder="+14155550100"
+          value={phone}
+          onInput={(event) => setPhone(event.currentTarget.value)}
+        />
       </div>
       <div class="field">
         <label for="new-contact-name">Name (optional)</label>
@@ -187,7 +227,12 @@ function NewContact({ onCreated }: { onCreated(): void }) {
       </div>
       <div class="field">
         <label for="new-contact-tags">Tags (optional)</label>
-        <input id="new-contact-tags" aria-describedby="new-contact-tags-help" value={tags} onInput={(event) => setTags(event.currentTarget.value)} />
+        <input
+          id="new-contact-tags"
+          aria-describedby="new-contact-tags-help"
+          value={tags}
+          onInput={(event) => setTags(event.currentTarget.value)}
+        />
         <p id="new-contact-tags-help" class="help">
           Separated by commas.
         </p>

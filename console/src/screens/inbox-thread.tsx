@@ -1,6 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { conversationsApi, messagesApi } from '../api/endpoints';
-import { CONVERSATION_STATUSES, type Channel, type Conversation, type ConversationStatus, type Message } from '../api/types';
+import {
+  CONVERSATION_STATUSES,
+  type Channel,
+  type Conversation,
+  type ConversationStatus,
+  type Message,
+} from '../api/types';
 import { ErrorAlert, Loading } from '../components/feedback';
 import { MessageStatusBadge } from '../components/status-badge';
 import { channelLabel } from '../channels-cache';
@@ -10,7 +16,15 @@ import { useInboxEvents } from '../live-inbox';
 import { hasNavigated, Link } from '../router';
 import { ReplyBox } from './reply-box';
 
-export function Thread({ id, channels, backTo }: { id: string; channels: Channel[] | undefined; backTo: string }) {
+export function Thread({
+  id,
+  channels,
+  backTo,
+}: {
+  id: string;
+  channels: Channel[] | undefined;
+  backTo: string;
+}) {
   const [conversation, setConversation] = useState<Conversation>();
   const [messages, setMessages] = useState<Message[]>();
   const [olderCursor, setOlderCursor] = useState<string | null>(null);
@@ -64,7 +78,13 @@ export function Thread({ id, channels, backTo }: { id: string; channels: Channel
       setMessages((current) =>
         current?.map((message) =>
           message.id === change.id
-            ? { ...message, status: change.status, statusReason: change.statusReason, errorCode: change.errorCode, statusUpdatedAt: change.statusUpdatedAt }
+            ? {
+                ...message,
+                status: change.status,
+                statusReason: change.statusReason,
+                errorCode: change.errorCode,
+                statusUpdatedAt: change.statusUpdatedAt,
+              }
             : message,
         ),
       );
@@ -107,7 +127,9 @@ export function Thread({ id, channels, backTo }: { id: string; channels: Channel
             {name}
           </h2>
           <p class="small muted">
-            {conversation.contact.phone && conversation.contact.phone !== name ? `${conversation.contact.phone} · ` : ''}
+            {conversation.contact.phone && conversation.contact.phone !== name
+              ? `${conversation.contact.phone} · `
+              : ''}
             {channelLabel(channel)}
             {conversation.contact.optedOut ? (
               <>
@@ -135,7 +157,12 @@ export function Thread({ id, channels, backTo }: { id: string; channels: Channel
       </header>
       <ErrorAlert error={changeStatus.error} context="Could not change the status" />
       {olderCursor ? (
-        <button type="button" class="secondary small-button" onClick={() => void loadOlder.run()} disabled={loadOlder.busy}>
+        <button
+          type="button"
+          class="secondary small-button"
+          onClick={() => void loadOlder.run()}
+          disabled={loadOlder.busy}
+        >
           Load earlier messages
         </button>
       ) : null}
@@ -206,7 +233,8 @@ function MessageItem({ message }: { message: Message }) {
       </p>
       {failed ? (
         <p class="message-failure small">
-          {message.status === 'rejected' ? 'Rejected' : 'Failed'}: {message.statusReason ?? 'the provider gave no reason'}
+          {message.status === 'rejected' ? 'Rejected' : 'Failed'}:{' '}
+          {message.statusReason ?? 'the provider gave no reason'}
           {message.errorCode ? ` (code ${message.errorCode})` : ''}
         </p>
       ) : null}
@@ -221,11 +249,21 @@ function mergeMessages(first: Message[], second: Message[]): Message[] {
     const known = byId.get(message.id);
     if (!known || rank(message) >= rank(known)) byId.set(message.id, message);
   }
-  return [...byId.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  return [...byId.values()].sort(
+    (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+  );
 }
 
 /** Statuses only move forward (as on the server), so an older copy never overwrites a newer one. */
-const STATUS_RANK: Record<Message['status'], number> = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 3, rejected: 3, received: 0 };
+const STATUS_RANK: Record<Message['status'], number> = {
+  queued: 0,
+  sent: 1,
+  delivered: 2,
+  read: 3,
+  failed: 3,
+  rejected: 3,
+  received: 0,
+};
 function rank(message: Message): number {
   return STATUS_RANK[message.status];
 }

@@ -1,6 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { conversationsApi, MAX_PAGE_SIZE } from '../api/endpoints';
-import { CONVERSATION_STATUSES, type Conversation, type ConversationStatus, type Message } from '../api/types';
+import {
+  CONVERSATION_STATUSES,
+  type Conversation,
+  type ConversationStatus,
+  type Message,
+} from '../api/types';
 import { ErrorAlert, Loading } from '../components/feedback';
 import { PageHeading } from '../components/page-heading';
 import { channelLabel, useChannels } from '../channels-cache';
@@ -37,7 +42,9 @@ export function Inbox({ conversationId, location }: { conversationId?: string; l
     messageCreated: (message: Message) => {
       list.refreshSoon();
       if (message.direction === 'inbound') {
-        setAnnouncement(`New message from ${message.address ?? 'a contact'}: ${contentSummary(message.content)}`);
+        setAnnouncement(
+          `New message from ${message.address ?? 'a contact'}: ${contentSummary(message.content)}`,
+        );
       }
     },
     conversationUpdated: (conversation) => list.replace(conversation),
@@ -55,7 +62,9 @@ export function Inbox({ conversationId, location }: { conversationId?: string; l
     <div class={`inbox${conversationId ? ' has-thread' : ''}`}>
       <section class="conversation-list" aria-labelledby="inbox-title">
         <PageHeading title="Inbox" id="inbox-title" />
-        <p class={`live-indicator${live ? ' is-live' : ''}`}>{live ? 'Live: new messages appear here' : 'Connecting to live updates…'}</p>
+        <p class={`live-indicator${live ? ' is-live' : ''}`}>
+          {live ? 'Live: new messages appear here' : 'Connecting to live updates…'}
+        </p>
         <form class="filters" role="search" onSubmit={(event) => event.preventDefault()}>
           <div class="field">
             <label for="inbox-search">Search conversations</label>
@@ -69,7 +78,11 @@ export function Inbox({ conversationId, location }: { conversationId?: string; l
           </div>
           <div class="field">
             <label for="inbox-status">Status</label>
-            <select id="inbox-status" value={status ?? ''} onChange={(event) => setQuery({ status: event.currentTarget.value || undefined })}>
+            <select
+              id="inbox-status"
+              value={status ?? ''}
+              onChange={(event) => setQuery({ status: event.currentTarget.value || undefined })}
+            >
               <option value="">Any status</option>
               {CONVERSATION_STATUSES.map((value) => (
                 <option key={value} value={value}>
@@ -83,7 +96,11 @@ export function Inbox({ conversationId, location }: { conversationId?: string; l
         {list.items === undefined ? (
           <Loading what="conversations" />
         ) : list.items.length === 0 ? (
-          <p class="empty">{search || status ? 'No conversation matches these filters.' : 'No conversations yet. Inbound messages start one.'}</p>
+          <p class="empty">
+            {search || status
+              ? 'No conversation matches these filters.'
+              : 'No conversations yet. Inbound messages start one.'}
+          </p>
         ) : (
           <ul class="conversations" aria-label="Conversations, newest first">
             {list.items.map((conversation) => (
@@ -95,7 +112,9 @@ export function Inbox({ conversationId, location }: { conversationId?: string; l
                 >
                   <span class="conversation-top">
                     <span class="conversation-name">{contactName(conversation.contact)}</span>
-                    <time dateTime={conversation.lastMessageAt}>{formatWhen(conversation.lastMessageAt)}</time>
+                    <time dateTime={conversation.lastMessageAt}>
+                      {formatWhen(conversation.lastMessageAt)}
+                    </time>
                   </span>
                   <span class="conversation-bottom">
                     <span class="preview">{conversation.lastMessagePreview ?? 'No messages'}</span>
@@ -117,7 +136,12 @@ export function Inbox({ conversationId, location }: { conversationId?: string; l
           </ul>
         )}
         {list.nextCursor ? (
-          <button type="button" class="secondary" onClick={() => void list.loadMore()} disabled={list.loadingMore}>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => void list.loadMore()}
+            disabled={list.loadingMore}
+          >
             Load more conversations
           </button>
         ) : null}
@@ -150,7 +174,10 @@ function useConversationList(filter: Filter) {
     const id = ++request.current;
     const limit = Math.min(MAX_PAGE_SIZE, Math.max(PAGE_SIZE, loaded.current));
     try {
-      const page = await conversationsApi.list({ status: filter.status, search: filter.search || undefined }, limit);
+      const page = await conversationsApi.list(
+        { status: filter.status, search: filter.search || undefined },
+        limit,
+      );
       if (id !== request.current) return;
       loaded.current = page.items.length;
       setItems(page.items);
@@ -185,7 +212,11 @@ function useConversationList(filter: Filter) {
       setLoadingMore(true);
       const id = request.current;
       try {
-        const page = await conversationsApi.list({ status: filter.status, search: filter.search || undefined }, PAGE_SIZE, nextCursor);
+        const page = await conversationsApi.list(
+          { status: filter.status, search: filter.search || undefined },
+          PAGE_SIZE,
+          nextCursor,
+        );
         if (id !== request.current) return;
         setItems((current) => {
           const known = new Set(current?.map((item) => item.id));

@@ -2,7 +2,12 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { conversationsApi } from '../api/endpoints';
 import { ApiError, messageOf } from '../api/errors';
 import type { Channel, Conversation, Reply, Template } from '../api/types';
-import { TemplateFields, templateFrom, type TemplateInput, EMPTY_TEMPLATE } from '../components/template-fields';
+import {
+  TemplateFields,
+  templateFrom,
+  type TemplateInput,
+  EMPTY_TEMPLATE,
+} from '../components/template-fields';
 import { isWhatsApp } from '../channels-cache';
 import { contactName } from '../format';
 
@@ -27,7 +32,9 @@ export function ReplyBox({ conversation, channel, onSent }: Props) {
   const templateId = useRef<HTMLInputElement>(null);
   const name = contactName(conversation.contact);
   const whatsApp = isWhatsApp(channel);
-  const windowOpen = conversation.contact.whatsappWindowExpiresAt !== null && new Date(conversation.contact.whatsappWindowExpiresAt) > new Date();
+  const windowOpen =
+    conversation.contact.whatsappWindowExpiresAt !== null &&
+    new Date(conversation.contact.whatsappWindowExpiresAt) > new Date();
 
   useEffect(() => {
     if (mode === 'template') templateId.current?.focus();
@@ -63,10 +70,14 @@ export function ReplyBox({ conversation, channel, onSent }: Props) {
   const status = refusal instanceof ApiError ? refusal.status : undefined;
   const notes: string[] = [];
   if (conversation.contact.optedOut) {
-    notes.push(`${name} has opted out of messages, so replies are refused until they opt back in (by texting START, or on the Contacts page).`);
+    notes.push(
+      `${name} has opted out of messages, so replies are refused until they opt back in (by texting START, or on the Contacts page).`,
+    );
   }
   if (whatsApp && !windowOpen) {
-    notes.push(`${name} has not written in the last 24 hours: WhatsApp allows only a template until they do.`);
+    notes.push(
+      `${name} has not written in the last 24 hours: WhatsApp allows only a template until they do.`,
+    );
   }
 
   return (
@@ -87,7 +98,11 @@ export function ReplyBox({ conversation, channel, onSent }: Props) {
             <strong>Reply not sent: </strong>
             {messageOf(refusal)}
           </p>
-          {status === 403 ? <p>They can opt back in by texting START, or be opted back in on the Contacts page once they agree.</p> : null}
+          {status === 403 ? (
+            <p>
+              They can opt back in by texting START, or be opted back in on the Contacts page once they agree.
+            </p>
+          ) : null}
           {status === 422 && mode === 'text' ? (
             <p>
               <button type="button" class="secondary small-button" onClick={() => setMode('template')}>
@@ -95,7 +110,9 @@ export function ReplyBox({ conversation, channel, onSent }: Props) {
               </button>
             </p>
           ) : null}
-          {refusal instanceof ApiError && refusal.status >= 500 && refusal.requestId ? <p class="muted small">Request id {refusal.requestId}</p> : null}
+          {refusal instanceof ApiError && refusal.status >= 500 && refusal.requestId ? (
+            <p class="muted small">Request id {refusal.requestId}</p>
+          ) : null}
         </div>
       ) : null}
       {mode === 'text' ? (
@@ -110,21 +127,31 @@ export function ReplyBox({ conversation, channel, onSent }: Props) {
             onInput={(event) => setText(event.currentTarget.value)}
             onKeyDown={(event) => {
               // Ctrl/⌘+Enter sends; Enter alone adds a line.
-              if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) event.currentTarget.form?.requestSubmit();
+              if (event.key === 'Enter' && (event.ctrlKey || event.metaKey))
+                event.currentTarget.form?.requestSubmit();
             }}
           />
         </div>
       ) : (
         <fieldset>
           <legend>Template reply to {name}</legend>
-          <TemplateFields idPrefix="reply-template" value={template} onChange={setTemplate} firstInput={templateId} />
+          <TemplateFields
+            idPrefix="reply-template"
+            value={template}
+            onChange={setTemplate}
+            firstInput={templateId}
+          />
         </fieldset>
       )}
       <div class="reply-actions">
         <button type="submit" disabled={busy}>
           {busy ? 'Sending…' : mode === 'text' ? 'Send reply' : 'Send template'}
         </button>
-        <button type="button" class="link-button" onClick={() => setMode(mode === 'text' ? 'template' : 'text')}>
+        <button
+          type="button"
+          class="link-button"
+          onClick={() => setMode(mode === 'text' ? 'template' : 'text')}
+        >
           {mode === 'text' ? 'Use a template' : 'Write text instead'}
         </button>
         <span class="small muted" role="status">

@@ -26,7 +26,11 @@ export function SignIn({ notice }: { notice?: string }) {
 
   return (
     <main id="main" class="sign-in">
-      <form class="card" onSubmit={(event) => void submit(event)} aria-describedby={notice ? 'sign-in-notice' : undefined}>
+      <form
+        class="card"
+        onSubmit={(event) => void submit(event)}
+        aria-describedby={notice ? 'sign-in-notice' : undefined}
+      >
         <p class="brand">Switchboard</p>
         <PageHeading title="Sign in" />
         {notice && !error ? (

@@ -25,7 +25,8 @@ export class JwtAuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
     const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
-    const acceptsQueryToken = this.reflector.getAllAndOverride<boolean>(ACCEPTS_QUERY_TOKEN, targets) ?? false;
+    const acceptsQueryToken =
+      this.reflector.getAllAndOverride<boolean>(ACCEPTS_QUERY_TOKEN, targets) ?? false;
     const token = bearerToken(request) ?? (acceptsQueryToken ? queryToken(request) : undefined);
     if (!token) throw new UnauthenticatedError('Missing bearer token');
 

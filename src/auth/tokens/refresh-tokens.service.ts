@@ -5,9 +5,7 @@ import { IsNull, Repository } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { RefreshToken } from './refresh-token.entity.js';
 
-export type RotationResult =
-  | { outcome: 'rotated'; userId: string; token: string }
-  | { outcome: 'rejected' };
+export type RotationResult = { outcome: 'rotated'; userId: string; token: string } | { outcome: 'rejected' };
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
@@ -28,14 +26,20 @@ export class RefreshTokensService {
    * someone else, or replayed) revokes its whole family, so neither party can continue.
    * `isSessionValid` lets the caller refuse a disabled user or a session older than a password change.
    */
-  async rotate(token: string, isSessionValid: (userId: string, issuedAt: Date) => Promise<boolean>): Promise<RotationResult> {
+  async rotate(
+    token: string,
+    isSessionValid: (userId: string, issuedAt: Date) => Promise<boolean>,
+  ): Promise<RotationResult> {
     const current = await this.tokens.findOneBy({ tokenHash: hashToken(token) });
     if (!current || current.revokedAt) return { outcome: 'rejected' };
     if (current.usedAt) {
       await this.revokeFamily(current.familyId);
       return { outcome: 'rejected' };
     }
-    if (current.expiresAt.getTime() <= Date.now() || !(await isSessionValid(current.userId, current.createdAt))) {
+    if (
+      current.expiresAt.getTime() <= Date.now() ||
+      !(await isSessionValid(current.userId, current.createdAt))
+    ) {
       return { outcome: 'rejected' };
     }
     // Conditional update: of two concurrent refreshes with the same token, exactly one wins.

@@ -13,7 +13,14 @@ import {
   MaxLength,
 } from 'class-validator';
 import { PageDto } from '../../common/pagination/page.js';
-import { type AutoReply, type BuiltinKind, MATCH_MODES, type MatchMode, REPLY_ACTIONS, type ReplyAction } from '../auto-reply.entity.js';
+import {
+  type AutoReply,
+  type BuiltinKind,
+  MATCH_MODES,
+  type MatchMode,
+  REPLY_ACTIONS,
+  type ReplyAction,
+} from '../auto-reply.entity.js';
 
 const trimmedStrings = ({ value }: { value: unknown }) =>
   Array.isArray(value) ? value.map((item) => (typeof item === 'string' ? item.trim() : item)) : value;
@@ -61,7 +68,13 @@ export class AutoReplyDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty({ type: String, nullable: true, enum: ['opt_out', 'opt_in', 'help'], description: 'Built-in rules: only `reply` can change', example: null })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    enum: ['opt_out', 'opt_in', 'help'],
+    description: 'Built-in rules: only `reply` can change',
+    example: null,
+  })
   builtin!: BuiltinKind | null;
 
   @ApiProperty({ type: [String], example: ['HOURS'] })

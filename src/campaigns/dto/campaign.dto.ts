@@ -8,7 +8,10 @@ import { CAMPAIGN_STATUSES, type CampaignStatus } from '../campaign-state.js';
 import type { CampaignAudience, CampaignMessage } from '../campaign.entity.js';
 
 export class CampaignStatsDto {
-  @ApiProperty({ description: 'Unique audience contacts, skipped ones included (0 until the audience is resolved)', example: 2500 })
+  @ApiProperty({
+    description: 'Unique audience contacts, skipped ones included (0 until the audience is resolved)',
+    example: 2500,
+  })
   total!: number;
 
   @ApiProperty({ example: 0 })
@@ -64,7 +67,12 @@ export class CampaignDto {
   @ApiProperty({ type: CampaignStatsDto })
   stats!: CampaignStatsDto;
 
-  @ApiProperty({ minimum: 0, maximum: 1, description: '(total − queued) / total; 1 once completed', example: 0.5 })
+  @ApiProperty({
+    minimum: 0,
+    maximum: 1,
+    description: '(total − queued) / total; 1 once completed',
+    example: 0.5,
+  })
   progress!: number;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })

@@ -24,7 +24,8 @@ export const MAX_RATE_PER_SECOND = 1_000_000;
 /** Exactly one of `text` and `template`. */
 export class CampaignMessageDto {
   @ApiPropertyOptional({
-    description: 'Placeholders: {{name}}, {{firstName}}, {{lastName}}, {{phone}}, {{attributes.X}}; a missing value renders empty',
+    description:
+      'Placeholders: {{name}}, {{firstName}}, {{lastName}}, {{phone}}, {{attributes.X}}; a missing value renders empty',
     example: 'Hi {{firstName}}, 20% off today. Reply STOP to opt out.',
   })
   @IsOptional()
@@ -42,7 +43,12 @@ export class CampaignMessageDto {
 
 /** Exactly one of `contactIds`, `tags` and `all`. */
 export class CampaignAudienceDto {
-  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: MAX_AUDIENCE_CONTACT_IDS, example: ['3f0c1e9a-8a36-4f7e-9a3c-6f2d9b1c2e44'] })
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    maxItems: MAX_AUDIENCE_CONTACT_IDS,
+    example: ['3f0c1e9a-8a36-4f7e-9a3c-6f2d9b1c2e44'],
+  })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -87,12 +93,21 @@ export class CreateCampaignDto {
   @Type(() => CampaignAudienceDto)
   audience!: CampaignAudienceDto;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Used when the campaign is scheduled without a time', example: '2026-12-01T15:00:00Z' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Used when the campaign is scheduled without a time',
+    example: '2026-12-01T15:00:00Z',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   scheduledAt?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_RATE_PER_SECOND, description: 'Absent: as fast as the provider accepts', example: 50 })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MAX_RATE_PER_SECOND,
+    description: 'Absent: as fast as the provider accepts',
+    example: 50,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -101,7 +116,11 @@ export class CreateCampaignDto {
 }
 
 export class ScheduleCampaignDto {
-  @ApiPropertyOptional({ format: 'date-time', description: 'Absent: the stored scheduledAt, else now', example: '2026-12-01T15:00:00Z' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Absent: the stored scheduledAt, else now',
+    example: '2026-12-01T15:00:00Z',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   scheduledAt?: string;

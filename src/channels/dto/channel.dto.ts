@@ -1,7 +1,12 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { PageDto } from '../../common/pagination/page.js';
 import { PROVIDER_KINDS, type ProviderKind } from '../providers/channel-provider.interface.js';
-import { PlivoConfigDto, SandboxConfigDto, SinchConversationConfigDto, SinchSmsConfigDto } from './provider-config.dto.js';
+import {
+  PlivoConfigDto,
+  SandboxConfigDto,
+  SinchConversationConfigDto,
+  SinchSmsConfigDto,
+} from './provider-config.dto.js';
 
 export const CONFIG_SCHEMA = {
   oneOf: [SinchSmsConfigDto, SinchConversationConfigDto, PlivoConfigDto, SandboxConfigDto].map((dto) => ({
@@ -10,7 +15,9 @@ export const CONFIG_SCHEMA = {
 };
 
 export class WebhookUrlsDto {
-  @ApiPropertyOptional({ example: 'https://switchboard.example.com/api/v1/webhooks/sinch-conversation/0b9e…' })
+  @ApiPropertyOptional({
+    example: 'https://switchboard.example.com/api/v1/webhooks/sinch-conversation/0b9e…',
+  })
   callback?: string;
 
   @ApiPropertyOptional({ example: 'https://switchboard.example.com/api/v1/webhooks/plivo/0b9e…/inbound' })
@@ -33,7 +40,10 @@ export class ChannelDto {
   @ApiProperty({ example: '+12025550142' })
   sender!: string;
 
-  @ApiProperty({ description: 'The provider config; secret fields are masked (e.g. `••••1a2b`)', ...CONFIG_SCHEMA })
+  @ApiProperty({
+    description: 'The provider config; secret fields are masked (e.g. `••••1a2b`)',
+    ...CONFIG_SCHEMA,
+  })
   config!: Record<string, unknown>;
 
   @ApiProperty({ type: WebhookUrlsDto })

@@ -2,7 +2,12 @@ import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagge
 import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PROVIDER_KINDS, type ProviderKind } from '../providers/channel-provider.interface.js';
 import { CONFIG_SCHEMA } from './channel.dto.js';
-import { PlivoConfigDto, SandboxConfigDto, SinchConversationConfigDto, SinchSmsConfigDto } from './provider-config.dto.js';
+import {
+  PlivoConfigDto,
+  SandboxConfigDto,
+  SinchConversationConfigDto,
+  SinchSmsConfigDto,
+} from './provider-config.dto.js';
 
 @ApiExtraModels(SinchSmsConfigDto, SinchConversationConfigDto, PlivoConfigDto, SandboxConfigDto)
 export class CreateChannelDto {
@@ -24,7 +29,11 @@ export class CreateChannelDto {
 
   @ApiProperty({
     description: "The provider's settings; which fields apply depends on `provider`",
-    example: { servicePlanId: 'a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4', apiToken: 'f1e2d3c4b5a6f1e2d3c4b5a6f1e2d3c4', region: 'us' },
+    example: {
+      servicePlanId: 'a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4',
+      apiToken: 'f1e2d3c4b5a6f1e2d3c4b5a6f1e2d3c4',
+      region: 'us',
+    },
     ...CONFIG_SCHEMA,
   })
   @IsObject()

@@ -22,9 +22,9 @@ import {
 
 /** `scheme://host[:port]` only: the provider's own paths are appended to it. */
 const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/?$/;
-const ORIGIN_MESSAGE = 'must be an origin such as https://eu.sms.api.sinch.com (scheme, host and optional port, no path)';
+const ORIGIN_MESSAGE =
+  'must be an origin such as https://eu.sms.api.sinch.com (scheme, host and optional port, no path)';
 const IDENTIFIER = /^[A-Za-z0-9_.:-]+$/;
-
 
 export class SinchSmsConfigDto {
   @ApiProperty({ example: 'a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4' })
@@ -33,7 +33,10 @@ export class SinchSmsConfigDto {
   @MaxLength(128)
   servicePlanId!: string;
 
-  @ApiProperty({ description: 'Secret: write-only, shown masked', example: 'f1e2d3c4b5a6f1e2d3c4b5a6f1e2d3c4' })
+  @ApiProperty({
+    description: 'Secret: write-only, shown masked',
+    example: 'f1e2d3c4b5a6f1e2d3c4b5a6f1e2d3c4',
+  })
   @IsString()
   @MinLength(8)
   @MaxLength(512)
@@ -43,12 +46,18 @@ export class SinchSmsConfigDto {
   @IsIn(SINCH_SMS_REGIONS)
   region!: (typeof SINCH_SMS_REGIONS)[number];
 
-  @ApiPropertyOptional({ description: 'Origin replacing the regional host', example: 'https://us.sms.api.sinch.com' })
+  @ApiPropertyOptional({
+    description: 'Origin replacing the regional host',
+    example: 'https://us.sms.api.sinch.com',
+  })
   @IsOptional()
   @Matches(ORIGIN, { message: `baseUrl ${ORIGIN_MESSAGE}` })
   baseUrl?: string;
 
-  @ApiPropertyOptional({ description: 'Secret: when set, callbacks must carry a valid Sinch HMAC signature', example: 'a-shared-hmac-secret' })
+  @ApiPropertyOptional({
+    description: 'Secret: when set, callbacks must carry a valid Sinch HMAC signature',
+    example: 'a-shared-hmac-secret',
+  })
   @IsOptional()
   @IsString()
   @MinLength(8)
@@ -102,7 +111,10 @@ export class SinchConversationConfigDto {
   @MaxLength(32)
   smsSender?: string;
 
-  @ApiProperty({ description: 'Secret: the app webhook secret Sinch signs callbacks with', example: 'a-shared-hmac-secret' })
+  @ApiProperty({
+    description: 'Secret: the app webhook secret Sinch signs callbacks with',
+    example: 'a-shared-hmac-secret',
+  })
   @IsString()
   @MinLength(8)
   @MaxLength(512)
@@ -126,7 +138,10 @@ export class PlivoConfigDto {
   @MaxLength(64)
   authId!: string;
 
-  @ApiProperty({ description: 'Secret: write-only, shown masked', example: 'YmFzZTY0c2VjcmV0dG9rZW4xMjM0NTY3ODkw' })
+  @ApiProperty({
+    description: 'Secret: write-only, shown masked',
+    example: 'YmFzZTY0c2VjcmV0dG9rZW4xMjM0NTY3ODkw',
+  })
   @IsString()
   @MinLength(8)
   @MaxLength(512)
@@ -139,7 +154,11 @@ export class PlivoConfigDto {
 }
 
 export class SandboxConfigDto {
-  @ApiPropertyOptional({ description: 'Delay before the simulated delivery report', default: 500, example: 500 })
+  @ApiPropertyOptional({
+    description: 'Delay before the simulated delivery report',
+    default: 500,
+    example: 500,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -147,7 +166,11 @@ export class SandboxConfigDto {
   @Max(600_000)
   deliveryDelayMs?: number;
 
-  @ApiPropertyOptional({ description: 'Recipients starting with one of these fail delivery', isArray: true, example: ['+1555'] })
+  @ApiPropertyOptional({
+    description: 'Recipients starting with one of these fail delivery',
+    isArray: true,
+    example: ['+1555'],
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
@@ -162,4 +185,3 @@ export const CONFIG_DTO_BY_PROVIDER = {
   plivo: PlivoConfigDto,
   sandbox: SandboxConfigDto,
 } as const;
-

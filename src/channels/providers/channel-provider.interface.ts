@@ -142,7 +142,15 @@ export type SendResult =
     };
 
 /** The statuses Switchboard exposes (the contract's `status` field). */
-export const MESSAGE_STATUSES = ['queued', 'sent', 'delivered', 'read', 'failed', 'rejected', 'received'] as const;
+export const MESSAGE_STATUSES = [
+  'queued',
+  'sent',
+  'delivered',
+  'read',
+  'failed',
+  'rejected',
+  'received',
+] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 /** A webhook request as received, before anything has been trusted. */

@@ -83,6 +83,9 @@ export function isStatusAdvance(current: MessageStatus, next: MessageStatus): bo
   return statusRank(next) > statusRank(current);
 }
 
-function lookup(table: Readonly<Record<string, MessageStatus>>, providerStatus: string): MessageStatus | undefined {
+function lookup(
+  table: Readonly<Record<string, MessageStatus>>,
+  providerStatus: string,
+): MessageStatus | undefined {
   return Object.hasOwn(table, providerStatus) ? table[providerStatus] : undefined;
 }

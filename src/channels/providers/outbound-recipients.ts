@@ -18,6 +18,8 @@ export function rejected(recipient: OutboundRecipient, reason: string, errorCode
 /** A batch larger than the provider takes is a caller bug: sending part of it would lose results. */
 export function assertBatchSize(batch: OutboundBatch, max: number, provider: string): void {
   if (batch.recipients.length > max) {
-    throw new Error(`${provider} takes at most ${max} recipient(s) per request, got ${batch.recipients.length}`);
+    throw new Error(
+      `${provider} takes at most ${max} recipient(s) per request, got ${batch.recipients.length}`,
+    );
   }
 }

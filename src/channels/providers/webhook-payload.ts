@@ -22,7 +22,8 @@ export function optionalFields(fields: Fields, key: string): Fields | undefined 
 
 export function requireString(fields: Fields, key: string): string {
   const value = fields[key];
-  if (typeof value !== 'string' || value.trim() === '') throw new WebhookPayloadError(`${key} is missing or not a string`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new WebhookPayloadError(`${key} is missing or not a string`);
   return value;
 }
 

@@ -1,4 +1,11 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, ErrorCode, type FieldError } from './domain-error.js';
@@ -26,7 +33,14 @@ const REASON_PHRASES: Record<number, string> = {
  * (08), shutdown (57P01-03), resources (53), and 55000 as sent for a database refusing connections.
  */
 const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53|55000$)/;
-const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
+const NETWORK_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
 
 /**
  * The one place where errors become HTTP responses. Domain errors carry their own status; Nest's
@@ -43,7 +57,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const { status, message, details } = this.describe(exception);
 
     if (status >= 500 && status !== HttpStatus.SERVICE_UNAVAILABLE) {
-      this.logger.error({ err: loggableError(exception), requestId: requestIdOf(request) }, 'Unhandled error');
+      this.logger.error(
+        { err: loggableError(exception), requestId: requestIdOf(request) },
+        'Unhandled error',
+      );
     } else if (status === HttpStatus.SERVICE_UNAVAILABLE) {
       this.logger.warn({ err: errorSummary(exception), requestId: requestIdOf(request) }, message);
     }
@@ -63,13 +80,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   private describe(exception: unknown): { status: number; message: string; details?: FieldError[] } {
     if (exception instanceof DomainError) {
-      return { status: statusForErrorCode(exception.code), message: exception.message, details: exception.details };
+      return {
+        status: statusForErrorCode(exception.code),
+        message: exception.message,
+        details: exception.details,
+      };
     }
     if (exception instanceof HttpException) {
       return { status: exception.getStatus(), message: httpExceptionMessage(exception) };
     }
     if (isDatabaseUnavailable(exception)) {
-      return { status: statusForErrorCode(ErrorCode.Unavailable), message: 'Database unavailable, retry later' };
+      return {
+        status: statusForErrorCode(ErrorCode.Unavailable),
+        message: 'Database unavailable, retry later',
+      };
     }
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error' };
   }
@@ -78,7 +102,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
 function httpExceptionMessage(exception: HttpException): string {
   // The parser's own messages quote the bytes around the error, which can be a password or a token.
   const cause = (exception as { cause?: unknown }).cause;
-  const causeName = typeof cause === 'object' && cause !== null ? (cause as { name?: unknown }).name : undefined;
+  const causeName =
+    typeof cause === 'object' && cause !== null ? (cause as { name?: unknown }).name : undefined;
   if (causeName === 'SyntaxError') return 'Malformed JSON body';
   if (causeName === 'URIError') return 'Malformed URL encoding';
   const response = exception.getResponse();
@@ -110,7 +135,11 @@ function isDatabaseUnavailable(exception: unknown): boolean {
 export function loggableError(error: unknown): Record<string, unknown> {
   if (typeof error !== 'object' || error === null) return { message: String(error) };
   const { name, message, stack } = error as { name?: unknown; message?: unknown; stack?: unknown };
-  const code = (error instanceof QueryFailedError ? (error.driverError as { code?: unknown }) : (error as { code?: unknown })).code;
+  const code = (
+    error instanceof QueryFailedError
+      ? (error.driverError as { code?: unknown })
+      : (error as { code?: unknown })
+  ).code;
   return { type: name, message, code, stack };
 }
 

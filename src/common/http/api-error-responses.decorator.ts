@@ -17,6 +17,8 @@ const DESCRIPTIONS: Record<number, string> = {
 /** Documents error responses, all with the common error body. */
 export function ApiErrorResponses(...statuses: number[]) {
   return applyDecorators(
-    ...statuses.map((status) => ApiResponse({ status, description: DESCRIPTIONS[status], type: ErrorBodyDto })),
+    ...statuses.map((status) =>
+      ApiResponse({ status, description: DESCRIPTIONS[status], type: ErrorBodyDto }),
+    ),
   );
 }

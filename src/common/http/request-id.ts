@@ -17,7 +17,11 @@ export function assignRequestId(request: RequestWithId, response: ServerResponse
 }
 
 /** The first middleware: every response, errors from the body parsers included, carries the id. */
-export function requestIdMiddleware(request: RequestWithId, response: ServerResponse, next: () => void): void {
+export function requestIdMiddleware(
+  request: RequestWithId,
+  response: ServerResponse,
+  next: () => void,
+): void {
   request.id = assignRequestId(request, response);
   next();
 }

@@ -4,20 +4,26 @@ import { rejectUnstorableText, withStorableText } from './unstorable-text.middle
 
 const run = (body: unknown) => {
   let passed: unknown = 'not called';
-  rejectUnstorableText({ body, path: '/api/v1/messages' } as Request, {} as Response, (error?: unknown) => (passed = error));
+  rejectUnstorableText(
+    { body, path: '/api/v1/messages' } as Request,
+    {} as Response,
+    (error?: unknown) => (passed = error),
+  );
   return passed;
 };
 
 describe('rejectUnstorableText', () => {
   it('lets ordinary text through, emoji and all', () => {
-    expect(run({ text: 'Hello 👋 <script>alert(1)</script> \'; DROP TABLE contacts; --' })).toBeUndefined();
+    expect(run({ text: "Hello 👋 <script>alert(1)</script> '; DROP TABLE contacts; --" })).toBeUndefined();
   });
 
   it('names the nested field that holds a NUL', () => {
     const error = run({ template: { parameters: { name: 'A\u0000da' } } });
 
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).details).toEqual([{ field: 'template.parameters.name', messages: [expect.any(String)] }]);
+    expect((error as ValidationError).details).toEqual([
+      { field: 'template.parameters.name', messages: [expect.any(String)] },
+    ]);
   });
 
   it('refuses a lone surrogate but accepts a paired one', () => {
@@ -27,10 +33,17 @@ describe('rejectUnstorableText', () => {
 
   it('leaves provider webhooks to be cleaned instead of refused', () => {
     let passed: unknown = 'not called';
-    rejectUnstorableText({ body: { text: 'a\u0000b' }, path: '/api/v1/webhooks/sandbox/x' } as Request, {} as Response, (e?: unknown) => (passed = e));
+    rejectUnstorableText(
+      { body: { text: 'a\u0000b' }, path: '/api/v1/webhooks/sandbox/x' } as Request,
+      {} as Response,
+      (e?: unknown) => (passed = e),
+    );
 
     expect(passed).toBeUndefined();
-    expect(withStorableText({ text: 'a\u0000b \uD83D', list: ['\u0000'] })).toEqual({ text: 'ab \uFFFD', list: [''] });
+    expect(withStorableText({ text: 'a\u0000b \uD83D', list: ['\u0000'] })).toEqual({
+      text: 'ab \uFFFD',
+      list: [''],
+    });
   });
 
   it('refuses NUL in keys and inside arrays', () => {

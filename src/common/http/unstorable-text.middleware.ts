@@ -17,7 +17,12 @@ export function rejectUnstorableText(request: Request, _response: Response, next
   if (request.path.startsWith(WEBHOOKS_PREFIX)) return next();
   const field = findUnstorable(request.body as unknown, '', 0);
   if (field === undefined) return next();
-  next(ValidationError.forField(field || 'body', 'contains characters that cannot be stored (NUL or an unpaired surrogate)'));
+  next(
+    ValidationError.forField(
+      field || 'body',
+      'contains characters that cannot be stored (NUL or an unpaired surrogate)',
+    ),
+  );
 }
 
 /** A copy of `value` whose strings lose NULs and have lone surrogates replaced by U+FFFD. */
@@ -29,7 +34,9 @@ export function withStorableText<T>(value: T, depth = 0): T {
   // No provider nests its callbacks anywhere near this deep; deeper is an attack on the stack.
   if (depth > MAX_DEPTH) throw new ValidationError(`The body is nested more than ${MAX_DEPTH} levels deep`);
   if (Array.isArray(value)) return value.map((item: unknown) => withStorableText(item, depth + 1)) as T;
-  return Object.fromEntries(Object.entries(value).map(([key, child]) => [withStorableText(key), withStorableText(child, depth + 1)])) as T;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, child]) => [withStorableText(key), withStorableText(child, depth + 1)]),
+  ) as T;
 }
 
 function findUnstorable(value: unknown, path: string, depth: number): string | undefined {

@@ -26,13 +26,20 @@ describe('the global validation pipe', () => {
     const error = await validate({ owner: 'nope', audience: { tags: [] } }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).details?.map((detail) => detail.field)).toEqual(['owner', 'audience.tags']);
+    expect((error as ValidationError).details?.map((detail) => detail.field)).toEqual([
+      'owner',
+      'audience.tags',
+    ]);
   });
 
   it('refuses unknown properties instead of silently dropping them', async () => {
-    const error = await validate({ owner: 'a@example.com', audience: { tags: ['vip'] }, admin: true }).catch((e: unknown) => e);
+    const error = await validate({ owner: 'a@example.com', audience: { tags: ['vip'] }, admin: true }).catch(
+      (e: unknown) => e,
+    );
 
-    expect((error as ValidationError).details).toEqual([{ field: 'admin', messages: ['property admin should not exist'] }]);
+    expect((error as ValidationError).details).toEqual([
+      { field: 'admin', messages: ['property admin should not exist'] },
+    ]);
   });
 
   it('returns a typed instance for a valid body', async () => {

@@ -20,7 +20,9 @@ export function toPage<Row, Item>(
   const pageRows = rows.slice(0, limit);
   const last = pageRows.at(-1);
   const nextCursor =
-    rows.length > limit && last ? encodeCursor({ at: position(last).at.toISOString(), id: position(last).id }) : null;
+    rows.length > limit && last
+      ? encodeCursor({ at: position(last).at.toISOString(), id: position(last).id })
+      : null;
   return { items: pageRows.map(map), nextCursor };
 }
 

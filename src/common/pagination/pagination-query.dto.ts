@@ -14,7 +14,10 @@ export class PaginationQueryDto {
   @Max(MAX_PAGE_SIZE)
   limit: number = DEFAULT_PAGE_SIZE;
 
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page', example: 'WyIyMDI2LTExLTIzVDA4OjAwOjAwLjAwMFoiLCJhYmMiXQ' })
+  @ApiPropertyOptional({
+    description: 'The `nextCursor` of the previous page',
+    example: 'WyIyMDI2LTExLTIzVDA4OjAwOjAwLjAwMFoiLCJhYmMiXQ',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(512)

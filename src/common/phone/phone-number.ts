@@ -8,12 +8,18 @@ import { ValidationError } from '../errors/domain-error.js';
 export function toE164OrThrow(input: string, field: string, defaultCountry?: string): string {
   const country = defaultCountry?.toUpperCase();
   if (country !== undefined && !isSupportedCountry(country)) {
-    throw ValidationError.forField('defaultCountry', 'must be an ISO 3166-1 alpha-2 country code such as US or GB');
+    throw ValidationError.forField(
+      'defaultCountry',
+      'must be an ISO 3166-1 alpha-2 country code such as US or GB',
+    );
   }
   const cleaned = input.trim().replace(/^00/, '+');
   const parsed = parsePhoneNumberFromString(cleaned, country as CountryCode | undefined);
   if (!parsed || !parsed.isValid()) {
-    throw ValidationError.forField(field, 'is not a valid phone number (use E.164 such as +14155550100, or add defaultCountry)');
+    throw ValidationError.forField(
+      field,
+      'is not a valid phone number (use E.164 such as +14155550100, or add defaultCountry)',
+    );
   }
   return parsed.number;
 }

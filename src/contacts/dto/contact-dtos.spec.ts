@@ -15,7 +15,11 @@ const badFields = async (metatype: new () => unknown, value: unknown) => {
 
 describe('contact DTOs', () => {
   it('accept a national number with its country, and trim and de-duplicate tags', async () => {
-    const dto = await validate(CreateContactDto, { phone: '(415) 555-0100', defaultCountry: 'US', tags: [' vip', 'vip '] });
+    const dto = await validate(CreateContactDto, {
+      phone: '(415) 555-0100',
+      defaultCountry: 'US',
+      tags: [' vip', 'vip '],
+    });
 
     expect(dto.tags).toEqual(['vip']);
   });
@@ -32,16 +36,27 @@ describe('contact DTOs', () => {
   });
 
   it('report an unknown country on defaultCountry rather than on the phone', async () => {
-    expect(await badFields(CreateContactDto, { phone: '+14155550100', defaultCountry: 'XX' })).toEqual(['defaultCountry']);
+    expect(await badFields(CreateContactDto, { phone: '+14155550100', defaultCountry: 'XX' })).toEqual([
+      'defaultCountry',
+    ]);
   });
 
   it('let a change clear a name with null but not the phone, tags or attributes', async () => {
     await expect(validate(UpdateContactDto, { name: null })).resolves.toMatchObject({ name: null });
-    expect(await badFields(UpdateContactDto, { phone: null, tags: null, attributes: null })).toEqual(['attributes', 'phone', 'tags']);
+    expect(await badFields(UpdateContactDto, { phone: null, tags: null, attributes: null })).toEqual([
+      'attributes',
+      'phone',
+      'tags',
+    ]);
   });
 
   it('read optedOut from the query string as a boolean', async () => {
-    await expect(validate(ListContactsQueryDto, { optedOut: 'false' }, 'query')).resolves.toMatchObject({ optedOut: false, limit: 50 });
-    await expect(validate(ListContactsQueryDto, { optedOut: 'yes' }, 'query')).rejects.toThrow(ValidationError);
+    await expect(validate(ListContactsQueryDto, { optedOut: 'false' }, 'query')).resolves.toMatchObject({
+      optedOut: false,
+      limit: 50,
+    });
+    await expect(validate(ListContactsQueryDto, { optedOut: 'yes' }, 'query')).rejects.toThrow(
+      ValidationError,
+    );
   });
 });

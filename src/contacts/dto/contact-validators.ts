@@ -15,7 +15,8 @@ export function IsContactAttributes(options?: ValidationOptions): PropertyDecora
       options,
       validator: {
         validate: (value: unknown) => attributesProblem(value) === undefined,
-        defaultMessage: (args?: ValidationArguments) => `${args?.property ?? 'attributes'} ${attributesProblem(args?.value) ?? 'is invalid'}`,
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property ?? 'attributes'} ${attributesProblem(args?.value) ?? 'is invalid'}`,
       },
     });
 }
@@ -49,7 +50,8 @@ export function IsContactTags(options?: ValidationOptions): PropertyDecorator {
       options,
       validator: {
         validate: (value: unknown) => tagListProblem(value) === undefined,
-        defaultMessage: (args?: ValidationArguments) => `${args?.property ?? 'tags'} ${tagListProblem(args?.value) ?? 'is invalid'}`,
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property ?? 'tags'} ${tagListProblem(args?.value) ?? 'is invalid'}`,
       },
     });
   return (target, propertyName) => {
@@ -59,7 +61,8 @@ export function IsContactTags(options?: ValidationOptions): PropertyDecorator {
 }
 
 function tagListProblem(value: unknown): string | undefined {
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) return 'must be an array of strings';
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string'))
+    return 'must be an array of strings';
   return tagsProblem(value);
 }
 
@@ -83,7 +86,10 @@ export function IsSupportedCountry(options?: ValidationOptions): PropertyDecorat
  * A phone number in any common form, read with the sibling `defaultCountry` when that is valid, so
  * a bad number is reported together with every other bad field. The service normalises it again.
  */
-export function IsPhoneNumberInput(defaultCountryProperty = 'defaultCountry', options?: ValidationOptions): PropertyDecorator {
+export function IsPhoneNumberInput(
+  defaultCountryProperty = 'defaultCountry',
+  options?: ValidationOptions,
+): PropertyDecorator {
   return (target, propertyName) =>
     registerDecorator({
       name: 'isPhoneNumberInput',
@@ -94,7 +100,8 @@ export function IsPhoneNumberInput(defaultCountryProperty = 'defaultCountry', op
         validate: (value: unknown, args?: ValidationArguments) => {
           if (typeof value !== 'string') return false;
           const country = (args?.object as Record<string, unknown> | undefined)?.[defaultCountryProperty];
-          const usableCountry = typeof country === 'string' && isSupportedCountry(country.toUpperCase()) ? country : undefined;
+          const usableCountry =
+            typeof country === 'string' && isSupportedCountry(country.toUpperCase()) ? country : undefined;
           try {
             toE164OrThrow(value, args?.property ?? 'phone', usableCountry);
             return true;

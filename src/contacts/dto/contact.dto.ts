@@ -1,11 +1,6 @@
 import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
 import { PageDto } from '../../common/pagination/page.js';
-import {
-  ATTRIBUTE_VALUE_MAX_LENGTH,
-  MAX_ATTRIBUTES,
-  MAX_TAGS,
-  TAG_MAX_LENGTH,
-} from '../contact-fields.js';
+import { ATTRIBUTE_VALUE_MAX_LENGTH, MAX_ATTRIBUTES, MAX_TAGS, TAG_MAX_LENGTH } from '../contact-fields.js';
 import type { Contact } from '../contact.entity.js';
 
 export const ATTRIBUTES_SCHEMA = {
@@ -32,7 +27,12 @@ export class ContactDto {
   @ApiProperty({ format: 'uuid', example: '6a1f4f0e-2f7e-4b8e-9a55-0c1d2e3f4a5b' })
   id!: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'E.164; null for a contact known only by a channel identity', example: '+14155550100' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'E.164; null for a contact known only by a channel identity',
+    example: '+14155550100',
+  })
   phone!: string | null;
 
   @ApiProperty({ type: String, nullable: true, example: 'Ada Lovelace' })

@@ -1,12 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { NAME_MAX_LENGTH } from '../contact-fields.js';
+import { ATTRIBUTES_SCHEMA, DEFAULT_COUNTRY_SCHEMA, TAGS_SCHEMA } from './contact.dto.js';
 import {
-  ATTRIBUTES_SCHEMA,
-  DEFAULT_COUNTRY_SCHEMA,
-  TAGS_SCHEMA,
-} from './contact.dto.js';
-import { IsContactAttributes, IsContactTags, IsPhoneNumberInput, IsStorableText, IsSupportedCountry } from './contact-validators.js';
+  IsContactAttributes,
+  IsContactTags,
+  IsPhoneNumberInput,
+  IsStorableText,
+  IsSupportedCountry,
+} from './contact-validators.js';
 
 export class CreateContactDto {
   @ApiProperty({ description: 'Any common format; stored as E.164', example: '(415) 555-0100' })

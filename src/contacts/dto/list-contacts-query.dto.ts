@@ -24,7 +24,11 @@ export class ListContactsQueryDto extends PaginationQueryDto {
   @IsStorableText()
   tag?: string;
 
-  @ApiPropertyOptional({ type: Boolean, description: 'Only opted-out (`true`) or reachable (`false`) contacts', example: false })
+  @ApiPropertyOptional({
+    type: Boolean,
+    description: 'Only opted-out (`true`) or reachable (`false`) contacts',
+    example: false,
+  })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()

@@ -2,7 +2,13 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { NAME_MAX_LENGTH } from '../contact-fields.js';
 import { ATTRIBUTES_SCHEMA, DEFAULT_COUNTRY_SCHEMA, TAGS_SCHEMA } from './contact.dto.js';
-import { IsContactAttributes, IsContactTags, IsPhoneNumberInput, IsStorableText, IsSupportedCountry } from './contact-validators.js';
+import {
+  IsContactAttributes,
+  IsContactTags,
+  IsPhoneNumberInput,
+  IsStorableText,
+  IsSupportedCountry,
+} from './contact-validators.js';
 
 /** Omitted fields keep their values; `null` clears a name; `attributes` and `tags` replace the stored ones. */
 export class UpdateContactDto {
@@ -14,7 +20,10 @@ export class UpdateContactDto {
   @IsPhoneNumberInput()
   phone?: string;
 
-  @ApiPropertyOptional({ ...DEFAULT_COUNTRY_SCHEMA, description: 'Reads a changed `phone` written without a country code' })
+  @ApiPropertyOptional({
+    ...DEFAULT_COUNTRY_SCHEMA,
+    description: 'Reads a changed `phone` written without a country code',
+  })
   @IsOptional()
   @IsSupportedCountry()
   defaultCountry?: string;

@@ -1,7 +1,11 @@
 import { PassThrough, Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { ContactImportWriter, UpsertCounts } from './contact-import.writer.js';
-import { ContactsImportService, IMPORT_CHUNK_SIZE, MAX_LISTED_REJECTIONS } from './contacts-import.service.js';
+import {
+  ContactsImportService,
+  IMPORT_CHUNK_SIZE,
+  MAX_LISTED_REJECTIONS,
+} from './contacts-import.service.js';
 import type { ImportRow } from './import-layout.js';
 
 /** Stands in for the database: remembers phones, counts an existing one as an update. */
@@ -10,7 +14,15 @@ class FakeWriter {
   readonly stored = new Map<string, ImportRow>();
 
   constructor(existing: string[] = []) {
-    for (const phone of existing) this.stored.set(phone, { phone, name: null, firstName: null, lastName: null, tags: null, attributes: null });
+    for (const phone of existing)
+      this.stored.set(phone, {
+        phone,
+        name: null,
+        firstName: null,
+        lastName: null,
+        tags: null,
+        attributes: null,
+      });
   }
 
   upsert(rows: readonly ImportRow[]): Promise<UpsertCounts> {
@@ -90,11 +102,18 @@ describe('ContactsImportService', () => {
   });
 
   it('numbers a row after a multi-line quoted field by the line it starts on', async () => {
-    const report = await sut.importCsv(csvFactory.lines('phone,name', '+14155550100,"two', 'lines"', 'bad,x', '+14155550101,"x'));
+    const report = await sut.importCsv(
+      csvFactory.lines('phone,name', '+14155550100,"two', 'lines"', 'bad,x', '+14155550101,"x'),
+    );
 
     expect(report.rejected).toEqual([
       { line: 4, reason: expect.stringMatching(/phone "bad"/) },
-      { line: 5, reason: expect.stringMatching(/not valid CSV .*Quote Not Closed.*the rest of the file could not be read/) },
+      {
+        line: 5,
+        reason: expect.stringMatching(
+          /not valid CSV .*Quote Not Closed.*the rest of the file could not be read/,
+        ),
+      },
     ]);
     expect(writer.stored.get('+14155550100')?.name).toBe('two\nlines');
   });
@@ -112,7 +131,9 @@ describe('ContactsImportService', () => {
     expect(report).toEqual({
       imported: 1,
       updated: 0,
-      rejected: [{ line: 3, reason: expect.stringMatching(/not valid CSV .*the rest of the file could not be read/) }],
+      rejected: [
+        { line: 3, reason: expect.stringMatching(/not valid CSV .*the rest of the file could not be read/) },
+      ],
       rejectedCount: 1,
     });
   });
@@ -126,7 +147,12 @@ describe('ContactsImportService', () => {
 
   it('rejects line 1 and imports nothing when the header has no phone column, yet reads the whole upload', async () => {
     const upload = csvFactory.numbered(5000);
-    const withoutPhone = upload.pipe(new PassThrough({ transform: (chunk: Buffer, _encoding, done) => done(null, chunk.toString().replace('phone,', 'mobile,')) }));
+    const withoutPhone = upload.pipe(
+      new PassThrough({
+        transform: (chunk: Buffer, _encoding, done) =>
+          done(null, chunk.toString().replace('phone,', 'mobile,')),
+      }),
+    );
 
     const report = await sut.importCsv(withoutPhone);
 

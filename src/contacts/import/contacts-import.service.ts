@@ -97,7 +97,10 @@ export class ContactsImportService {
         }
         const firstLine = firstLines.firstLineOf(result.row.phone, line);
         if (firstLine !== undefined) {
-          report.reject(line, `phone ${quoted(result.row.phone)} already appears on line ${firstLine}; the first one is kept`);
+          report.reject(
+            line,
+            `phone ${quoted(result.row.phone)} already appears on line ${firstLine}; the first one is kept`,
+          );
           continue;
         }
         chunk.push(result.row);

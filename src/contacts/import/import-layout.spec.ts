@@ -23,7 +23,13 @@ describe('readImportHeader', () => {
   });
 
   it('matches known columns regardless of case, spaces and underscores', () => {
-    expect(layoutOf(' Phone ,First Name,last_name,TAGS')).toMatchObject({ phone: 0, firstName: 1, lastName: 2, tags: 3, attributes: [] });
+    expect(layoutOf(' Phone ,First Name,last_name,TAGS')).toMatchObject({
+      phone: 0,
+      firstName: 1,
+      lastName: 2,
+      tags: 3,
+      attributes: [],
+    });
   });
 
   it.each([
@@ -41,10 +47,13 @@ describe('readImportHeader', () => {
 
 describe('readImportRow', () => {
   const layout = layoutOf('phone,name,firstName,lastName,tags,company');
-  const read = (line: string, defaultCountry?: string) => readImportRow(line.split(','), layout, defaultCountry);
+  const read = (line: string, defaultCountry?: string) =>
+    readImportRow(line.split(','), layout, defaultCountry);
 
   it('normalises the phone, trims values and splits tags on ";"', () => {
-    expect(read('+1 (415) 555-0100, Ada Lovelace ,Ada,Lovelace, vip; newsletter ;vip;,Analytical Engines')).toEqual({
+    expect(
+      read('+1 (415) 555-0100, Ada Lovelace ,Ada,Lovelace, vip; newsletter ;vip;,Analytical Engines'),
+    ).toEqual({
       row: {
         phone: '+14155550100',
         name: 'Ada Lovelace',
@@ -62,7 +71,14 @@ describe('readImportRow', () => {
 
   it('leaves empty cells as "no value", so an update keeps what is stored', () => {
     expect(read('+14155550100,,,,,')).toEqual({
-      row: { phone: '+14155550100', name: null, firstName: null, lastName: null, tags: null, attributes: null },
+      row: {
+        phone: '+14155550100',
+        name: null,
+        firstName: null,
+        lastName: null,
+        tags: null,
+        attributes: null,
+      },
     });
   });
 
@@ -70,12 +86,18 @@ describe('readImportRow', () => {
     ['+14155550100,Ada', /has 2 columns but the header has 6/],
     ['+14155550100,a,b,c,d,e,f', /has 7 columns but the header has 6/],
     [',Ada,,,,', /phone is missing/],
-    ['555-01,Ada,,,,', /phone "555-01" is not a valid phone number \(write it as \+14155550100, or pass \?defaultCountry=\)/],
+    [
+      '555-01,Ada,,,,',
+      /phone "555-01" is not a valid phone number \(write it as \+14155550100, or pass \?defaultCountry=\)/,
+    ],
     ['+1415,Ada,,,,', /phone "\+1415" is not a valid phone number$/],
     [`+14155550100,${'x'.repeat(201)},,,,`, /name is longer than 200/],
     [`+14155550100,,,${'x'.repeat(201)},,`, /lastName is longer than 200/],
     [`+14155550100,,,,${'t'.repeat(65)},`, /tags: tag "t+…" is longer than 64/],
-    [`+14155550100,,,,${Array.from({ length: 51 }, (_, index) => `t${index}`).join(';')},`, /tags: has more than 50 tags/],
+    [
+      `+14155550100,,,,${Array.from({ length: 51 }, (_, index) => `t${index}`).join(';')},`,
+      /tags: has more than 50 tags/,
+    ],
     [`+14155550100,,,,,${'c'.repeat(1001)}`, /attribute "company" is longer than 1000/],
     ['+14155550100,Nul\u0000Name,,,,', /name must not contain NUL/],
     ['+14155550100,,,,vip;n\u0000l,', /tags: tag "n\\u0000l" must not contain NUL/],

@@ -52,7 +52,8 @@ export function readImportHeader(cells: readonly string[]): { layout: ImportLayo
   const seen = new Set<string>();
   for (const [index, cell] of cells.entries()) {
     const title = cell.trim();
-    if (title.length === 0) return { problem: `the header row has an empty column name (column ${index + 1})` };
+    if (title.length === 0)
+      return { problem: `the header row has an empty column name (column ${index + 1})` };
     const column = KNOWN_COLUMNS.get(title.toLowerCase().replace(/[\s_-]/g, ''));
     const identity = column ?? title;
     if (seen.has(identity)) return { problem: `the header row names the column ${quoted(title)} twice` };
@@ -68,10 +69,14 @@ export function readImportHeader(cells: readonly string[]): { layout: ImportLayo
     }
   }
   if (known.phone === undefined) {
-    return { problem: 'the header row has no "phone" column (expected e.g. phone,name,firstName,lastName,tags)' };
+    return {
+      problem: 'the header row has no "phone" column (expected e.g. phone,name,firstName,lastName,tags)',
+    };
   }
   if (attributes.length > MAX_ATTRIBUTES) {
-    return { problem: `the header row has ${attributes.length} attribute columns; at most ${MAX_ATTRIBUTES} are allowed` };
+    return {
+      problem: `the header row has ${attributes.length} attribute columns; at most ${MAX_ATTRIBUTES} are allowed`,
+    };
   }
   return { layout: { ...known, phone: known.phone, width: cells.length, attributes } };
 }
@@ -83,7 +88,9 @@ export function readImportRow(
   defaultCountry?: string,
 ): { row: ImportRow } | { reason: string } {
   if (cells.length !== layout.width) {
-    return { reason: `has ${cells.length} ${cells.length === 1 ? 'column' : 'columns'} but the header has ${layout.width}` };
+    return {
+      reason: `has ${cells.length} ${cells.length === 1 ? 'column' : 'columns'} but the header has ${layout.width}`,
+    };
   }
   const rawPhone = cells[layout.phone].trim();
   if (rawPhone.length === 0) return { reason: 'phone is missing' };
@@ -92,15 +99,23 @@ export function readImportRow(
     phone = toE164OrThrow(rawPhone, 'phone', defaultCountry);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    const hint = defaultCountry || /^(\+|00)/.test(rawPhone) ? '' : ' (write it as +14155550100, or pass ?defaultCountry=)';
+    const hint =
+      defaultCountry || /^(\+|00)/.test(rawPhone)
+        ? ''
+        : ' (write it as +14155550100, or pass ?defaultCountry=)';
     return { reason: `phone ${quoted(rawPhone)} is not a valid phone number${hint}` };
   }
 
-  const names: Pick<ImportRow, 'name' | 'firstName' | 'lastName'> = { name: null, firstName: null, lastName: null };
+  const names: Pick<ImportRow, 'name' | 'firstName' | 'lastName'> = {
+    name: null,
+    firstName: null,
+    lastName: null,
+  };
   for (const field of ['name', 'firstName', 'lastName'] as const) {
     const index = layout[field];
     const value = index === undefined ? null : normaliseName(cells[index]);
-    if (value !== null && value.length > NAME_MAX_LENGTH) return { reason: `${field} is longer than ${NAME_MAX_LENGTH} characters` };
+    if (value !== null && value.length > NAME_MAX_LENGTH)
+      return { reason: `${field} is longer than ${NAME_MAX_LENGTH} characters` };
     const problem = value === null ? undefined : storableTextProblem(value);
     if (problem) return { reason: `${field} ${problem}` };
     names[field] = value;

@@ -23,7 +23,9 @@ describe('handleUploadedFile', () => {
 
   beforeAll(async () => {
     server = createServer((request, response) => {
-      outcome = handleUploadedFile(request, response, { field: 'file', maxBytes: MAX_BYTES }, (file) => handler(file));
+      outcome = handleUploadedFile(request, response, { field: 'file', maxBytes: MAX_BYTES }, (file) =>
+        handler(file),
+      );
       outcome.then(
         (value) => response.end(JSON.stringify(value)),
         (error: unknown) => {
@@ -43,9 +45,17 @@ describe('handleUploadedFile', () => {
   /** Sends a multipart body in pieces (chunked, no Content-Length) and returns the status. */
   const post = async (parts: string[], contentType = `multipart/form-data; boundary=${BOUNDARY}`) => {
     const { port } = server.address() as AddressInfo;
-    const request = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'Content-Type': contentType } });
+    const request = httpRequest({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/',
+      headers: { 'Content-Type': contentType },
+    });
     request.on('error', () => undefined);
-    const responded = once(request, 'response').then(([response]) => (response as { statusCode: number }).statusCode);
+    const responded = once(request, 'response').then(
+      ([response]) => (response as { statusCode: number }).statusCode,
+    );
     for (const part of parts) request.write(part);
     request.end();
     return responded;
@@ -65,7 +75,9 @@ describe('handleUploadedFile', () => {
     expect(await post([filePart('other', 'x'), end])).toBe(400);
     const error = await outcome.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).details).toEqual([{ field: 'file', messages: [expect.stringMatching(/is required/)] }]);
+    expect((error as ValidationError).details).toEqual([
+      { field: 'file', messages: [expect.stringMatching(/is required/)] },
+    ]);
   });
 
   it('refuses another content type', async () => {
@@ -79,7 +91,11 @@ describe('handleUploadedFile', () => {
       return 'never reached';
     };
 
-    const status = await post([filePart('file', ''), ...Array.from({ length: 30 }, () => 'y'.repeat(1000)), end]);
+    const status = await post([
+      filePart('file', ''),
+      ...Array.from({ length: 30 }, () => 'y'.repeat(1000)),
+      end,
+    ]);
 
     expect(status).toBe(413);
     await expect(outcome).rejects.toBeInstanceOf(PayloadTooLargeException);
@@ -89,7 +105,13 @@ describe('handleUploadedFile', () => {
     let handlerSettled = false;
     handler = (file) => countBytes(file).finally(() => (handlerSettled = true));
     const { port } = server.address() as AddressInfo;
-    const request = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}` } });
+    const request = httpRequest({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/',
+      headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}` },
+    });
     request.on('error', () => undefined);
     request.write(filePart('file', '').slice(0, -2) + 'z'.repeat(2000));
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -27,7 +27,10 @@ export function handleUploadedFile<T>(
   handle: (file: Readable) => Promise<T>,
 ): Promise<T> {
   // No domain error code means 413, and this is transport, not domain: Nest's exception keeps its status through the filter.
-  const tooLarge = () => new PayloadTooLargeException(`The file is larger than ${Math.round(options.maxBytes / (1024 * 1024))} MiB`);
+  const tooLarge = () =>
+    new PayloadTooLargeException(
+      `The file is larger than ${Math.round(options.maxBytes / (1024 * 1024))} MiB`,
+    );
   // The client learns why from the response; whatever it still sends is discarded, then the connection ends.
   const stopReading = () => {
     response.setHeader('Connection', 'close');
@@ -40,7 +43,10 @@ export function handleUploadedFile<T>(
   }
   let form: busboy.Busboy;
   try {
-    form = busboy({ headers: request.headers, limits: { files: 5, fileSize: options.maxBytes, fields: 20, parts: 40 } });
+    form = busboy({
+      headers: request.headers,
+      limits: { files: 5, fileSize: options.maxBytes, fields: 20, parts: 40 },
+    });
   } catch {
     stopReading();
     return Promise.reject(ValidationError.forField(options.field, 'must be uploaded as multipart/form-data'));
@@ -80,11 +86,21 @@ export function handleUploadedFile<T>(
       handling.catch(failWith);
     });
     form.on('error', (error: Error) =>
-      failWith(ValidationError.forField(options.field, `could not be read from the multipart form (${error.message})`)),
+      failWith(
+        ValidationError.forField(
+          options.field,
+          `could not be read from the multipart form (${error.message})`,
+        ),
+      ),
     );
     form.on('close', () => {
       if (!handling) {
-        failWith(ValidationError.forField(options.field, `is required: send the file as the multipart field "${options.field}"`));
+        failWith(
+          ValidationError.forField(
+            options.field,
+            `is required: send the file as the multipart field "${options.field}"`,
+          ),
+        );
         return;
       }
       handling.then(succeed, failWith);

@@ -24,7 +24,13 @@ export class ConversationContactDto {
   @ApiProperty({ example: false })
   optedOut!: boolean;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'End of the WhatsApp 24-hour window', example: null })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'End of the WhatsApp 24-hour window',
+    example: null,
+  })
   whatsappWindowExpiresAt!: string | null;
 }
 

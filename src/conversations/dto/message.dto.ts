@@ -37,7 +37,12 @@ export class MessageDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true, example: null })
   campaignId!: string | null;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Recipient (outbound) or sender (inbound)', example: '+14155550100' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Recipient (outbound) or sender (inbound)',
+    example: '+14155550100',
+  })
   address!: string | null;
 
   @ApiProperty({ type: MessageContentDto })
@@ -58,7 +63,8 @@ export class MessageDto {
   @ApiProperty({
     type: String,
     nullable: true,
-    description: 'The reference the provider was sent (for a campaign batch, the batch\'s), fixed before the first attempt',
+    description:
+      "The reference the provider was sent (for a campaign batch, the batch's), fixed before the first attempt",
     example: 'sb_5c1d1e8e2f574f1c9a433b8f0d6a9e21',
   })
   clientReference!: string | null;
@@ -98,7 +104,11 @@ export class SendMessageResultDto {
   @ApiProperty({ format: 'uuid', example: '5c1d1e8e-2f57-4f1c-9a43-3b8f0d6a9e21' })
   id!: string;
 
-  @ApiProperty({ enum: MESSAGE_STATUSES, example: 'sent', description: '`queued` until the provider has accepted it (retries included), then `sent`' })
+  @ApiProperty({
+    enum: MESSAGE_STATUSES,
+    example: 'sent',
+    description: '`queued` until the provider has accepted it (retries included), then `sent`',
+  })
   status!: MessageStatus;
 
   @ApiProperty({ format: 'uuid' })

@@ -8,7 +8,9 @@ export const PASSWORD_MAX_LENGTH = 256;
 
 export class CreateUserDto {
   @ApiProperty({ example: 'grace@example.com' })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
   @IsEmail()
   @MaxLength(254)
   email!: string;

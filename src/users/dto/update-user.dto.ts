@@ -22,7 +22,10 @@ export class UpdateUserDto {
   @MaxLength(PASSWORD_MAX_LENGTH)
   password?: string;
 
-  @ApiPropertyOptional({ description: 'A disabled user cannot log in and loses access at once', example: true })
+  @ApiPropertyOptional({
+    description: 'A disabled user cannot log in and loses access at once',
+    example: true,
+  })
   @IsOptional()
   @IsBoolean()
   disabled?: boolean;

@@ -36,7 +36,8 @@ export class WebhookAuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<WebhookHttpRequest>();
     const channelId = String(request.params.channelId);
     const found = isUUID(channelId) ? await this.channels.get(channelId) : undefined;
-    if (!found || found.context.provider !== provider) throw new NotFoundError(`${provider} channel`, channelId);
+    if (!found || found.context.provider !== provider)
+      throw new NotFoundError(`${provider} channel`, channelId);
 
     if (provider === 'sinch-sms' && !safeEqual(String(request.params.token ?? ''), found.webhookToken)) {
       throw new UnauthenticatedError('Invalid webhook token');
@@ -55,7 +56,11 @@ export class WebhookAuthGuard implements CanActivate {
       throw new UnauthenticatedError('Invalid webhook signature');
     }
     // Only now that the bytes are authenticated: drop what the database cannot store (NUL, lone surrogates).
-    request.webhook = { provider, channel: found.context, request: { ...raw, body: withStorableText(raw.body) } };
+    request.webhook = {
+      provider,
+      channel: found.context,
+      request: { ...raw, body: withStorableText(raw.body) },
+    };
     return true;
   }
 }

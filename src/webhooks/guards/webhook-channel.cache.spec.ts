@@ -13,12 +13,19 @@ class ChannelsTable {
   webhookContext(id: string): Promise<WebhookChannel | undefined> {
     this.loads += 1;
     if (this.secret === undefined) return Promise.resolve(undefined);
-    const context = { id, provider: 'sinch-conversation', sender: '+12025550142', config: { webhookSecret: this.secret }, webhookUrls: {} };
+    const context = {
+      id,
+      provider: 'sinch-conversation',
+      sender: '+12025550142',
+      config: { webhookSecret: this.secret },
+      webhookUrls: {},
+    };
     return Promise.resolve({ context: context as unknown as ChannelContext, webhookToken: 'token' });
   }
 }
 
-const secretOf = (found: WebhookChannel | undefined) => (found?.context.config as { webhookSecret?: string } | undefined)?.webhookSecret;
+const secretOf = (found: WebhookChannel | undefined) =>
+  (found?.context.config as { webhookSecret?: string } | undefined)?.webhookSecret;
 
 describe('WebhookChannelCache', () => {
   let table: ChannelsTable;
@@ -79,7 +86,9 @@ describe('WebhookChannelCache', () => {
   });
 
   it('does not remember a failed read', async () => {
-    const failing = jest.spyOn(table, 'webhookContext').mockRejectedValueOnce(new Error('database unavailable'));
+    const failing = jest
+      .spyOn(table, 'webhookContext')
+      .mockRejectedValueOnce(new Error('database unavailable'));
     await expect(sut.get(CHANNEL_ID)).rejects.toThrow('database unavailable');
     failing.mockRestore();
 

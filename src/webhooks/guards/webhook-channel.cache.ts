@@ -38,7 +38,10 @@ export class WebhookChannelCache implements OnModuleDestroy {
   get(channelId: string): Promise<WebhookChannel | undefined> {
     const cached = this.entries.get(channelId);
     if (cached && cached.expiresAt > Date.now()) return cached.loaded;
-    const entry: Entry = { loaded: this.channels.webhookContext(channelId), expiresAt: Date.now() + WEBHOOK_CHANNEL_TTL_MS };
+    const entry: Entry = {
+      loaded: this.channels.webhookContext(channelId),
+      expiresAt: Date.now() + WEBHOOK_CHANNEL_TTL_MS,
+    };
     this.entries.set(channelId, entry);
     const forget = () => {
       if (this.entries.get(channelId) === entry) this.entries.delete(channelId);

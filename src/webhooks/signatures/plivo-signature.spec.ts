@@ -38,21 +38,36 @@ describe('computePlivoV3Signature', () => {
   // Shapes of URL and form that change the signed string; the SDK is the oracle for each.
   const shapes: Array<[string, string, Record<string, string>]> = [
     ['the vector', url, params],
-    ['a query string, sorted and decoded, before the form params', 'https://example.com/hook?z=1&b=x%20y+z&a=', params],
+    [
+      'a query string, sorted and decoded, before the form params',
+      'https://example.com/hook?z=1&b=x%20y+z&a=',
+      params,
+    ],
     ['a query string and no form params', 'https://example.com/hook?token=abc&channel=1', {}],
     ['neither query nor form params', 'https://example.com/hook', {}],
-    ['a port and a trailing slash', 'http://localhost:3000/api/v1/webhooks/plivo/abc/status/', { Status: 'delivered' }],
+    [
+      'a port and a trailing slash',
+      'http://localhost:3000/api/v1/webhooks/plivo/abc/status/',
+      { Status: 'delivered' },
+    ],
     ['non-ASCII text', url, { ...params, Text: 'Olá 👋 ça va?' }],
-    ['keys whose sort order depends on case', url, { to: '1', To: '2', a_b: '3', aB: '4', Media1: 'https://m/1', MediaCount: '1' }],
+    [
+      'keys whose sort order depends on case',
+      url,
+      { to: '1', To: '2', a_b: '3', aB: '4', Media1: 'https://m/1', MediaCount: '1' },
+    ],
     ['empty values', url, { MessageIntent: '', PowerpackUUID: '', Text: 'x' }],
   ];
 
-  it.each(shapes)('is accepted by the official SDK validateV3Signature for %s', (_name, shapeUrl, shapeParams) => {
-    const signature = computePlivoV3Signature(authToken, shapeUrl, shapeParams, nonce);
+  it.each(shapes)(
+    'is accepted by the official SDK validateV3Signature for %s',
+    (_name, shapeUrl, shapeParams) => {
+      const signature = computePlivoV3Signature(authToken, shapeUrl, shapeParams, nonce);
 
-    expect(validateV3Signature('POST', shapeUrl, nonce, authToken, signature, shapeParams)).toBe(true);
-    expect(validateV3Signature('POST', shapeUrl, nonce, 'OTHER_TOKEN', signature, shapeParams)).toBe(false);
-  });
+      expect(validateV3Signature('POST', shapeUrl, nonce, authToken, signature, shapeParams)).toBe(true);
+      expect(validateV3Signature('POST', shapeUrl, nonce, 'OTHER_TOKEN', signature, shapeParams)).toBe(false);
+    },
+  );
 
   // Under jest the SDK's `instanceof Array` misses the arrays Node's querystring returns (another realm),
   // so repeated query keys are checked against the string the SDK signs when run in plain Node.
@@ -102,13 +117,17 @@ describe('verifyPlivoSignature', () => {
   });
 
   it('accepts a comma-separated list when any signature in it matches', () => {
-    const headers = v3Headers(`${computePlivoV3Signature('OLD_TOKEN', url, params, nonce)},${vectorSignature}`);
+    const headers = v3Headers(
+      `${computePlivoV3Signature('OLD_TOKEN', url, params, nonce)},${vectorSignature}`,
+    );
 
     expect(verifyPlivoSignature(authToken, url, params, headers)).toBe(true);
   });
 
   it('rejects a comma-separated list in which nothing matches', () => {
-    const headers = v3Headers(`${computePlivoV3Signature('OLD_TOKEN', url, params, nonce)},${vectorSignature.replace('C', 'D')}`);
+    const headers = v3Headers(
+      `${computePlivoV3Signature('OLD_TOKEN', url, params, nonce)},${vectorSignature.replace('C', 'D')}`,
+    );
 
     expect(verifyPlivoSignature(authToken, url, params, headers)).toBe(false);
   });
@@ -119,12 +138,18 @@ describe('verifyPlivoSignature', () => {
     expect(verifyPlivoSignature(authToken, url, { ...params, Text: 'START' }, headers)).toBe(false);
     expect(verifyPlivoSignature(authToken, url, { ...params, Extra: '' }, headers)).toBe(false);
     expect(verifyPlivoSignature('MY_AUTH_TOKEM', url, params, headers)).toBe(false);
-    expect(verifyPlivoSignature(authToken, 'http://example.com/webhooks/plivo/inbound', params, headers)).toBe(false);
-    expect(verifyPlivoSignature(authToken, url, params, v3Headers(vectorSignature, '12345678901234567891'))).toBe(false);
+    expect(
+      verifyPlivoSignature(authToken, 'http://example.com/webhooks/plivo/inbound', params, headers),
+    ).toBe(false);
+    expect(
+      verifyPlivoSignature(authToken, url, params, v3Headers(vectorSignature, '12345678901234567891')),
+    ).toBe(false);
   });
 
   it('rejects a V3 signature without its nonce', () => {
-    expect(verifyPlivoSignature(authToken, url, params, { 'x-plivo-signature-v3': vectorSignature })).toBe(false);
+    expect(verifyPlivoSignature(authToken, url, params, { 'x-plivo-signature-v3': vectorSignature })).toBe(
+      false,
+    );
   });
 
   it('rejects a failing V3 signature even when a valid V2 signature comes with it', () => {
@@ -133,16 +158,25 @@ describe('verifyPlivoSignature', () => {
       ...v3Headers(computePlivoV3Signature(authToken, url, { ...params, Text: 'original' }, nonce)),
     };
 
-    expect(verifyPlivoSignature(authToken, url, params, v2Headers(computePlivoV2Signature(authToken, url, nonce)))).toBe(true);
+    expect(
+      verifyPlivoSignature(authToken, url, params, v2Headers(computePlivoV2Signature(authToken, url, nonce))),
+    ).toBe(true);
     expect(verifyPlivoSignature(authToken, url, params, headers)).toBe(false);
-    expect(verifyPlivoSignature(authToken, url, params, { ...headers, 'x-plivo-signature-v3': '' })).toBe(false);
+    expect(verifyPlivoSignature(authToken, url, params, { ...headers, 'x-plivo-signature-v3': '' })).toBe(
+      false,
+    );
   });
 
   it('accepts V2 (in either header) when no V3 header is present', () => {
     const signature = computePlivoV2Signature(authToken, url, nonce);
 
     expect(verifyPlivoSignature(authToken, url, params, v2Headers(signature))).toBe(true);
-    expect(verifyPlivoSignature(authToken, url, params, { 'x-plivo-signature-ma-v2': signature, 'x-plivo-signature-v2-nonce': nonce })).toBe(true);
+    expect(
+      verifyPlivoSignature(authToken, url, params, {
+        'x-plivo-signature-ma-v2': signature,
+        'x-plivo-signature-v2-nonce': nonce,
+      }),
+    ).toBe(true);
   });
 
   it('rejects a V2 signature made with another token or nonce, or without its nonce', () => {

@@ -55,7 +55,9 @@ describe('computeSinchSignature', () => {
   it('signs a string body and its UTF-8 bytes identically', () => {
     const body = '{"text":"Olá 👋"}';
 
-    expect(computeSinchSignature('s', body, 'n', '1')).toBe(computeSinchSignature('s', Buffer.from(body, 'utf8'), 'n', '1'));
+    expect(computeSinchSignature('s', body, 'n', '1')).toBe(
+      computeSinchSignature('s', Buffer.from(body, 'utf8'), 'n', '1'),
+    );
   });
 });
 
@@ -82,26 +84,45 @@ describe('verifySinchSignature', () => {
   });
 
   it('rejects a signature moved to another nonce or timestamp', () => {
-    const otherNonce = { ...smsVector.headers, 'x-sinch-webhook-signature-nonce': '01JHFFHWYY7HSS4FWTMDTQEK8W' };
+    const otherNonce = {
+      ...smsVector.headers,
+      'x-sinch-webhook-signature-nonce': '01JHFFHWYY7HSS4FWTMDTQEK8W',
+    };
     const otherTimestamp = { ...smsVector.headers, 'x-sinch-webhook-signature-timestamp': '1736760162' };
 
     expect(verify({ ...smsVector, headers: otherNonce })).toBe(false);
     expect(verify({ ...smsVector, headers: otherTimestamp })).toBe(false);
   });
 
-  it.each(['x-sinch-webhook-signature', 'x-sinch-webhook-signature-nonce', 'x-sinch-webhook-signature-timestamp'])(
-    'rejects a request without %s',
-    (header) => {
-      const headers: Record<string, string | undefined> = { ...conversationVector.headers, [header]: undefined };
+  it.each([
+    'x-sinch-webhook-signature',
+    'x-sinch-webhook-signature-nonce',
+    'x-sinch-webhook-signature-timestamp',
+  ])('rejects a request without %s', (header) => {
+    const headers: Record<string, string | undefined> = {
+      ...conversationVector.headers,
+      [header]: undefined,
+    };
 
-      expect(verifySinchSignature(conversationVector.secret, Buffer.from(conversationVector.rawBody), headers, signedAt(conversationVector))).toBe(false);
-    },
-  );
+    expect(
+      verifySinchSignature(
+        conversationVector.secret,
+        Buffer.from(conversationVector.rawBody),
+        headers,
+        signedAt(conversationVector),
+      ),
+    ).toBe(false);
+  });
 
   it('rejects a timestamp that is not whole unix seconds', () => {
     const headers = { ...conversationVector.headers, 'x-sinch-webhook-signature-timestamp': '1634579353.0' };
     const nonce = headers['x-sinch-webhook-signature-nonce'];
-    headers['x-sinch-webhook-signature'] = computeSinchSignature('foo_secret1234', conversationVector.rawBody, nonce, '1634579353.0');
+    headers['x-sinch-webhook-signature'] = computeSinchSignature(
+      'foo_secret1234',
+      conversationVector.rawBody,
+      nonce,
+      '1634579353.0',
+    );
 
     expect(verify({ ...conversationVector, headers })).toBe(false);
   });
@@ -132,7 +153,9 @@ describe('verifySinchSignature', () => {
       };
 
       expect(verifySinchSignature('secret', rawBody, headers)).toBe(true);
-      expect(verifySinchSignature(smsVector.secret, Buffer.from(smsVector.rawBody), smsVector.headers)).toBe(false);
+      expect(verifySinchSignature(smsVector.secret, Buffer.from(smsVector.rawBody), smsVector.headers)).toBe(
+        false,
+      );
     });
   });
 
@@ -151,10 +174,34 @@ describe('verifySinchSignature', () => {
       ['the SMS vector', smsVector, true],
       ['the Conversation vector', conversationVector, true],
       ['a non-ASCII body and secret', nonAscii, true],
-      ['a tampered body', { ...smsVector, rawBody: smsVector.rawBody.replace('"code":0', '"code":1') }, false],
+      [
+        'a tampered body',
+        { ...smsVector, rawBody: smsVector.rawBody.replace('"code":0', '"code":1') },
+        false,
+      ],
       ['a wrong secret', { ...conversationVector, secret: 'foo_secret1235' }, false],
-      ['a signature from the other vector', { ...smsVector, headers: { ...smsVector.headers, 'x-sinch-webhook-signature': conversationVector.headers['x-sinch-webhook-signature'] } }, false],
-      ['a signature in another case', { ...smsVector, headers: { ...smsVector.headers, 'x-sinch-webhook-signature': smsVector.headers['x-sinch-webhook-signature'].toLowerCase() } }, false],
+      [
+        'a signature from the other vector',
+        {
+          ...smsVector,
+          headers: {
+            ...smsVector.headers,
+            'x-sinch-webhook-signature': conversationVector.headers['x-sinch-webhook-signature'],
+          },
+        },
+        false,
+      ],
+      [
+        'a signature in another case',
+        {
+          ...smsVector,
+          headers: {
+            ...smsVector.headers,
+            'x-sinch-webhook-signature': smsVector.headers['x-sinch-webhook-signature'].toLowerCase(),
+          },
+        },
+        false,
+      ],
     ];
 
     it.each(cases)('%s', (_name, vector, expected) => {
@@ -169,8 +216,17 @@ describe('verifySinchSignature', () => {
       const conversation = new ConversationCallbackWebhooks(conversationVector.secret);
 
       expect(sms.validateAuthenticationHeader(smsVector.headers, smsVector.rawBody, '/', 'POST')).toBe(true);
-      expect(conversation.validateAuthenticationHeader(conversationVector.headers, conversationVector.rawBody, '/', 'POST')).toBe(true);
-      expect(sms.validateAuthenticationHeader(smsVector.headers, `${smsVector.rawBody} `, '/', 'POST')).toBe(false);
+      expect(
+        conversation.validateAuthenticationHeader(
+          conversationVector.headers,
+          conversationVector.rawBody,
+          '/',
+          'POST',
+        ),
+      ).toBe(true);
+      expect(sms.validateAuthenticationHeader(smsVector.headers, `${smsVector.rawBody} `, '/', 'POST')).toBe(
+        false,
+      );
       expect(verify({ ...smsVector, rawBody: `${smsVector.rawBody} ` })).toBe(false);
     });
   });

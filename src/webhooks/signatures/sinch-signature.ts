@@ -9,7 +9,12 @@ const TIMESTAMP_HEADER = 'x-sinch-webhook-signature-timestamp';
 const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 /** base64(HMAC-SHA256(utf8 secret, rawBody + "." + nonce + "." + timestamp)), over the bytes received. */
-export function computeSinchSignature(secret: string, rawBody: Buffer | string, nonce: string, timestamp: string): string {
+export function computeSinchSignature(
+  secret: string,
+  rawBody: Buffer | string,
+  nonce: string,
+  timestamp: string,
+): string {
   return createHmac('sha256', secret).update(rawBody).update(`.${nonce}.${timestamp}`).digest('base64');
 }
 

@@ -20,7 +20,16 @@ export async function startConsoleServer(env: Record<string, string> = {}): Prom
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-browser-'));
   let app: AppProcess;
   try {
-    app = await startAppProcess({ DATA_DIR: dataDir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn', ...env }, 60_000);
+    app = await startAppProcess(
+      {
+        DATA_DIR: dataDir,
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
+      60_000,
+    );
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
@@ -64,15 +73,28 @@ export class AdminApi {
     return new AdminApi(baseUrl, await logIn(baseUrl));
   }
 
-  createSandboxChannel(name: string, config: Record<string, unknown> = { deliveryDelayMs: 200 }): Promise<ChannelView> {
+  createSandboxChannel(
+    name: string,
+    config: Record<string, unknown> = { deliveryDelayMs: 200 },
+  ): Promise<ChannelView> {
     return this.call('POST', '/channels', { name, provider: 'sandbox', sender: '+12025550142', config });
   }
 
-  createContact(contact: { phone: string; firstName?: string; name?: string; tags?: string[] }): Promise<ContactView> {
+  createContact(contact: {
+    phone: string;
+    firstName?: string;
+    name?: string;
+    tags?: string[];
+  }): Promise<ContactView> {
     return this.call('POST', '/contacts', contact);
   }
 
-  createUser(user: { email: string; password: string; role: 'admin' | 'agent'; name?: string }): Promise<{ id: string }> {
+  createUser(user: {
+    email: string;
+    password: string;
+    role: 'admin' | 'agent';
+    name?: string;
+  }): Promise<{ id: string }> {
     return this.call('POST', '/users', user);
   }
 
@@ -104,10 +126,17 @@ export class AdminApi {
 class UnauthorizedError extends Error {}
 
 async function logIn(baseUrl: string): Promise<string> {
-  return (await request<{ accessToken: string }>(baseUrl, 'POST', '/auth/login', undefined, ADMIN)).accessToken;
+  return (await request<{ accessToken: string }>(baseUrl, 'POST', '/auth/login', undefined, ADMIN))
+    .accessToken;
 }
 
-async function request<T>(baseUrl: string, method: string, path: string, accessToken: string | undefined, body?: unknown): Promise<T> {
+async function request<T>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  accessToken: string | undefined,
+  body?: unknown,
+): Promise<T> {
   const response = await fetch(`${baseUrl}/api/v1${path}`, {
     method,
     headers: {

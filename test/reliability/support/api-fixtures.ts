@@ -14,7 +14,8 @@ export interface ApiFixtures {
   campaigns: string;
 }
 
-export const randomUsPhone = () => `+1415${randomInt(2, 10)}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
+export const randomUsPhone = () =>
+  `+1415${randomInt(2, 10)}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
 
 type WithId = { id: string };
 
@@ -26,36 +27,64 @@ export async function createApiFixtures(client: HttpClient, adminToken: string):
   const token = adminToken;
   const user = expectStatus<WithId>(
     await client.post('/api/v1/users', {
-      json: { email: `fixture-${randomBytes(6).toString('hex')}@example.com`, password: `fixture-${randomBytes(12).toString('hex')}`, role: 'agent', name: 'Fixture' },
+      json: {
+        email: `fixture-${randomBytes(6).toString('hex')}@example.com`,
+        password: `fixture-${randomBytes(12).toString('hex')}`,
+        role: 'agent',
+        name: 'Fixture',
+      },
       token,
     }),
     201,
   );
   const channel = expectStatus<WithId>(
     await client.post('/api/v1/channels', {
-      json: { name: 'Fixture sandbox', provider: 'sandbox', sender: '+12025550199', config: { deliveryDelayMs: 50 } },
+      json: {
+        name: 'Fixture sandbox',
+        provider: 'sandbox',
+        sender: '+12025550199',
+        config: { deliveryDelayMs: 50 },
+      },
       token,
     }),
     201,
   );
-  const contact = expectStatus<WithId>(await client.post('/api/v1/contacts', { json: { phone: randomUsPhone(), name: 'Fixture contact' }, token }), 201);
+  const contact = expectStatus<WithId>(
+    await client.post('/api/v1/contacts', {
+      json: { phone: randomUsPhone(), name: 'Fixture contact' },
+      token,
+    }),
+    201,
+  );
   const autoReply = expectStatus<WithId>(
-    await client.post('/api/v1/auto-replies', { json: { keywords: [`FIXTURE${randomInt(1e6)}`], match: 'exact', reply: 'Fixture reply' }, token }),
+    await client.post('/api/v1/auto-replies', {
+      json: { keywords: [`FIXTURE${randomInt(1e6)}`], match: 'exact', reply: 'Fixture reply' },
+      token,
+    }),
     201,
   );
   const sent = expectStatus<{ id: string; conversationId: string }>(
-    await client.post('/api/v1/messages', { json: { channelId: channel.id, to: randomUsPhone(), text: 'Fixture message' }, token }),
+    await client.post('/api/v1/messages', {
+      json: { channelId: channel.id, to: randomUsPhone(), text: 'Fixture message' },
+      token,
+    }),
     202,
   );
   const campaign = expectStatus<WithId>(
     await client.post('/api/v1/campaigns', {
-      json: { name: 'Fixture campaign', channelId: channel.id, message: { text: 'Fixture campaign text' }, audience: { contactIds: [contact.id] } },
+      json: {
+        name: 'Fixture campaign',
+        channelId: channel.id,
+        message: { text: 'Fixture campaign text' },
+        audience: { contactIds: [contact.id] },
+      },
       token,
     }),
     201,
   );
   await waitFor(
-    async () => expectStatus<{ status: string }>(await client.get(`/api/v1/messages/${sent.id}`, { token }), 200),
+    async () =>
+      expectStatus<{ status: string }>(await client.get(`/api/v1/messages/${sent.id}`, { token }), 200),
     (message) => message.status === 'delivered',
     { description: 'the sandbox to deliver the fixture message', timeoutMs: 15_000 },
   );
@@ -75,7 +104,8 @@ export function fixturePath(route: Route, fixtures: ApiFixtures): string {
   const resource = /^\/api\/v1\/([\w-]+)\//.exec(route.path)?.[1] as keyof ApiFixtures | undefined;
   const values: Record<string, string> = {};
   for (const param of route.params) {
-    if (param !== 'id' || !resource || !(resource in fixtures)) throw new Error(`No fixture for {${param}} in ${route.path}`);
+    if (param !== 'id' || !resource || !(resource in fixtures))
+      throw new Error(`No fixture for {${param}} in ${route.path}`);
     values[param] = fixtures[resource];
   }
   return fillPath(route, values);

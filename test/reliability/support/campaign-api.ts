@@ -17,8 +17,17 @@ export class SwitchboardApi {
     private readonly accessToken: string,
   ) {}
 
-  static async login(baseUrl: string, credentials: { email: string; password: string }): Promise<SwitchboardApi> {
-    const { accessToken } = await call<{ accessToken: string }>(baseUrl, undefined, 'POST', '/api/v1/auth/login', credentials);
+  static async login(
+    baseUrl: string,
+    credentials: { email: string; password: string },
+  ): Promise<SwitchboardApi> {
+    const { accessToken } = await call<{ accessToken: string }>(
+      baseUrl,
+      undefined,
+      'POST',
+      '/api/v1/auth/login',
+      credentials,
+    );
     return new SwitchboardApi(baseUrl, accessToken);
   }
 
@@ -36,7 +45,13 @@ export class SwitchboardApi {
     return channel.id;
   }
 
-  createCampaign(body: { name: string; channelId: string; text: string; tag: string; ratePerSecond?: number }): Promise<CampaignView> {
+  createCampaign(body: {
+    name: string;
+    channelId: string;
+    text: string;
+    tag: string;
+    ratePerSecond?: number;
+  }): Promise<CampaignView> {
     return this.request<CampaignView>('POST', '/api/v1/campaigns', {
       name: body.name,
       channelId: body.channelId,
@@ -55,12 +70,19 @@ export class SwitchboardApi {
   }
 
   /** Polls until the campaign reaches a final state (or `until` accepts it earlier). */
-  async waitForCampaign(id: string, timeoutMs: number, until: (c: CampaignView) => boolean = (c) => FINAL_CAMPAIGN_STATES.includes(c.status)): Promise<CampaignView> {
+  async waitForCampaign(
+    id: string,
+    timeoutMs: number,
+    until: (c: CampaignView) => boolean = (c) => FINAL_CAMPAIGN_STATES.includes(c.status),
+  ): Promise<CampaignView> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const campaign = await this.campaign(id);
       if (until(campaign)) return campaign;
-      if (Date.now() >= deadline) throw new Error(`campaign ${id} still ${campaign.status} after ${timeoutMs} ms: ${JSON.stringify(campaign.stats)}`);
+      if (Date.now() >= deadline)
+        throw new Error(
+          `campaign ${id} still ${campaign.status} after ${timeoutMs} ms: ${JSON.stringify(campaign.stats)}`,
+        );
       await sleep(200);
     }
   }
@@ -77,7 +99,13 @@ export class SwitchboardApi {
   }
 }
 
-async function call<T>(baseUrl: string, token: string | undefined, method: string, path: string, body?: unknown): Promise<T> {
+async function call<T>(
+  baseUrl: string,
+  token: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },

@@ -49,6 +49,10 @@ export function recipientOutcomes(databaseUrl: string, campaignId: string): Prom
       `SELECT recipient, status, status_reason FROM messages WHERE campaign_id = $1`,
       [campaignId],
     );
-    return rows.map((row) => ({ recipient: row.recipient, status: row.status, statusReason: row.status_reason }));
+    return rows.map((row) => ({
+      recipient: row.recipient,
+      status: row.status,
+      statusReason: row.status_reason,
+    }));
   });
 }

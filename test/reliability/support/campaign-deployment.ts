@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { type AppProcess, startAppProcess } from '../../support/app-process.js';
 import { createIsolatedDatabase, type IsolatedDatabase } from '../../support/isolated-database.js';
 
-export const DEPLOYMENT_ADMIN = { email: 'reliability-admin@example.com', password: 'reliability-admin-passphrase' };
+export const DEPLOYMENT_ADMIN = {
+  email: 'reliability-admin@example.com',
+  password: 'reliability-admin-passphrase',
+};
 
 /** Where providers are told to send callbacks; nothing listens there, the fakes send none. */
 const PUBLIC_BASE_URL = 'http://switchboard.test';
@@ -70,7 +73,10 @@ export class CampaignDeployment {
 
   /** Rethrows `error` with the end of every instance's output, for a failure to be diagnosable. */
   readonly explain = (error: unknown): never => {
-    const logs = this.started.map((app, i) => `--- instance ${i + 1} (${app.url}), last output:\n${app.output().split('\n').slice(-30).join('\n')}`);
+    const logs = this.started.map(
+      (app, i) =>
+        `--- instance ${i + 1} (${app.url}), last output:\n${app.output().split('\n').slice(-30).join('\n')}`,
+    );
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n${logs.join('\n')}`);
   };
 

@@ -14,7 +14,10 @@ export interface BatchFaultPlanOptions {
   alwaysRefused: ReadonlySet<string>;
 }
 
-const SERVER_ERROR: Fault = { kind: 'respond', response: { status: 500, body: { code: 'internal_error', text: 'Fake internal error' } } };
+const SERVER_ERROR: Fault = {
+  kind: 'respond',
+  response: { status: 500, body: { code: 'internal_error', text: 'Fake internal error' } },
+};
 
 /**
  * A provider having a bad day, for the batch requests of a fake Sinch SMS server (listing batches
@@ -40,7 +43,9 @@ export class BatchFaultPlan {
 
   /** Requests answered with this HTTP status (by the plan). */
   answeredWith(status: number): RecordedRequest[] {
-    return [...this.given].filter(([, fault]) => fault.kind === 'respond' && fault.response.status === status).map(([request]) => request);
+    return [...this.given]
+      .filter(([, fault]) => fault.kind === 'respond' && fault.response.status === status)
+      .map(([request]) => request);
   }
 
   hung(): RecordedRequest[] {

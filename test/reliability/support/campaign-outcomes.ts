@@ -14,7 +14,11 @@ const EXAMPLES = 3;
  * row, which ended `sent` (and the provider received it exactly once) or `failed` with a reason
  * (and the provider never received it).
  */
-export function reconcileOutcomes(audience: readonly string[], outcomes: readonly RecipientOutcome[], received: ReadonlyMap<string, number>): Reconciliation {
+export function reconcileOutcomes(
+  audience: readonly string[],
+  outcomes: readonly RecipientOutcome[],
+  received: ReadonlyMap<string, number>,
+): Reconciliation {
   const problems = new Map<string, string[]>();
   const note = (problem: string, phone: string) => {
     const phones = problems.get(problem) ?? [];
@@ -23,9 +27,11 @@ export function reconcileOutcomes(audience: readonly string[], outcomes: readonl
   };
 
   const rows = new Map<string, RecipientOutcome[]>();
-  for (const outcome of outcomes) rows.set(outcome.recipient, [...(rows.get(outcome.recipient) ?? []), outcome]);
+  for (const outcome of outcomes)
+    rows.set(outcome.recipient, [...(rows.get(outcome.recipient) ?? []), outcome]);
   const inAudience = new Set(audience);
-  for (const phone of rows.keys()) if (!inAudience.has(phone)) note('row for a phone outside the audience', phone);
+  for (const phone of rows.keys())
+    if (!inAudience.has(phone)) note('row for a phone outside the audience', phone);
 
   let sent = 0;
   let failed = 0;
@@ -51,6 +57,8 @@ export function reconcileOutcomes(audience: readonly string[], outcomes: readonl
   return {
     sent,
     failed,
-    problems: [...problems].map(([problem, phones]) => `${phones.length} × ${problem}, e.g. ${phones.slice(0, EXAMPLES).join(', ')}`),
+    problems: [...problems].map(
+      ([problem, phones]) => `${phones.length} × ${problem}, e.g. ${phones.slice(0, EXAMPLES).join(', ')}`,
+    ),
   };
 }

@@ -21,7 +21,10 @@ export class ProviderRecord {
   /** How many recipients received the text more than once, and a few of them with how often. */
   receivedMoreThanOnce(): { count: number; examples: string[] } {
     const repeated = [...this.receivedCounts()].filter(([, count]) => count > 1);
-    return { count: repeated.length, examples: repeated.slice(0, 3).map(([phone, count]) => `${phone} × ${count}`) };
+    return {
+      count: repeated.length,
+      examples: repeated.slice(0, 3).map(([phone, count]) => `${phone} × ${count}`),
+    };
   }
 
   /** Every batch request that reached the fake, whatever it answered. */
@@ -33,5 +36,7 @@ export class ProviderRecord {
 /** The recipients (E.164) a batch request carried. */
 export function recipientsOf(request: RecordedRequest): string[] {
   const to = (request.body as { to?: unknown } | undefined)?.to;
-  return Array.isArray(to) ? to.filter((n): n is string => typeof n === 'string').map((n) => (n.startsWith('+') ? n : `+${n}`)) : [];
+  return Array.isArray(to)
+    ? to.filter((n): n is string => typeof n === 'string').map((n) => (n.startsWith('+') ? n : `+${n}`))
+    : [];
 }

@@ -97,7 +97,10 @@ export function hostileString(options: { maxLength?: number } = {}): fc.Arbitrar
     candidates.push({
       weight: 1,
       arbitrary: fc
-        .tuple(fc.integer({ min: 1000, max: maxLength }), fc.constantFrom('A', 'é', '\u202E', '\u{1F4A5}', "'", '<'))
+        .tuple(
+          fc.integer({ min: 1000, max: maxLength }),
+          fc.constantFrom('A', 'é', '\u202E', '\u{1F4A5}', "'", '<'),
+        )
         .map(([length, char]) => char.repeat(Math.ceil(length / char.length)).slice(0, length)),
     });
   }
@@ -105,7 +108,9 @@ export function hostileString(options: { maxLength?: number } = {}): fc.Arbitrar
 }
 
 /** Like hostileString, but only text the database can hold (what a valid request may carry). */
-export function storableHostileString(options: { maxLength?: number; minLength?: number } = {}): fc.Arbitrary<string> {
+export function storableHostileString(
+  options: { maxLength?: number; minLength?: number } = {},
+): fc.Arbitrary<string> {
   const minLength = options.minLength ?? 0;
   return hostileString(options).filter((text) => isStorable(text) && text.length >= minLength);
 }
@@ -124,7 +129,8 @@ export function percentEncode(text: string): string {
       encoded += encodeURIComponent(text.slice(i, i + 2));
       i++;
     } else if (code >= 0xd800 && code <= 0xdfff) {
-      encoded += `%${(0xe0 | (code >> 12)).toString(16)}%${(0x80 | ((code >> 6) & 0x3f)).toString(16)}%${(0x80 | (code & 0x3f)).toString(16)}`.toUpperCase();
+      encoded +=
+        `%${(0xe0 | (code >> 12)).toString(16)}%${(0x80 | ((code >> 6) & 0x3f)).toString(16)}%${(0x80 | (code & 0x3f)).toString(16)}`.toUpperCase();
     } else {
       encoded += encodeURIComponent(text[i]);
     }

@@ -6,9 +6,16 @@ import { hostileString, percentEncode } from './hostile-strings.js';
 /** Provider callbacks as an attacker (or a broken provider) might send them, signed or not. */
 
 /** Sinch's signature over raw bytes, which need not be UTF-8: base64(HMAC-SHA256(secret, body + "." + nonce + "." + timestamp)). */
-export function sinchHeadersForBytes(secret: string, body: string | Uint8Array, timestamp = String(nowUnixSeconds())): Record<string, string> {
+export function sinchHeadersForBytes(
+  secret: string,
+  body: string | Uint8Array,
+  timestamp = String(nowUnixSeconds()),
+): Record<string, string> {
   const nonce = randomBytes(12).toString('hex');
-  const signature = createHmac('sha256', secret).update(body).update(`.${nonce}.${timestamp}`).digest('base64');
+  const signature = createHmac('sha256', secret)
+    .update(body)
+    .update(`.${nonce}.${timestamp}`)
+    .digest('base64');
   return {
     'x-sinch-webhook-signature': signature,
     'x-sinch-webhook-signature-algorithm': 'HmacSHA256',
@@ -18,7 +25,8 @@ export function sinchHeadersForBytes(secret: string, body: string | Uint8Array, 
 }
 
 /** Form params as the server will read them back from `body` (so a signature covers what it checks). */
-export const formParamsOf = (body: string): Record<string, string> => Object.fromEntries(new URLSearchParams(body));
+export const formParamsOf = (body: string): Record<string, string> =>
+  Object.fromEntries(new URLSearchParams(body));
 
 export const formBodyOf = (params: Record<string, string>) =>
   Object.entries(params)
@@ -33,7 +41,8 @@ export function plivoHeaders(authToken: string, publicUrl: string, body: string)
   };
 }
 
-const hostileOr = <T>(valid: fc.Arbitrary<T>, maxLength = 300) => fc.oneof({ weight: 2, arbitrary: valid }, { weight: 1, arbitrary: hostileString({ maxLength }) });
+const hostileOr = <T>(valid: fc.Arbitrary<T>, maxLength = 300) =>
+  fc.oneof({ weight: 2, arbitrary: valid }, { weight: 1, arbitrary: hostileString({ maxLength }) });
 const digits = fc.stringMatching(/^1415[2-9]\d{6}$/);
 const ulid = fc.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/);
 
@@ -53,7 +62,14 @@ export const sinchSmsEvent: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
     recipient: hostileOr(digits),
     status: hostileOr(fc.constantFrom('Delivered', 'Failed', 'Dispatched', 'Queued')),
     code: fc.oneof(fc.integer(), hostileString({ maxLength: 20 })),
-    statuses: fc.array(fc.record({ status: hostileOr(fc.constant('Delivered')), code: fc.integer(), recipients: fc.array(hostileOr(digits), { maxLength: 3 }) }), { maxLength: 2 }),
+    statuses: fc.array(
+      fc.record({
+        status: hostileOr(fc.constant('Delivered')),
+        code: fc.integer(),
+        recipients: fc.array(hostileOr(digits), { maxLength: 3 }),
+      }),
+      { maxLength: 2 },
+    ),
     at: hostileOr(fc.constant(new Date().toISOString())),
   }),
 );
@@ -65,7 +81,10 @@ const conversationTrigger: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
     message: fc.record({
       id: hostileOr(ulid),
       direction: hostileOr(fc.constant('TO_APP')),
-      channel_identity: fc.record({ channel: hostileOr(fc.constantFrom('SMS', 'WHATSAPP', 'RCS')), identity: hostileOr(digits.map((d) => `+${d}`)) }),
+      channel_identity: fc.record({
+        channel: hostileOr(fc.constantFrom('SMS', 'WHATSAPP', 'RCS')),
+        identity: hostileOr(digits.map((d) => `+${d}`)),
+      }),
       contact_message: fc.record({ text_message: fc.record({ text: hostileString({ maxLength: 5000 }) }) }),
     }),
   }),
@@ -75,7 +94,10 @@ const conversationTrigger: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
       message_id: hostileOr(ulid),
       status: hostileOr(fc.constantFrom('DELIVERED', 'READ', 'FAILED', 'QUEUED_ON_CHANNEL')),
       channel_identity: fc.record({ channel: hostileOr(fc.constant('SMS')), identity: hostileOr(digits) }),
-      reason: fc.record({ code: hostileString({ maxLength: 100 }), description: hostileString({ maxLength: 1000 }) }),
+      reason: fc.record({
+        code: hostileString({ maxLength: 100 }),
+        description: hostileString({ maxLength: 1000 }),
+      }),
     }),
   }),
   fc.record({
@@ -90,7 +112,14 @@ const conversationTrigger: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
 
 /** Sinch Conversation callbacks, each with the `accepted_time` every Conversation callback carries. */
 export const conversationEvent: fc.Arbitrary<Record<string, unknown>> = fc
-  .tuple(fc.date({ min: new Date('2026-01-01T00:00:00Z'), max: new Date('2027-01-01T00:00:00Z'), noInvalidDate: true }), conversationTrigger)
+  .tuple(
+    fc.date({
+      min: new Date('2026-01-01T00:00:00Z'),
+      max: new Date('2027-01-01T00:00:00Z'),
+      noInvalidDate: true,
+    }),
+    conversationTrigger,
+  )
   .map(([acceptedAt, event]) => ({ accepted_time: acceptedAt.toISOString(), ...event }));
 
 /** Plivo form params (inbound or status) with hostile values. */
@@ -149,10 +178,16 @@ export interface ForgedRequest {
 const PLIVO_NONCE = '12345678901234567890';
 
 /** Builds a callback to `target` that fails authentication in the way `forgery` says; `noise` varies it. */
-export function forgeCallback(target: WebhookTarget, forgery: Forgery, body: string | Uint8Array, noise: string): ForgedRequest {
+export function forgeCallback(
+  target: WebhookTarget,
+  forgery: Forgery,
+  body: string | Uint8Array,
+  noise: string,
+): ForgedRequest {
   const isPlivo = target.scheme === 'plivo';
   const text = typeof body === 'string' ? body : Buffer.from(body).toString('latin1');
-  const signWith = (key: string, bytes: string | Uint8Array = body) => (isPlivo ? plivoHeaders(key, target.publicUrl, text) : sinchHeadersForBytes(key, bytes));
+  const signWith = (key: string, bytes: string | Uint8Array = body) =>
+    isPlivo ? plivoHeaders(key, target.publicUrl, text) : sinchHeadersForBytes(key, bytes);
   let path = target.path;
   let sent = body;
   let headers: Record<string, string> = {};
@@ -164,7 +199,9 @@ export function forgeCallback(target: WebhookTarget, forgery: Forgery, body: str
       break;
     case 'signature over another body':
       headers = signWith(target.secret);
-      sent = isPlivo ? `${text}&Tampered=${percentEncode(noise)}x` : Buffer.concat([Buffer.from(body), Buffer.from(' ')]);
+      sent = isPlivo
+        ? `${text}&Tampered=${percentEncode(noise)}x`
+        : Buffer.concat([Buffer.from(body), Buffer.from(' ')]);
       break;
     case 'Sinch timestamp six minutes old':
       headers = isPlivo ? {} : sinchHeadersForBytes(target.secret, body, String(nowUnixSeconds() - 360));
@@ -196,7 +233,12 @@ export function forgeCallback(target: WebhookTarget, forgery: Forgery, body: str
         : {};
       break;
     case 'Plivo V2 under another token':
-      headers = isPlivo ? { 'x-plivo-signature-v2': plivoV2Signature('another token', target.publicUrl, PLIVO_NONCE), 'x-plivo-signature-v2-nonce': PLIVO_NONCE } : {};
+      headers = isPlivo
+        ? {
+            'x-plivo-signature-v2': plivoV2Signature('another token', target.publicUrl, PLIVO_NONCE),
+            'x-plivo-signature-v2-nonce': PLIVO_NONCE,
+          }
+        : {};
       break;
     case 'wrong Sinch SMS URL token':
       path = path.replace(/\/[^/]+$/, '/not-the-token');

@@ -95,7 +95,9 @@ export class HttpClient {
 /** The exchange's JSON body, or an error naming what came back instead of `status`. */
 export function expectStatus<T = Record<string, unknown>>(exchange: Exchange, status: number): T {
   if (exchange.status !== status) {
-    throw new Error(`${exchange.method} ${exchange.path}: expected ${status}, got ${exchange.status}: ${exchange.text.slice(0, 500)}`);
+    throw new Error(
+      `${exchange.method} ${exchange.path}: expected ${status}, got ${exchange.status}: ${exchange.text.slice(0, 500)}`,
+    );
   }
   return exchange.json as T;
 }

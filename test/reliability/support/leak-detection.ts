@@ -15,7 +15,9 @@ const SECRET_ALPHABET = 'abcdeghijklmopqrsuvwxyz';
  * pieces are looked for), then a label naming it in reports.
  */
 export function distinctSecret(label: string): string {
-  const letters = Array.from({ length: 24 }, () => SECRET_ALPHABET[randomInt(SECRET_ALPHABET.length)]).join('');
+  const letters = Array.from({ length: 24 }, () => SECRET_ALPHABET[randomInt(SECRET_ALPHABET.length)]).join(
+    '',
+  );
   return `${letters}-${label}`;
 }
 
@@ -46,7 +48,11 @@ function piecesOf(needle: Needle): string[] {
 }
 
 /** A secret to look for whole and in pieces of its random part. */
-export const secretNeedle = (name: string, value: string): Needle => ({ name, value, fragmentsOf: randomPartOf(value) });
+export const secretNeedle = (name: string, value: string): Needle => ({
+  name,
+  value,
+  fragmentsOf: randomPartOf(value),
+});
 
 /** Every needle found in any of the texts (log lines, response bodies), once per needle. */
 export function findLeaks(texts: readonly string[], needles: readonly Needle[]): Leak[] {
@@ -57,7 +63,11 @@ export function findLeaks(texts: readonly string[], needles: readonly Needle[]):
       .find((candidate) => candidate.text !== undefined);
     if (hit?.text !== undefined) {
       const at = hit.text.indexOf(hit.piece);
-      leaks.push({ needle: needle.name, found: hit.piece, where: hit.text.slice(Math.max(0, at - 150), at + 150) });
+      leaks.push({
+        needle: needle.name,
+        found: hit.piece,
+        where: hit.text.slice(Math.max(0, at - 150), at + 150),
+      });
     }
   }
   return leaks;

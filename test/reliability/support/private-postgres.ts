@@ -44,7 +44,17 @@ export class PrivatePostgres {
       chownSync(dir, uid, gid);
     }
     const cluster = new PrivatePostgres(bin, dir, await freePort(), asRoot);
-    await cluster.exec('initdb', ['-D', cluster.dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync']);
+    await cluster.exec('initdb', [
+      '-D',
+      cluster.dataDir,
+      '-U',
+      'postgres',
+      '-A',
+      'trust',
+      '-E',
+      'UTF8',
+      '--no-sync',
+    ]);
     return cluster;
   }
 
@@ -91,7 +101,9 @@ export class PrivatePostgres {
       await run(file, argv, { cwd: this.dir, timeout: 60_000 });
     } catch (error) {
       const detail = error as { stdout?: string; stderr?: string; message?: string };
-      throw new Error(`${program} ${args.join(' ')} failed: ${detail.message}\n${detail.stdout ?? ''}${detail.stderr ?? ''}`);
+      throw new Error(
+        `${program} ${args.join(' ')} failed: ${detail.message}\n${detail.stdout ?? ''}${detail.stderr ?? ''}`,
+      );
     }
   }
 }

@@ -5,7 +5,6 @@ import type { ChannelView } from '../../support/messaging.js';
 import { expectStatus, type HttpClient } from './http-client.js';
 import { distinctSecret } from './leak-detection.js';
 
-
 /** Every channel secret of a run, each a distinct value so a leak names its source. */
 export interface ChannelSecrets {
   smsApiToken: string;
@@ -45,7 +44,12 @@ export class FakeProviders {
   }
 }
 
-export type ChannelInput = { name: string; provider: string; sender: string; config: Record<string, unknown> };
+export type ChannelInput = {
+  name: string;
+  provider: string;
+  sender: string;
+  config: Record<string, unknown>;
+};
 
 /** One channel per provider, pointed at the fakes. `withSmsWebhookSecret: false` leaves Sinch SMS on its URL token alone. */
 export function channelInputs(fakes: FakeProviders, options: { withSmsWebhookSecret?: boolean } = {}) {
@@ -93,6 +97,10 @@ export function channelInputs(fakes: FakeProviders, options: { withSmsWebhookSec
   return { sinchSms, sinchConversation, plivo, sandbox };
 }
 
-export async function createChannel(client: HttpClient, token: string, input: ChannelInput): Promise<ChannelView> {
+export async function createChannel(
+  client: HttpClient,
+  token: string,
+  input: ChannelInput,
+): Promise<ChannelView> {
   return expectStatus<ChannelView>(await client.post('/api/v1/channels', { json: input, token }), 201);
 }

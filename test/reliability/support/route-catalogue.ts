@@ -46,7 +46,8 @@ async function loadControllers(): Promise<Map<string, ControllerClass>> {
   for (const file of controllerFiles(SRC)) {
     const exported = (await import(file)) as Record<string, unknown>;
     for (const value of Object.values(exported)) {
-      if (typeof value === 'function' && Reflect.getMetadata(CONTROLLER_WATERMARK, value) === true) controllers.set(value.name, value as unknown as ControllerClass);
+      if (typeof value === 'function' && Reflect.getMetadata(CONTROLLER_WATERMARK, value) === true)
+        controllers.set(value.name, value as unknown as ControllerClass);
     }
   }
   return controllers;
@@ -56,7 +57,11 @@ async function loadControllers(): Promise<Map<string, ControllerClass>> {
 function routedHandlers(controllers: Map<string, ControllerClass>): string[] {
   return [...controllers.values()].flatMap((controller) =>
     Object.getOwnPropertyNames(controller.prototype)
-      .filter((name) => name !== 'constructor' && Reflect.hasMetadata(METHOD_METADATA, controller.prototype[name] as Handler))
+      .filter(
+        (name) =>
+          name !== 'constructor' &&
+          Reflect.hasMetadata(METHOD_METADATA, controller.prototype[name] as Handler),
+      )
       .map((name) => `${controller.name}_${name}`),
   );
 }
@@ -79,9 +84,11 @@ export async function loadRouteCatalogue(baseUrl: string): Promise<Route[]> {
       const [controllerName, handlerName] = operationId.split('_');
       const controller = controllers.get(controllerName);
       const handler = controller?.prototype[handlerName] as Handler | undefined;
-      if (!controller || !handler) throw new Error(`No controller handler for ${method.toUpperCase()} ${path} (${operationId})`);
+      if (!controller || !handler)
+        throw new Error(`No controller handler for ${method.toUpperCase()} ${path} (${operationId})`);
       const metadata = <T>(key: string): T | undefined =>
-        (Reflect.getMetadata(key, handler) as T | undefined) ?? (Reflect.getMetadata(key, controller) as T | undefined);
+        (Reflect.getMetadata(key, handler) as T | undefined) ??
+        (Reflect.getMetadata(key, controller) as T | undefined);
       routes.push({
         method: method.toUpperCase() as HttpMethod,
         path,
@@ -96,7 +103,8 @@ export async function loadRouteCatalogue(baseUrl: string): Promise<Route[]> {
 
   const documented = new Set(routes.map((route) => route.operationId));
   const undocumented = routedHandlers(controllers).filter((id) => !documented.has(id));
-  if (undocumented.length > 0) throw new Error(`Routed handlers missing from /docs-json: ${undocumented.join(', ')}`);
+  if (undocumented.length > 0)
+    throw new Error(`Routed handlers missing from /docs-json: ${undocumented.join(', ')}`);
   return routes;
 }
 

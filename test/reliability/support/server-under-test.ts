@@ -38,7 +38,10 @@ export async function startServerUnderTest(options: ServerOptions = {}): Promise
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-reliability-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const admin = { email: `admin-${randomBytes(6).toString('hex')}@example.com`, password: distinctSecret('AdminPassword') };
+  const admin = {
+    email: `admin-${randomBytes(6).toString('hex')}@example.com`,
+    password: distinctSecret('AdminPassword'),
+  };
   const jwtSecret = randomBytes(32).toString('hex');
   const credentialsKey = randomBytes(32).toString('base64');
   const cleanUp = async () => {
@@ -81,4 +84,5 @@ export async function startServerUnderTest(options: ServerOptions = {}): Promise
 }
 
 /** True while the child process has neither exited nor been killed. */
-export const isAlive = (server: ServerUnderTest) => server.process.child.exitCode === null && server.process.child.signalCode === null;
+export const isAlive = (server: ServerUnderTest) =>
+  server.process.child.exitCode === null && server.process.child.signalCode === null;

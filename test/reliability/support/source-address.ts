@@ -10,7 +10,12 @@ export interface JsonAnswer {
  * Posts JSON from a chosen loopback address (127.0.0.0/8 is all local on Linux), so a test can
  * play many clients, as a password spray from many machines would.
  */
-export function postJsonFrom(localAddress: string, url: string, body: unknown, headers: Record<string, string> = {}): Promise<JsonAnswer> {
+export function postJsonFrom(
+  localAddress: string,
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<JsonAnswer> {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const outgoing = request(
@@ -19,7 +24,11 @@ export function postJsonFrom(localAddress: string, url: string, body: unknown, h
         method: 'POST',
         localAddress,
         agent: false,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          ...headers,
+        },
       },
       (response) => {
         let text = '';
@@ -27,7 +36,11 @@ export function postJsonFrom(localAddress: string, url: string, body: unknown, h
         response.on('data', (chunk: string) => (text += chunk));
         response.on('end', () => {
           const requestId = response.headers['x-request-id'];
-          resolve({ status: response.statusCode ?? 0, json: JSON.parse(text) as unknown, requestId: typeof requestId === 'string' ? requestId : undefined });
+          resolve({
+            status: response.statusCode ?? 0,
+            json: JSON.parse(text) as unknown,
+            requestId: typeof requestId === 'string' ? requestId : undefined,
+          });
         });
         response.on('error', reject);
       },

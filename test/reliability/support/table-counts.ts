@@ -27,7 +27,9 @@ export class DatabaseProbe {
   }
 
   async counts(): Promise<TableCounts> {
-    const selects = STORED_TABLES.map((table) => `(SELECT count(*) FROM ${table})::int AS ${table}`).join(', ');
+    const selects = STORED_TABLES.map((table) => `(SELECT count(*) FROM ${table})::int AS ${table}`).join(
+      ', ',
+    );
     const { rows } = await this.client.query<TableCounts>(`SELECT ${selects}`);
     return rows[0];
   }
@@ -44,5 +46,7 @@ export class DatabaseProbe {
 
 /** The tables whose row count changed, with both counts. */
 export function changedCounts(before: TableCounts, after: TableCounts): string[] {
-  return STORED_TABLES.filter((table) => before[table] !== after[table]).map((table) => `${table}: ${before[table]} → ${after[table]}`);
+  return STORED_TABLES.filter((table) => before[table] !== after[table]).map(
+    (table) => `${table}: ${before[table]} → ${after[table]}`,
+  );
 }

@@ -6,7 +6,10 @@ const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('b
 const HMAC_OF: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
 
 export function payloadOf(token: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
+  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Record<
+    string,
+    unknown
+  >;
 }
 
 /** A JWT signed with an HMAC algorithm (HS256, HS384 or HS512) under `secret`. */

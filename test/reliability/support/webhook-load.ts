@@ -1,6 +1,13 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { sleep } from '../../support/wait-for.js';
-import { conversationDeliveryReport, conversationInboundMessage, formBody, pathOf, plivoV3Headers, signedSinchJson } from '../../support/webhooks.js';
+import {
+  conversationDeliveryReport,
+  conversationInboundMessage,
+  formBody,
+  pathOf,
+  plivoV3Headers,
+  signedSinchJson,
+} from '../../support/webhooks.js';
 import type { HttpClient } from './http-client.js';
 
 export type WebhookKind = 'conversation-delivery' | 'conversation-inbound' | 'plivo-status' | 'plivo-inbound';
@@ -17,8 +24,20 @@ export interface WebhookAttempt {
 }
 
 export interface WebhookTargets {
-  conversation: { path: string; appId: string; projectId: string; webhookSecret: string; sentMessageIds: string[] };
-  plivo: { statusUrl: string; inboundUrl: string; authToken: string; sentMessageIds: string[]; sender: string };
+  conversation: {
+    path: string;
+    appId: string;
+    projectId: string;
+    webhookSecret: string;
+    sentMessageIds: string[];
+  };
+  plivo: {
+    statusUrl: string;
+    inboundUrl: string;
+    authToken: string;
+    sentMessageIds: string[];
+    sender: string;
+  };
 }
 
 const randomPhoneDigits = () => `1415${randomInt(2, 10)}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
@@ -44,9 +63,19 @@ export class WebhookLoad {
     const conversationReports = [...this.targets.conversation.sentMessageIds];
     const plivoReports = [...this.targets.plivo.sentMessageIds];
     this.streams = [
-      this.stream('conversation-delivery', () => conversationReports.shift(), (id) => this.conversationDelivery(id), (id) => conversationReports.push(id)),
+      this.stream(
+        'conversation-delivery',
+        () => conversationReports.shift(),
+        (id) => this.conversationDelivery(id),
+        (id) => conversationReports.push(id),
+      ),
       this.stream('conversation-inbound', this.freshIds('conv-in'), (id) => this.conversationInbound(id)),
-      this.stream('plivo-status', () => plivoReports.shift(), (id) => this.plivoStatus(id), (id) => plivoReports.push(id)),
+      this.stream(
+        'plivo-status',
+        () => plivoReports.shift(),
+        (id) => this.plivoStatus(id),
+        (id) => plivoReports.push(id),
+      ),
       this.stream('plivo-inbound', this.freshIds('plivo-in'), (id) => this.plivoInbound(id)),
     ];
   }
@@ -58,7 +87,9 @@ export class WebhookLoad {
 
   /** Event ids acknowledged with a 2xx, by kind. */
   acknowledged(kind: WebhookKind): Set<string> {
-    return new Set(this.attempts.filter((a) => a.kind === kind && a.status >= 200 && a.status < 300).map((a) => a.eventId));
+    return new Set(
+      this.attempts.filter((a) => a.kind === kind && a.status >= 200 && a.status < 300).map((a) => a.eventId),
+    );
   }
 
   /** New event ids; the stream offers an unacknowledged one again before asking for a new one. */
@@ -88,7 +119,14 @@ export class WebhookLoad {
       } catch (failure) {
         error = failure instanceof Error ? failure.message : String(failure);
       }
-      this.attempts.push({ kind, eventId, status, startedAt, endedAt: Date.now(), ...(error ? { error } : {}) });
+      this.attempts.push({
+        kind,
+        eventId,
+        status,
+        startedAt,
+        endedAt: Date.now(),
+        ...(error ? { error } : {}),
+      });
       if (status < 200 || status >= 300) (requeue ?? ((id: string) => retries.push(id)))(eventId);
       await sleep(this.pauseMs);
     }
@@ -122,23 +160,40 @@ export class WebhookLoad {
 
   private async plivoStatus(messageUuid: string): Promise<number> {
     const { plivo } = this.targets;
-    const params = { MessageUUID: messageUuid, Status: 'delivered', To: randomPhoneDigits(), From: plivo.sender.replace(/^\+/, '') };
+    const params = {
+      MessageUUID: messageUuid,
+      Status: 'delivered',
+      To: randomPhoneDigits(),
+      From: plivo.sender.replace(/^\+/, ''),
+    };
     return this.postPlivo(plivo.statusUrl, plivo.authToken, params);
   }
 
   private async plivoInbound(messageUuid: string): Promise<number> {
     const { plivo } = this.targets;
-    const params = { From: randomPhoneDigits(), To: plivo.sender.replace(/^\+/, ''), Text: `load ${messageUuid}`, Type: 'sms', MessageUUID: messageUuid };
+    const params = {
+      From: randomPhoneDigits(),
+      To: plivo.sender.replace(/^\+/, ''),
+      Text: `load ${messageUuid}`,
+      Type: 'sms',
+      MessageUUID: messageUuid,
+    };
     return this.postPlivo(plivo.inboundUrl, plivo.authToken, params);
   }
 
   private async postSinch(path: string, secret: string, payload: unknown): Promise<number> {
     const signed = signedSinchJson(secret, payload);
-    return (await this.client.post(path, { body: signed.body, headers: signed.headers, timeoutMs: 20_000 })).status;
+    return (await this.client.post(path, { body: signed.body, headers: signed.headers, timeoutMs: 20_000 }))
+      .status;
   }
 
-  private async postPlivo(publicUrl: string, authToken: string, params: Record<string, string>): Promise<number> {
+  private async postPlivo(
+    publicUrl: string,
+    authToken: string,
+    params: Record<string, string>,
+  ): Promise<number> {
     const headers = plivoV3Headers(authToken, publicUrl, params);
-    return (await this.client.post(pathOf(publicUrl), { body: formBody(params), headers, timeoutMs: 20_000 })).status;
+    return (await this.client.post(pathOf(publicUrl), { body: formBody(params), headers, timeoutMs: 20_000 }))
+      .status;
   }
 }

@@ -1,6 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { createServer } from 'node:net';
-import { type FakeResponse, FakeProviderServer, type RecordedRequest } from '../../../../test/fakes/fake-provider.server.js';
+import {
+  type FakeResponse,
+  FakeProviderServer,
+  type RecordedRequest,
+} from '../../../../test/fakes/fake-provider.server.js';
 import { ProviderTransientError } from '../provider-errors.js';
 import { ProviderHttpClient, type ProviderHttpOptions } from './provider-http.client.js';
 
@@ -8,7 +12,10 @@ import { ProviderHttpClient, type ProviderHttpOptions } from './provider-http.cl
 class EchoServer extends FakeProviderServer {
   protected handle(request: RecordedRequest): FakeResponse {
     if (request.path === '/text') return { status: 200, body: 'plain words', headers: { 'x-extra': 'yes' } };
-    return { status: 200, body: { method: request.method, path: request.path, query: request.query, body: request.body } };
+    return {
+      status: 200,
+      body: { method: request.method, path: request.path, query: request.query, body: request.body },
+    };
   }
 }
 
@@ -39,7 +46,11 @@ describe('ProviderHttpClient', () => {
   afterEach(() => client.onModuleDestroy());
 
   it('sends JSON and returns status, lower-case headers and the parsed body', async () => {
-    const response = await client.request({ method: 'POST', url: `${server.url}/things?x=1`, json: { a: 1 } });
+    const response = await client.request({
+      method: 'POST',
+      url: `${server.url}/things?x=1`,
+      json: { a: 1 },
+    });
 
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe('application/json');
@@ -48,7 +59,11 @@ describe('ProviderHttpClient', () => {
   });
 
   it('sends forms url-encoded and returns non-JSON bodies as text', async () => {
-    await client.request({ method: 'POST', url: `${server.url}/form`, form: { grant_type: 'client_credentials' } });
+    await client.request({
+      method: 'POST',
+      url: `${server.url}/form`,
+      form: { grant_type: 'client_credentials' },
+    });
     const text = await client.request({ method: 'GET', url: `${server.url}/text` });
 
     expect(server.requests[0].rawBody).toBe('grant_type=client_credentials');
@@ -60,13 +75,17 @@ describe('ProviderHttpClient', () => {
     it('flags a timeout as ambiguous and a refused connection as not', async () => {
       client = makeClient({ timeoutMs: 100, retry: { maxAttempts: 1 } });
       server.hang(1);
-      const timedOut = await client.request({ method: 'POST', url: `${server.url}/x` }).catch((error: unknown) => error);
+      const timedOut = await client
+        .request({ method: 'POST', url: `${server.url}/x` })
+        .catch((error: unknown) => error);
 
       const closed = createServer();
       await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
       const { port } = closed.address() as { port: number };
       await new Promise<void>((resolve) => closed.close(() => resolve()));
-      const refused = await client.request({ method: 'POST', url: `http://127.0.0.1:${port}/x` }).catch((error: unknown) => error);
+      const refused = await client
+        .request({ method: 'POST', url: `http://127.0.0.1:${port}/x` })
+        .catch((error: unknown) => error);
 
       expect(timedOut).toMatchObject({ name: 'ProviderTransientError', ambiguous: true });
       expect(refused).toMatchObject({ name: 'ProviderTransientError', ambiguous: false });
@@ -131,7 +150,10 @@ describe('ProviderHttpClient', () => {
 
   it('keeps the jitter within [0, min(cap, base * 2^n))', async () => {
     server.failWithStatus(3, 500);
-    client = makeClient({ random: () => 0.999, retry: { maxAttempts: 4, baseDelayMs: 1_000, maxDelayMs: 2_500 } });
+    client = makeClient({
+      random: () => 0.999,
+      retry: { maxAttempts: 4, baseDelayMs: 1_000, maxDelayMs: 2_500 },
+    });
 
     await client.request({ method: 'GET', url: `${server.url}/flaky` });
 
@@ -172,7 +194,9 @@ describe('ProviderHttpClient', () => {
   it('does not sleep through a Retry-After beyond the cap: it hands the wait to the caller', async () => {
     server.rateLimit(1, '120');
 
-    const error = await client.request({ method: 'GET', url: `${server.url}/limited` }).catch((e: unknown) => e);
+    const error = await client
+      .request({ method: 'GET', url: `${server.url}/limited` })
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ProviderTransientError);
     expect(error).toMatchObject({ retryAfterMs: 120_000, httpStatus: 429 });
@@ -183,7 +207,9 @@ describe('ProviderHttpClient', () => {
   it('reports the last Retry-After when 429s exhaust the attempts', async () => {
     server.rateLimit(4, '2');
 
-    const error = await client.request({ method: 'GET', url: `${server.url}/limited` }).catch((e: unknown) => e);
+    const error = await client
+      .request({ method: 'GET', url: `${server.url}/limited` })
+      .catch((e: unknown) => e);
 
     expect(error).toMatchObject({ name: 'ProviderTransientError', retryAfterMs: 2_000, httpStatus: 429 });
     expect(sleeps).toEqual([2_000, 2_000, 2_000]);
@@ -243,7 +269,9 @@ describe('ProviderHttpClient', () => {
   it('retries connection failures and reports them as transient', async () => {
     const port = await closedPort();
 
-    const error = await client.request({ method: 'GET', url: `http://127.0.0.1:${port}/x` }).catch((e: unknown) => e);
+    const error = await client
+      .request({ method: 'GET', url: `http://127.0.0.1:${port}/x` })
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ProviderTransientError);
     expect((error as Error).message).toMatch(/after 4 attempt\(s\).*ECONNREFUSED/);

@@ -1,7 +1,13 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { errors, Pool } from 'undici';
 import { ProviderTransientError } from '../provider-errors.js';
-import { backoffDelayMs, DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfterMs, type RetryPolicy } from './retry-policy.js';
+import {
+  backoffDelayMs,
+  DEFAULT_RETRY_POLICY,
+  isRetryableStatus,
+  parseRetryAfterMs,
+  type RetryPolicy,
+} from './retry-policy.js';
 
 /** Optional DI token: tests (and tuning) provide ProviderHttpOptions under it. */
 export const PROVIDER_HTTP_OPTIONS = Symbol('PROVIDER_HTTP_OPTIONS');
@@ -68,7 +74,14 @@ interface AttemptFailure {
 }
 
 /** Failures that happen before a request can reach the provider. */
-const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const NEVER_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /**
  * Outbound HTTP to the providers: a keep-alive undici Pool per origin, a timeout on every attempt
@@ -108,12 +121,18 @@ export class ProviderHttpClient implements OnModuleDestroy {
       if (failure.ambiguous && request.reconcile) {
         const settled = await request.reconcile().catch((error: unknown) => {
           const why = error instanceof Error ? error.message : String(error);
-          throw new ProviderTransientError(`${label}: ${failure.message}; asking whether it arrived failed too: ${why}`, undefined, undefined, true);
+          throw new ProviderTransientError(
+            `${label}: ${failure.message}; asking whether it arrived failed too: ${why}`,
+            undefined,
+            undefined,
+            true,
+          );
         });
         if (settled) return settled;
       }
 
-      const retryAfterTooLong = failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxRetryAfterMs;
+      const retryAfterTooLong =
+        failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxRetryAfterMs;
       if (attempt >= policy.maxAttempts || retryAfterTooLong) {
         throw new ProviderTransientError(
           `${label} failed after ${attempt} attempt(s): ${failure.message}`,
@@ -135,7 +154,10 @@ export class ProviderHttpClient implements OnModuleDestroy {
   }
 
   /** A response that ends the call, or why this attempt deserves another. */
-  private async attempt(url: URL, request: ProviderHttpRequest): Promise<ProviderHttpResponse | AttemptFailure> {
+  private async attempt(
+    url: URL,
+    request: ProviderHttpRequest,
+  ): Promise<ProviderHttpResponse | AttemptFailure> {
     const timeoutMs = request.timeoutMs ?? this.timeoutMs;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new AttemptTimeoutError(timeoutMs)), timeoutMs);
@@ -171,7 +193,10 @@ export class ProviderHttpClient implements OnModuleDestroy {
     } catch (error) {
       if (error instanceof errors.InvalidArgumentError) throw error;
       if (controller.signal.aborted) return { message: `timed out after ${timeoutMs} ms`, ambiguous: true };
-      return { message: describeNetworkError(error), ambiguous: !NEVER_SENT_CODES.has(errorCode(error) ?? '') };
+      return {
+        message: describeNetworkError(error),
+        ambiguous: !NEVER_SENT_CODES.has(errorCode(error) ?? ''),
+      };
     } finally {
       clearTimeout(timer);
     }
@@ -195,9 +220,13 @@ export class ProviderHttpClient implements OnModuleDestroy {
 
 function encodeBody(request: ProviderHttpRequest): { body?: string; contentType?: string } {
   if (request.rawBody !== undefined) return { body: request.rawBody };
-  if (request.json !== undefined) return { body: JSON.stringify(request.json), contentType: 'application/json' };
+  if (request.json !== undefined)
+    return { body: JSON.stringify(request.json), contentType: 'application/json' };
   if (request.form !== undefined) {
-    return { body: new URLSearchParams(request.form).toString(), contentType: 'application/x-www-form-urlencoded' };
+    return {
+      body: new URLSearchParams(request.form).toString(),
+      contentType: 'application/x-www-form-urlencoded',
+    };
   }
   return {};
 }
@@ -214,7 +243,9 @@ function decodeBody(text: string, contentType: string | undefined): unknown {
   return text;
 }
 
-function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
+function flattenHeaders(
+  raw: Record<string, string | string[] | undefined>,
+): Record<string, string | undefined> {
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(raw)) {
     headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;

@@ -6,7 +6,9 @@ const now = new Date('2026-01-01T00:00:00Z');
 
 function formRequest(route: RawWebhookRequest['route'], body: unknown): RawWebhookRequest {
   const fields: Array<[string, string]> =
-    typeof body === 'object' && body !== null ? Object.entries(body).map(([key, value]) => [key, String(value)]) : [];
+    typeof body === 'object' && body !== null
+      ? Object.entries(body).map(([key, value]) => [key, String(value)])
+      : [];
   return {
     route,
     rawBody: Buffer.from(new URLSearchParams(fields).toString()),
@@ -85,7 +87,9 @@ describe('parsePlivoWebhook', () => {
       ['', undefined],
       ['something-else', undefined],
     ])('reads MessageIntent %j as %s', (intent, expected) => {
-      expect(only(parse('inbound', { ...inboundForm, MessageIntent: intent }))).toMatchObject({ intent: expected });
+      expect(only(parse('inbound', { ...inboundForm, MessageIntent: intent }))).toMatchObject({
+        intent: expected,
+      });
     });
 
     it('reads the text of an MMS from Body and its media in order', () => {
@@ -112,12 +116,17 @@ describe('parsePlivoWebhook', () => {
     });
 
     it('keeps a short code as it is and accepts numbers that already have the +', () => {
-      expect(only(parse('inbound', { ...inboundForm, From: '+14155550100', To: '72345' }))).toMatchObject({ from: '+14155550100', to: '72345' });
+      expect(only(parse('inbound', { ...inboundForm, From: '+14155550100', To: '72345' }))).toMatchObject({
+        from: '+14155550100',
+        to: '72345',
+      });
     });
 
     it('gives a redelivery the same dedup key and another message another', () => {
       expect(dedupKey('inbound', { ...inboundForm })).toBe(dedupKey('inbound', inboundForm));
-      expect(dedupKey('inbound', { ...inboundForm, MessageUUID: '4c6bb3a4-9d3f-11ee-8c90-0242ac120002' })).not.toBe(dedupKey('inbound', inboundForm));
+      expect(
+        dedupKey('inbound', { ...inboundForm, MessageUUID: '4c6bb3a4-9d3f-11ee-8c90-0242ac120002' }),
+      ).not.toBe(dedupKey('inbound', inboundForm));
     });
   });
 
@@ -154,11 +163,16 @@ describe('parsePlivoWebhook', () => {
     });
 
     it('keeps the error code of a failure', () => {
-      expect(only(parse('status', { ...statusForm, Status: 'undelivered', ErrorCode: '30' }))).toMatchObject({ status: 'failed', errorCode: '30' });
+      expect(only(parse('status', { ...statusForm, Status: 'undelivered', ErrorCode: '30' }))).toMatchObject({
+        status: 'failed',
+        errorCode: '30',
+      });
     });
 
     it('ignores a status word it does not know', () => {
-      expect(only(parse('status', { ...statusForm, Status: 'teleported' }))).toMatchObject({ type: 'ignored' });
+      expect(only(parse('status', { ...statusForm, Status: 'teleported' }))).toMatchObject({
+        type: 'ignored',
+      });
     });
 
     it('gives a redelivery (a replay, too) the same dedup key and another status another', () => {
@@ -166,7 +180,9 @@ describe('parsePlivoWebhook', () => {
 
       expect(dedupKey('status', { ...statusForm, Sequence: '4' })).toBe(delivered);
       expect(dedupKey('status', { ...statusForm, Status: 'sent' })).not.toBe(delivered);
-      expect(dedupKey('status', { ...statusForm, MessageUUID: 'eb3ce55a-7f1d-11e1-8ea7-1231380bc196' })).not.toBe(delivered);
+      expect(
+        dedupKey('status', { ...statusForm, MessageUUID: 'eb3ce55a-7f1d-11e1-8ea7-1231380bc196' }),
+      ).not.toBe(delivered);
     });
   });
 

@@ -1,7 +1,19 @@
-import type { MediaContent, MessageStatus, RawWebhookRequest, WebhookEvent } from '../channel-provider.interface.js';
+import type {
+  MediaContent,
+  MessageStatus,
+  RawWebhookRequest,
+  WebhookEvent,
+} from '../channel-provider.interface.js';
 import { mapPlivoStatus } from '../delivery-status.js';
 import { WebhookPayloadError } from '../provider-errors.js';
-import { type Fields, optionalString, parseTimestamp, requireFields, requireString, toE164 } from '../webhook-payload.js';
+import {
+  type Fields,
+  optionalString,
+  parseTimestamp,
+  requireFields,
+  requireString,
+  toE164,
+} from '../webhook-payload.js';
 
 const INTENTS = ['optout', 'optin', 'help'] as const;
 

@@ -1,8 +1,17 @@
 import { Logger } from '@nestjs/common';
 import { FakePlivoServer } from '../../../../test/fakes/fake-plivo.server.js';
 import { computePlivoV3Signature } from '../../../webhooks/signatures/plivo-signature.js';
-import type { ChannelContext, MessageContent, OutboundBatch, PlivoConfig } from '../channel-provider.interface.js';
-import { ProviderHttpClient, type ProviderHttpRequest, type ProviderHttpResponse } from '../http/provider-http.client.js';
+import type {
+  ChannelContext,
+  MessageContent,
+  OutboundBatch,
+  PlivoConfig,
+} from '../channel-provider.interface.js';
+import {
+  ProviderHttpClient,
+  type ProviderHttpRequest,
+  type ProviderHttpResponse,
+} from '../http/provider-http.client.js';
 import { ProviderCredentialsError } from '../provider-errors.js';
 import { PlivoProvider } from './plivo.provider.js';
 
@@ -20,12 +29,18 @@ describe('PlivoProvider', () => {
   let http: ProviderHttpClient;
   let provider: PlivoProvider;
 
-  const channel = (overrides: Partial<PlivoConfig> = {}, sender = '+12025550142'): ChannelContext<'plivo'> => ({
+  const channel = (
+    overrides: Partial<PlivoConfig> = {},
+    sender = '+12025550142',
+  ): ChannelContext<'plivo'> => ({
     id: 'ch-3',
     provider: 'plivo',
     sender,
     config: { authId: fake.authId, authToken: fake.authToken, baseUrl: fake.url, ...overrides },
-    webhookUrls: { inbound: 'https://switchboard.example.com/api/v1/webhooks/plivo/ch-3/inbound', status: STATUS_URL },
+    webhookUrls: {
+      inbound: 'https://switchboard.example.com/api/v1/webhooks/plivo/ch-3/inbound',
+      status: STATUS_URL,
+    },
   });
 
   beforeAll(async () => {
@@ -47,10 +62,23 @@ describe('PlivoProvider', () => {
     expect(fake.messageRequests).toHaveLength(1);
     const [request] = fake.messageRequests;
     expect(request.path).toBe(`/v1/Account/${fake.authId}/Message/`);
-    expect(request.headers.authorization).toBe(`Basic ${Buffer.from(`${fake.authId}:${fake.authToken}`).toString('base64')}`);
-    expect(request.body).toEqual({ src: '12025550142', dst: '14155550001', text: 'Hello from Plivo', url: STATUS_URL, method: 'POST' });
+    expect(request.headers.authorization).toBe(
+      `Basic ${Buffer.from(`${fake.authId}:${fake.authToken}`).toString('base64')}`,
+    );
+    expect(request.body).toEqual({
+      src: '12025550142',
+      dst: '14155550001',
+      text: 'Hello from Plivo',
+      url: STATUS_URL,
+      method: 'POST',
+    });
     expect(results).toEqual([
-      { messageId: 'msg-1', outcome: 'accepted', status: 'queued', providerMessageId: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+      {
+        messageId: 'msg-1',
+        outcome: 'accepted',
+        status: 'queued',
+        providerMessageId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      },
     ]);
   });
 
@@ -61,28 +89,55 @@ describe('PlivoProvider', () => {
   });
 
   it('sends media as MMS with the caption as text', async () => {
-    await provider.send(channel(), single({ kind: 'media', media: { url: 'https://cdn.example.com/a.gif', caption: 'Look' } }));
+    await provider.send(
+      channel(),
+      single({ kind: 'media', media: { url: 'https://cdn.example.com/a.gif', caption: 'Look' } }),
+    );
 
-    expect(fake.messageRequests[0].body).toMatchObject({ type: 'mms', media_urls: ['https://cdn.example.com/a.gif'], text: 'Look' });
+    expect(fake.messageRequests[0].body).toMatchObject({
+      type: 'mms',
+      media_urls: ['https://cdn.example.com/a.gif'],
+      text: 'Look',
+    });
   });
 
   it('sends templates as WhatsApp templates, positional keys in order and other keys as named parameters', async () => {
     await provider.send(
       channel(),
-      single({ kind: 'template', template: { id: 'order_update', languageCode: 'en_US', parameters: { '2': 'B', '1': 'A' } } }),
+      single({
+        kind: 'template',
+        template: { id: 'order_update', languageCode: 'en_US', parameters: { '2': 'B', '1': 'A' } },
+      }),
     );
     await provider.send(
       channel(),
-      single({ kind: 'template', template: { id: 'welcome', languageCode: 'en', parameters: { first_name: 'Ada' } } }),
+      single({
+        kind: 'template',
+        template: { id: 'welcome', languageCode: 'en', parameters: { first_name: 'Ada' } },
+      }),
     );
 
     expect(fake.messageRequests.map((r) => (r.body as Record<string, unknown>).template)).toEqual([
       {
         name: 'order_update',
         language: 'en_US',
-        components: [{ type: 'body', parameters: [{ type: 'text', text: 'A' }, { type: 'text', text: 'B' }] }],
+        components: [
+          {
+            type: 'body',
+            parameters: [
+              { type: 'text', text: 'A' },
+              { type: 'text', text: 'B' },
+            ],
+          },
+        ],
       },
-      { name: 'welcome', language: 'en', components: [{ type: 'body', parameters: [{ type: 'text', parameter_name: 'first_name', text: 'Ada' }] }] },
+      {
+        name: 'welcome',
+        language: 'en',
+        components: [
+          { type: 'body', parameters: [{ type: 'text', parameter_name: 'first_name', text: 'Ada' }] },
+        ],
+      },
     ]);
     expect((fake.messageRequests[0].body as Record<string, unknown>).type).toBe('whatsapp');
   });
@@ -99,7 +154,11 @@ describe('PlivoProvider', () => {
   it("rejects with Plivo's error text on a 400, without retrying", async () => {
     const results = await provider.send(channel({}, '+14155550001'), hello); // src equal to dst
 
-    expect(results[0]).toEqual({ messageId: 'msg-1', outcome: 'rejected', reason: 'src and dst cannot be same' });
+    expect(results[0]).toEqual({
+      messageId: 'msg-1',
+      outcome: 'rejected',
+      reason: 'src and dst cannot be same',
+    });
     expect(fake.requests).toHaveLength(1);
     expect(sleeps).toEqual([]);
   });
@@ -125,7 +184,10 @@ describe('PlivoProvider', () => {
   it('throws ProviderTransientError when Plivo stays down', async () => {
     fake.failWithStatus(4, 502);
 
-    await expect(provider.send(channel(), hello)).rejects.toMatchObject({ name: 'ProviderTransientError', httpStatus: 502 });
+    await expect(provider.send(channel(), hello)).rejects.toMatchObject({
+      name: 'ProviderTransientError',
+      httpStatus: 502,
+    });
   });
 
   it('defaults to api.plivo.com', async () => {
@@ -137,7 +199,10 @@ describe('PlivoProvider', () => {
       },
     } as unknown as ProviderHttpClient;
 
-    const results = await new PlivoProvider(capturing).send(channel({ baseUrl: undefined, authId: 'MA123' }), hello);
+    const results = await new PlivoProvider(capturing).send(
+      channel({ baseUrl: undefined, authId: 'MA123' }),
+      hello,
+    );
 
     expect(urls).toEqual(['https://api.plivo.com/v1/Account/MA123/Message/']);
     expect(results[0]).toMatchObject({ providerMessageId: 'db3ce55a-7f1d-11e1-8ea7-1231380bc196' });
@@ -145,7 +210,10 @@ describe('PlivoProvider', () => {
 
   describe('verifyCredentials', () => {
     it('reads the account', async () => {
-      await expect(provider.verifyCredentials(channel())).resolves.toEqual({ ok: true, detail: expect.stringMatching(/Switchboard Test/) });
+      await expect(provider.verifyCredentials(channel())).resolves.toEqual({
+        ok: true,
+        detail: expect.stringMatching(/Switchboard Test/),
+      });
       expect(fake.requests[0]).toMatchObject({ method: 'GET', path: `/v1/Account/${fake.authId}/` });
     });
 

@@ -65,11 +65,20 @@ export class PlivoProvider implements ChannelProvider<'plivo'> {
     if (response.status >= 400 && response.status < 500) {
       return [rejected(recipient, errorText(response))];
     }
-    throw new ProviderTransientError(`Plivo answered an unexpected HTTP ${response.status}`, undefined, response.status);
+    throw new ProviderTransientError(
+      `Plivo answered an unexpected HTTP ${response.status}`,
+      undefined,
+      response.status,
+    );
   }
 
   verifySignature(channel: Channel, request: RawWebhookRequest): boolean {
-    return verifyPlivoSignature(channel.config.authToken, request.publicUrl, formFields(request.body), request.headers);
+    return verifyPlivoSignature(
+      channel.config.authToken,
+      request.publicUrl,
+      formFields(request.body),
+      request.headers,
+    );
   }
 
   parseWebhook(_channel: Channel, request: RawWebhookRequest): WebhookEvent[] {
@@ -86,12 +95,17 @@ export class PlivoProvider implements ChannelProvider<'plivo'> {
       });
       if (response.status === 200) {
         const name = asRecord(response.body).name;
-        return { ok: true, detail: `Plivo account${typeof name === 'string' ? ` "${name}"` : ''} accepted the auth id and token` };
+        return {
+          ok: true,
+          detail: `Plivo account${typeof name === 'string' ? ` "${name}"` : ''} accepted the auth id and token`,
+        };
       }
-      if (response.status === 401) return { ok: false, detail: 'Plivo rejected the auth id or auth token (HTTP 401)' };
+      if (response.status === 401)
+        return { ok: false, detail: 'Plivo rejected the auth id or auth token (HTTP 401)' };
       return { ok: false, detail: `Plivo answered HTTP ${response.status}: ${errorText(response)}` };
     } catch (error) {
-      if (error instanceof ProviderTransientError) return { ok: false, detail: `Plivo is unreachable: ${error.message}` };
+      if (error instanceof ProviderTransientError)
+        return { ok: false, detail: `Plivo is unreachable: ${error.message}` };
       throw error;
     }
   }
@@ -112,7 +126,12 @@ function contentFields(content: MessageContent): ContentFields {
       const { id, languageCode, parameters } = content.template;
       if (!languageCode) return { problem: 'A WhatsApp template needs a languageCode (e.g. en_US)' };
       const components = bodyComponents(parameters);
-      return { fields: { type: 'whatsapp', template: { name: id, language: languageCode, ...(components ? { components } : {}) } } };
+      return {
+        fields: {
+          type: 'whatsapp',
+          template: { name: id, language: languageCode, ...(components ? { components } : {}) },
+        },
+      };
     }
   }
 }
@@ -162,5 +181,7 @@ function formFields(body: unknown): Record<string, string> {
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }

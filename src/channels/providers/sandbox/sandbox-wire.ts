@@ -32,7 +32,8 @@ const STATUS = { SENT: 'sent', DELIVERED: 'delivered', READ: 'read', FAILED: 'fa
 
 export function parseSandboxWebhook(request: RawWebhookRequest): WebhookEvent[] {
   const parsed = sandboxCallback.safeParse(request.body);
-  if (!parsed.success) throw new WebhookPayloadError(`Not a sandbox callback: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success)
+    throw new WebhookPayloadError(`Not a sandbox callback: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   const callback = parsed.data;
   if (callback.type === 'delivery_report') {
     return [

@@ -17,7 +17,10 @@ import { parseSandboxWebhook, type SandboxCallback } from './sandbox-wire.js';
 type Channel = ChannelContext<'sandbox'>;
 
 export const DEFAULT_DELIVERY_DELAY_MS = 500;
-const SIMULATED_FAILURE = { error_code: 'RECIPIENT_UNREACHABLE', reason: 'Recipient unreachable (simulated by the sandbox)' };
+const SIMULATED_FAILURE = {
+  error_code: 'RECIPIENT_UNREACHABLE',
+  reason: 'Recipient unreachable (simulated by the sandbox)',
+};
 
 /**
  * A provider with no network: it accepts every send and, after `deliveryDelayMs`, posts a signed
@@ -57,7 +60,14 @@ export class SandboxProvider implements ChannelProvider<'sandbox'>, OnModuleDest
   /** Makes the sandbox deliver an inbound message from `from`, as a customer replying would. */
   simulateInbound(channel: Channel, from: string, text: string): string {
     const id = `sandbox-mo-${randomUUID()}`;
-    this.later(channel, 0, { type: 'inbound_message', id, from, to: channel.sender, text, at: new Date().toISOString() });
+    this.later(channel, 0, {
+      type: 'inbound_message',
+      id,
+      from,
+      to: channel.sender,
+      text,
+      at: new Date().toISOString(),
+    });
     return id;
   }
 
@@ -83,7 +93,9 @@ export class SandboxProvider implements ChannelProvider<'sandbox'>, OnModuleDest
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       this.post(channel, callback).catch((error: unknown) =>
-        this.logger.warn(`Sandbox callback for channel ${channel.id} failed: ${error instanceof Error ? error.message : String(error)}`),
+        this.logger.warn(
+          `Sandbox callback for channel ${channel.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
       );
     }, delayMs);
     timer.unref();
@@ -99,7 +111,12 @@ export class SandboxProvider implements ChannelProvider<'sandbox'>, OnModuleDest
       url: `${this.ownOrigin()}/api/v1/webhooks/sandbox/${channel.id}`,
       headers: {
         'content-type': 'application/json',
-        'x-sinch-webhook-signature': computeSinchSignature(channel.config.webhookSecret ?? '', body, nonce, timestamp),
+        'x-sinch-webhook-signature': computeSinchSignature(
+          channel.config.webhookSecret ?? '',
+          body,
+          nonce,
+          timestamp,
+        ),
         'x-sinch-webhook-signature-nonce': nonce,
         'x-sinch-webhook-signature-timestamp': timestamp,
         'x-sinch-webhook-signature-algorithm': 'HmacSHA256',
@@ -113,7 +130,14 @@ export class SandboxProvider implements ChannelProvider<'sandbox'>, OnModuleDest
   private ownOrigin(): string {
     const address = this.adapterHost.httpAdapter.getHttpServer().address() as AddressInfo | string | null;
     if (!address || typeof address === 'string') throw new Error('The HTTP server is not listening');
-    const host = address.family === 'IPv6' ? (address.address === '::' ? '[::1]' : `[${address.address}]`) : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
+    const host =
+      address.family === 'IPv6'
+        ? address.address === '::'
+          ? '[::1]'
+          : `[${address.address}]`
+        : address.address === '0.0.0.0'
+          ? '127.0.0.1'
+          : address.address;
     return `http://${host}:${address.port}`;
   }
 }

@@ -52,7 +52,10 @@ const inbound = {
     sender_id: 'sender id value',
     processing_mode: 'DISPATCH',
     injected: true,
-    contact_message: { text_message: { text: 'This is a text message.' }, reply_to: { message_id: 'message id value' } },
+    contact_message: {
+      text_message: { text: 'This is a text message.' },
+      reply_to: { message_id: 'message id value' },
+    },
   },
 };
 
@@ -65,7 +68,11 @@ const deliveryReport = {
     status: 'DELIVERED',
     channel_identity: { app_id: 'an app id', channel: 'MESSENGER', identity: 'an identity' },
     contact_id: 'contact ID',
-    reason: { code: 'RECIPIENT_NOT_OPTED_IN', description: 'reason description', sub_code: 'UNSPECIFIED_SUB_CODE' },
+    reason: {
+      code: 'RECIPIENT_NOT_OPTED_IN',
+      description: 'reason description',
+      sub_code: 'UNSPECIFIED_SUB_CODE',
+    },
     metadata: 'metadata value',
     processing_mode: 'DISPATCH',
   },
@@ -85,7 +92,10 @@ const signedVectorBody = {
 };
 
 function withReport(changes: Record<string, unknown>): unknown {
-  return { ...deliveryReport, message_delivery_report: { ...deliveryReport.message_delivery_report, ...changes } };
+  return {
+    ...deliveryReport,
+    message_delivery_report: { ...deliveryReport.message_delivery_report, ...changes },
+  };
 }
 
 function withMessage(changes: Record<string, unknown>): unknown {
@@ -126,31 +136,49 @@ describe('parseSinchConversationWebhook', () => {
     it('writes a WhatsApp or SMS identity as E.164 with the +', () => {
       const identity = { channel: 'WHATSAPP', identity: '46732001122' };
 
-      expect(only(parse(withMessage({ channel_identity: identity })))).toMatchObject({ from: '+46732001122', conversationChannel: 'WHATSAPP' });
-      expect(only(parse(withMessage({ channel_identity: { ...identity, channel: 'SMS' } })))).toMatchObject({ from: '+46732001122' });
+      expect(only(parse(withMessage({ channel_identity: identity })))).toMatchObject({
+        from: '+46732001122',
+        conversationChannel: 'WHATSAPP',
+      });
+      expect(only(parse(withMessage({ channel_identity: { ...identity, channel: 'SMS' } })))).toMatchObject({
+        from: '+46732001122',
+      });
     });
 
     it('leaves a numeric app-scoped identity (Messenger, Telegram) alone', () => {
       const identity = { channel: 'TELEGRAM', identity: '123456789' };
 
-      expect(only(parse(withMessage({ channel_identity: identity })))).toMatchObject({ from: '123456789', conversationChannel: 'TELEGRAM' });
+      expect(only(parse(withMessage({ channel_identity: identity })))).toMatchObject({
+        from: '123456789',
+        conversationChannel: 'TELEGRAM',
+      });
     });
 
     it('reads a media message as media', () => {
-      const event = only(parse(withMessage({ contact_message: { media_message: { url: 'https://cdn.example/cat.jpg' } } })));
+      const event = only(
+        parse(withMessage({ contact_message: { media_message: { url: 'https://cdn.example/cat.jpg' } } })),
+      );
 
       expect(event).toMatchObject({ media: [{ url: 'https://cdn.example/cat.jpg' }] });
       expect(event).not.toHaveProperty('text');
     });
 
     it('keeps a channel Switchboard does not list out of conversationChannel', () => {
-      const event = only(parse(withMessage({ channel_identity: { channel: 'APPLEBC', identity: 'urn:abc' } })));
+      const event = only(
+        parse(withMessage({ channel_identity: { channel: 'APPLEBC', identity: 'urn:abc' } })),
+      );
 
-      expect(event).toMatchObject({ type: 'inbound-message', from: 'urn:abc', conversationChannel: undefined });
+      expect(event).toMatchObject({
+        type: 'inbound-message',
+        from: 'urn:abc',
+        conversationChannel: undefined,
+      });
     });
 
     it('falls back to the envelope times, then to now, when accept_time is missing', () => {
-      expect(only(parse(withMessage({ accept_time: undefined })))).toMatchObject({ receivedAt: new Date('2020-11-17T16:05:51.724Z') });
+      expect(only(parse(withMessage({ accept_time: undefined })))).toMatchObject({
+        receivedAt: new Date('2020-11-17T16:05:51.724Z'),
+      });
       const bare = { app_id: 'app', message: { ...inbound.message, accept_time: undefined } };
       expect(only(parse(bare))).toMatchObject({ receivedAt: now });
     });
@@ -204,7 +232,10 @@ describe('parseSinchConversationWebhook', () => {
     it('uses the reason code when there is no description', () => {
       const failed = withReport({ status: 'FAILED', reason: { code: 'OUTSIDE_ALLOWED_SENDING_WINDOW' } });
 
-      expect(only(parse(failed))).toMatchObject({ statusReason: 'OUTSIDE_ALLOWED_SENDING_WINDOW', errorCode: 'OUTSIDE_ALLOWED_SENDING_WINDOW' });
+      expect(only(parse(failed))).toMatchObject({
+        statusReason: 'OUTSIDE_ALLOWED_SENDING_WINDOW',
+        errorCode: 'OUTSIDE_ALLOWED_SENDING_WINDOW',
+      });
     });
 
     it('writes a phone identity as E.164 with the +', () => {
@@ -227,8 +258,14 @@ describe('parseSinchConversationWebhook', () => {
         withReport({ status: 'READ' }),
         withReport({ status: 'FAILED' }),
         withReport({ message_id: 'another message id' }),
-        withReport({ status: 'SWITCHING_CHANNEL', channel_identity: { channel: 'WHATSAPP', identity: '46732001122' } }),
-        withReport({ status: 'SWITCHING_CHANNEL', channel_identity: { channel: 'SMS', identity: '46732001122' } }),
+        withReport({
+          status: 'SWITCHING_CHANNEL',
+          channel_identity: { channel: 'WHATSAPP', identity: '46732001122' },
+        }),
+        withReport({
+          status: 'SWITCHING_CHANNEL',
+          channel_identity: { channel: 'SMS', identity: '46732001122' },
+        }),
       ].map(dedupKey);
 
       expect(new Set(keys).size).toBe(keys.length);
@@ -252,15 +289,28 @@ describe('parseSinchConversationWebhook', () => {
     it('turns a successful opt-in into a consent event', () => {
       const optIn = {
         ...envelope,
-        opt_in_notification: { request_id: 'req-in', channel: 'SMS', identity: '+46732001122', status: 'OPT_IN_SUCCEEDED' },
+        opt_in_notification: {
+          request_id: 'req-in',
+          channel: 'SMS',
+          identity: '+46732001122',
+          status: 'OPT_IN_SUCCEEDED',
+        },
       };
 
-      expect(only(parse(optIn))).toMatchObject({ type: 'consent', action: 'opt-in', from: '+46732001122', dedupKey: 'sinch-conversation:opt-in:req-in' });
+      expect(only(parse(optIn))).toMatchObject({
+        type: 'consent',
+        action: 'opt-in',
+        from: '+46732001122',
+        dedupKey: 'sinch-conversation:opt-in:req-in',
+      });
     });
 
-    it.each(['OPT_OUT_FAILED', 'OPT_OUT_STATUS_UNSPECIFIED', undefined])('ignores an opt-out whose status is %s', (status) => {
-      expect(only(parse(whatsAppOptOut({ status })))).toMatchObject({ type: 'ignored' });
-    });
+    it.each(['OPT_OUT_FAILED', 'OPT_OUT_STATUS_UNSPECIFIED', undefined])(
+      'ignores an opt-out whose status is %s',
+      (status) => {
+        expect(only(parse(whatsAppOptOut({ status })))).toMatchObject({ type: 'ignored' });
+      },
+    );
 
     it('ignores an opt-out that names no identity', () => {
       expect(only(parse(whatsAppOptOut({ identity: undefined })))).toMatchObject({ type: 'ignored' });
@@ -270,7 +320,12 @@ describe('parseSinchConversationWebhook', () => {
       const first = dedupKey(whatsAppOptOut({ request_id: undefined }));
 
       expect(dedupKey(whatsAppOptOut({ request_id: undefined }))).toBe(first);
-      expect(dedupKey({ ...(whatsAppOptOut({ request_id: undefined }) as object), event_time: '2020-11-18T10:00:00Z' })).not.toBe(first);
+      expect(
+        dedupKey({
+          ...(whatsAppOptOut({ request_id: undefined }) as object),
+          event_time: '2020-11-18T10:00:00Z',
+        }),
+      ).not.toBe(first);
     });
   });
 
@@ -282,7 +337,9 @@ describe('parseSinchConversationWebhook', () => {
     'message_redaction',
     'something_sinch_adds_next_year',
   ])('accepts and ignores a %s callback', (key) => {
-    expect(parse({ ...envelope, [key]: { anything: true } })).toEqual([{ type: 'ignored', reason: expect.any(String) }]);
+    expect(parse({ ...envelope, [key]: { anything: true } })).toEqual([
+      { type: 'ignored', reason: expect.any(String) },
+    ]);
   });
 
   describe('malformed bodies', () => {
@@ -293,7 +350,10 @@ describe('parseSinchConversationWebhook', () => {
       ['a message that is not an object', { ...envelope, message: 'hello' }],
       ['a message without id', withMessage({ id: undefined })],
       ['a message without channel identity', withMessage({ channel_identity: undefined })],
-      ['a message whose identity is not text', withMessage({ channel_identity: { channel: 'SMS', identity: 46732001122 } })],
+      [
+        'a message whose identity is not text',
+        withMessage({ channel_identity: { channel: 'SMS', identity: 46732001122 } }),
+      ],
       ['a media message without url', withMessage({ contact_message: { media_message: {} } })],
       ['a report without message_id', withReport({ message_id: undefined })],
       ['a report without status', withReport({ status: undefined })],

@@ -36,7 +36,10 @@ const IGNORED_TRIGGERS = [
 ] as const;
 
 /** Turns a Conversation API callback, told apart by its top-level key, into events. */
-export function parseSinchConversationWebhook(request: RawWebhookRequest, now: Date = new Date()): WebhookEvent[] {
+export function parseSinchConversationWebhook(
+  request: RawWebhookRequest,
+  now: Date = new Date(),
+): WebhookEvent[] {
   const body = requireFields(request.body, 'Sinch Conversation callback');
   const eventTime = parseTimestamp(optionalString(body, 'event_time'));
   const acceptedTime = parseTimestamp(optionalString(body, 'accepted_time'));
@@ -71,7 +74,10 @@ function inboundMessage(body: Fields, message: Fields, fallbackTime: Date): Webh
     dedupKey: `sinch-conversation:mo:${id}`,
     providerMessageId: id,
     from: contactIdentity(channelName, requireString(identity, 'identity')),
-    to: optionalString(message, 'sender_id') ?? optionalString(identity, 'app_id') ?? requireString(body, 'app_id'),
+    to:
+      optionalString(message, 'sender_id') ??
+      optionalString(identity, 'app_id') ??
+      requireString(body, 'app_id'),
     ...(contactMessage ? messageContent(contactMessage) : {}),
     conversationChannel: asConversationChannel(channelName),
     receivedAt: parseTimestamp(optionalString(message, 'accept_time')) ?? fallbackTime,
@@ -95,7 +101,10 @@ function deliveryReport(body: Fields, report: Fields, occurredAt: Date | undefin
   const providerStatus = requireString(report, 'status');
   const status = mapSinchConversationStatus(providerStatus);
   if (!status) {
-    return { type: 'ignored', reason: `unknown Sinch Conversation status ${providerStatus} for message ${messageId}` };
+    return {
+      type: 'ignored',
+      reason: `unknown Sinch Conversation status ${providerStatus} for message ${messageId}`,
+    };
   }
   const identity = optionalFields(report, 'channel_identity');
   const channelName = identity ? optionalString(identity, 'channel') : undefined;
@@ -123,11 +132,15 @@ function consent(notification: Fields, action: 'opt-in' | 'opt-out', occurredAt:
   // These notifications answer Switchboard's own opt-in/opt-out registration requests: only a
   // registration that took effect changes the contact's consent.
   if (status !== `${kind}_SUCCEEDED`) {
-    return { type: 'ignored', reason: `Sinch Conversation ${action} notification with status ${status ?? 'none'}` };
+    return {
+      type: 'ignored',
+      reason: `Sinch Conversation ${action} notification with status ${status ?? 'none'}`,
+    };
   }
   const channelName = optionalString(notification, 'channel');
   const identity = optionalString(notification, 'identity');
-  if (!identity) return { type: 'ignored', reason: `Sinch Conversation ${action} notification names no identity` };
+  if (!identity)
+    return { type: 'ignored', reason: `Sinch Conversation ${action} notification names no identity` };
   const from = channelName ? contactIdentity(channelName, identity) : identity;
   const requestId = optionalString(notification, 'request_id');
   return {

@@ -1,8 +1,17 @@
 import { Logger } from '@nestjs/common';
 import { FakeSinchConversationServer } from '../../../../test/fakes/fake-sinch-conversation.server.js';
 import { computeSinchSignature } from '../../../webhooks/signatures/sinch-signature.js';
-import type { ChannelContext, MessageContent, OutboundBatch, SinchConversationConfig } from '../channel-provider.interface.js';
-import { ProviderHttpClient, type ProviderHttpRequest, type ProviderHttpResponse } from '../http/provider-http.client.js';
+import type {
+  ChannelContext,
+  MessageContent,
+  OutboundBatch,
+  SinchConversationConfig,
+} from '../channel-provider.interface.js';
+import {
+  ProviderHttpClient,
+  type ProviderHttpRequest,
+  type ProviderHttpResponse,
+} from '../http/provider-http.client.js';
 import { ProviderCredentialsError } from '../provider-errors.js';
 import { SinchConversationProvider } from './sinch-conversation.provider.js';
 import { SinchOAuthTokenProvider } from './sinch-oauth.token-provider.js';
@@ -21,7 +30,9 @@ describe('SinchConversationProvider', () => {
   let http: ProviderHttpClient;
   let provider: SinchConversationProvider;
 
-  const channel = (overrides: Partial<SinchConversationConfig> = {}): ChannelContext<'sinch-conversation'> => ({
+  const channel = (
+    overrides: Partial<SinchConversationConfig> = {},
+  ): ChannelContext<'sinch-conversation'> => ({
     id: 'ch-2',
     provider: 'sinch-conversation',
     sender: 'WhatsApp business',
@@ -64,12 +75,19 @@ describe('SinchConversationProvider', () => {
       expect(request.headers.authorization).toMatch(/^Bearer fake\./);
       expect(request.body).toEqual({
         app_id: fake.appId,
-        recipient: { identified_by: { channel_identities: [{ channel: 'WHATSAPP', identity: '+14155550001' }] } },
+        recipient: {
+          identified_by: { channel_identities: [{ channel: 'WHATSAPP', identity: '+14155550001' }] },
+        },
         message: { text_message: { text: 'Hello there' } },
         correlation_id: 'cref-1',
       });
       expect(results).toEqual([
-        { messageId: 'msg-1', outcome: 'accepted', status: 'queued', providerMessageId: fake.accepted[0].messageId },
+        {
+          messageId: 'msg-1',
+          outcome: 'accepted',
+          status: 'queued',
+          providerMessageId: fake.accepted[0].messageId,
+        },
       ]);
     });
 
@@ -91,7 +109,9 @@ describe('SinchConversationProvider', () => {
     });
 
     it('merges the token requests of concurrent sends into one', async () => {
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => provider.send(channel(), hello(i + 1))));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => provider.send(channel(), hello(i + 1))),
+      );
 
       expect(results.flat().every((r) => r.outcome === 'accepted')).toBe(true);
       expect(fake.tokenRequests).toHaveLength(1);
@@ -123,26 +143,42 @@ describe('SinchConversationProvider', () => {
       await provider.send(channel(), hello(1));
       fake.expireTokens(); // earlier than the expires_in it promised
 
-      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => provider.send(channel(), hello(i + 2))));
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => provider.send(channel(), hello(i + 2))),
+      );
 
       expect(results.flat().every((r) => r.outcome === 'accepted')).toBe(true);
       expect(fake.tokenRequests).toHaveLength(2);
     });
 
     it('throws ProviderCredentialsError when the fresh token is refused as well', async () => {
-      const unauthenticated = { status: 401, body: { error: { code: 401, message: 'nope', status: 'UNAUTHENTICATED' } } };
-      fake.respondWith(1, { status: 200, body: { access_token: 'fake.t1', expires_in: 3600, token_type: 'bearer' } });
+      const unauthenticated = {
+        status: 401,
+        body: { error: { code: 401, message: 'nope', status: 'UNAUTHENTICATED' } },
+      };
+      fake.respondWith(1, {
+        status: 200,
+        body: { access_token: 'fake.t1', expires_in: 3600, token_type: 'bearer' },
+      });
       fake.respondWith(1, unauthenticated);
-      fake.respondWith(1, { status: 200, body: { access_token: 'fake.t2', expires_in: 3600, token_type: 'bearer' } });
+      fake.respondWith(1, {
+        status: 200,
+        body: { access_token: 'fake.t2', expires_in: 3600, token_type: 'bearer' },
+      });
       fake.respondWith(1, unauthenticated);
 
-      await expect(provider.send(channel(), hello())).rejects.toMatchObject({ name: 'ProviderCredentialsError', httpStatus: 401 });
+      await expect(provider.send(channel(), hello())).rejects.toMatchObject({
+        name: 'ProviderCredentialsError',
+        httpStatus: 401,
+      });
       expect(fake.tokenRequests).toHaveLength(2);
       expect(fake.sendRequests).toHaveLength(2);
     });
 
     it('throws ProviderCredentialsError, without sending, when the key secret is wrong', async () => {
-      const error = await provider.send(channel({ keySecret: 'wrong-secret' }), hello()).catch((e: unknown) => e);
+      const error = await provider
+        .send(channel({ keySecret: 'wrong-secret' }), hello())
+        .catch((e: unknown) => e);
 
       expect(error).toBeInstanceOf(ProviderCredentialsError);
       expect((error as Error).message).not.toContain('wrong-secret');
@@ -150,7 +186,10 @@ describe('SinchConversationProvider', () => {
     });
 
     it('sends the fallback order to every listed channel, with the SMS sender', async () => {
-      await provider.send(channel({ channelPriorityOrder: ['WHATSAPP', 'SMS'], smsSender: '+12025550142' }), hello());
+      await provider.send(
+        channel({ channelPriorityOrder: ['WHATSAPP', 'SMS'], smsSender: '+12025550142' }),
+        hello(),
+      );
 
       expect(fake.sendRequests[0].body).toMatchObject({
         recipient: {
@@ -176,40 +215,75 @@ describe('SinchConversationProvider', () => {
     it('sends a WhatsApp template as the channel-specific template', async () => {
       await provider.send(
         channel(),
-        single({ kind: 'template', template: { id: 'order_update', languageCode: 'en_US', parameters: { body: 'Ada' } } }),
+        single({
+          kind: 'template',
+          template: { id: 'order_update', languageCode: 'en_US', parameters: { body: 'Ada' } },
+        }),
       );
 
       expect((fake.sendRequests[0].body as Record<string, unknown>).message).toEqual({
         template_message: {
-          channel_template: { WHATSAPP: { template_id: 'order_update', language_code: 'en_US', parameters: { body: 'Ada' } } },
+          channel_template: {
+            WHATSAPP: { template_id: 'order_update', language_code: 'en_US', parameters: { body: 'Ada' } },
+          },
         },
       });
     });
 
     it('rejects a WhatsApp template without a language, without calling Sinch', async () => {
-      const results = await provider.send(channel(), single({ kind: 'template', template: { id: 'order_update' } }));
+      const results = await provider.send(
+        channel(),
+        single({ kind: 'template', template: { id: 'order_update' } }),
+      );
 
-      expect(results[0]).toMatchObject({ outcome: 'rejected', reason: expect.stringMatching(/languageCode/) });
+      expect(results[0]).toMatchObject({
+        outcome: 'rejected',
+        reason: expect.stringMatching(/languageCode/),
+      });
       expect(fake.requests).toHaveLength(0);
     });
 
     it('sends an omni-channel template elsewhere, defaulting the version to latest', async () => {
-      await provider.send(channel({ channel: 'SMS' }), single({ kind: 'template', template: { id: 'promo', languageCode: 'en-US' } }));
-      await provider.send(channel({ channel: 'RCS' }), single({ kind: 'template', template: { id: 'promo', version: '3' } }, 2));
+      await provider.send(
+        channel({ channel: 'SMS' }),
+        single({ kind: 'template', template: { id: 'promo', languageCode: 'en-US' } }),
+      );
+      await provider.send(
+        channel({ channel: 'RCS' }),
+        single({ kind: 'template', template: { id: 'promo', version: '3' } }, 2),
+      );
 
       expect(fake.sendRequests.map((r) => (r.body as Record<string, unknown>).message)).toEqual([
-        { template_message: { omni_template: { template_id: 'promo', version: 'latest', language_code: 'en-US' } } },
+        {
+          template_message: {
+            omni_template: { template_id: 'promo', version: 'latest', language_code: 'en-US' },
+          },
+        },
         { template_message: { omni_template: { template_id: 'promo', version: '3' } } },
       ]);
     });
 
     it('sends media as media_message, and captioned media as a card', async () => {
-      await provider.send(channel(), single({ kind: 'media', media: { url: 'https://cdn.example.com/a.jpg' } }));
-      await provider.send(channel(), single({ kind: 'media', media: { url: 'https://cdn.example.com/b.jpg', caption: 'Your receipt' } }, 2));
+      await provider.send(
+        channel(),
+        single({ kind: 'media', media: { url: 'https://cdn.example.com/a.jpg' } }),
+      );
+      await provider.send(
+        channel(),
+        single(
+          { kind: 'media', media: { url: 'https://cdn.example.com/b.jpg', caption: 'Your receipt' } },
+          2,
+        ),
+      );
 
       expect(fake.sendRequests.map((r) => (r.body as Record<string, unknown>).message)).toEqual([
         { media_message: { url: 'https://cdn.example.com/a.jpg' } },
-        { card_message: { description: 'Your receipt', media_message: { url: 'https://cdn.example.com/b.jpg' } } },
+        {
+          card_message: {
+            description: 'Your receipt',
+            media_message: { url: 'https://cdn.example.com/b.jpg' },
+          },
+        },
       ]);
     });
 
@@ -240,7 +314,10 @@ describe('SinchConversationProvider', () => {
     it('throws ProviderTransientError when the token endpoint keeps failing', async () => {
       fake.failWithStatus(4, 503);
 
-      await expect(provider.send(channel(), hello())).rejects.toMatchObject({ name: 'ProviderTransientError', httpStatus: 503 });
+      await expect(provider.send(channel(), hello())).rejects.toMatchObject({
+        name: 'ProviderTransientError',
+        httpStatus: 503,
+      });
       expect(fake.sendRequests).toHaveLength(0);
     });
   });
@@ -252,12 +329,19 @@ describe('SinchConversationProvider', () => {
         request: async (request: ProviderHttpRequest): Promise<ProviderHttpResponse> => {
           urls.push(request.url);
           const token = request.url.endsWith('/oauth2/token');
-          return { status: 200, headers: {}, body: token ? { access_token: 't', expires_in: 3600 } : { message_id: 'm' } };
+          return {
+            status: 200,
+            headers: {},
+            body: token ? { access_token: 't', expires_in: 3600 } : { message_id: 'm' },
+          };
         },
       } as unknown as ProviderHttpClient;
       const regional = new SinchConversationProvider(capturing, new SinchOAuthTokenProvider(capturing));
 
-      await regional.send(channel({ region, baseUrl: undefined, authUrl: undefined, projectId: 'p1' }), hello());
+      await regional.send(
+        channel({ region, baseUrl: undefined, authUrl: undefined, projectId: 'p1' }),
+        hello(),
+      );
 
       expect(urls).toEqual([
         'https://auth.sinch.com/oauth2/token',
@@ -268,8 +352,13 @@ describe('SinchConversationProvider', () => {
 
   describe('verifyCredentials', () => {
     it('fetches a token and reads the app', async () => {
-      await expect(provider.verifyCredentials(channel())).resolves.toEqual({ ok: true, detail: expect.stringMatching(/reachable/) });
-      expect(fake.requestsTo('GET', /\/apps\//)[0].path).toBe(`/v1/projects/${fake.projectId}/apps/${fake.appId}`);
+      await expect(provider.verifyCredentials(channel())).resolves.toEqual({
+        ok: true,
+        detail: expect.stringMatching(/reachable/),
+      });
+      expect(fake.requestsTo('GET', /\/apps\//)[0].path).toBe(
+        `/v1/projects/${fake.projectId}/apps/${fake.appId}`,
+      );
     });
 
     it('reports a wrong key secret without echoing it', async () => {

@@ -11,7 +11,11 @@ import type {
   SinchConversationConfig,
   WebhookEvent,
 } from '../channel-provider.interface.js';
-import { ProviderHttpClient, type ProviderHttpRequest, type ProviderHttpResponse } from '../http/provider-http.client.js';
+import {
+  ProviderHttpClient,
+  type ProviderHttpRequest,
+  type ProviderHttpResponse,
+} from '../http/provider-http.client.js';
 import { assertBatchSize, isE164, rejected } from '../outbound-recipients.js';
 import { ProviderCredentialsError, ProviderTransientError } from '../provider-errors.js';
 import { parseSinchConversationWebhook } from './sinch-conversation-webhook.js';
@@ -20,7 +24,14 @@ import { SinchOAuthTokenProvider } from './sinch-oauth.token-provider.js';
 type Channel = ChannelContext<'sinch-conversation'>;
 
 /** Channels whose recipient identity is the phone number (MSISDN). */
-const PHONE_CHANNELS: ReadonlySet<ConversationChannel> = new Set(['SMS', 'WHATSAPP', 'RCS', 'MMS', 'VIBERBM', 'KAKAOTALK']);
+const PHONE_CHANNELS: ReadonlySet<ConversationChannel> = new Set([
+  'SMS',
+  'WHATSAPP',
+  'RCS',
+  'MMS',
+  'VIBERBM',
+  'KAKAOTALK',
+]);
 /** Sinch's limit on `correlation_id`. */
 const MAX_CORRELATION_ID = 128;
 
@@ -67,11 +78,19 @@ export class SinchConversationProvider implements ChannelProvider<'sinch-convers
       headers: { authorization: `Bearer ${token}` },
       json: {
         app_id: config.appId,
-        recipient: { identified_by: { channel_identities: channels.map((c) => ({ channel: c, identity: recipient.to })) } },
+        recipient: {
+          identified_by: {
+            channel_identities: channels.map((c) => ({ channel: c, identity: recipient.to })),
+          },
+        },
         message: message.wire,
-        ...(config.channelPriorityOrder?.length ? { channel_priority_order: config.channelPriorityOrder } : {}),
+        ...(config.channelPriorityOrder?.length
+          ? { channel_priority_order: config.channelPriorityOrder }
+          : {}),
         ...(config.smsSender ? { channel_properties: { SMS_SENDER: config.smsSender } } : {}),
-        ...(batch.clientReference.length <= MAX_CORRELATION_ID ? { correlation_id: batch.clientReference } : {}),
+        ...(batch.clientReference.length <= MAX_CORRELATION_ID
+          ? { correlation_id: batch.clientReference }
+          : {}),
       },
     }));
 
@@ -82,14 +101,24 @@ export class SinchConversationProvider implements ChannelProvider<'sinch-convers
       return [{ messageId: recipient.messageId, outcome: 'accepted', status: 'queued', providerMessageId }];
     }
     if (status === 401 || status === 403) {
-      throw new ProviderCredentialsError(`Sinch Conversation refused the channel's access key or project (HTTP ${status})`, status);
+      throw new ProviderCredentialsError(
+        `Sinch Conversation refused the channel's access key or project (HTTP ${status})`,
+        status,
+      );
     }
     if (status >= 400 && status < 500) {
       const error = asRecord(body.error);
-      const reason = typeof error.message === 'string' ? error.message : `Sinch Conversation rejected the message (HTTP ${status})`;
+      const reason =
+        typeof error.message === 'string'
+          ? error.message
+          : `Sinch Conversation rejected the message (HTTP ${status})`;
       return [rejected(recipient, reason, typeof error.status === 'string' ? error.status : undefined)];
     }
-    throw new ProviderTransientError(`Sinch Conversation answered an unexpected HTTP ${status}`, undefined, status);
+    throw new ProviderTransientError(
+      `Sinch Conversation answered an unexpected HTTP ${status}`,
+      undefined,
+      status,
+    );
   }
 
   verifySignature(channel: Channel, request: RawWebhookRequest): boolean {
@@ -114,11 +143,16 @@ export class SinchConversationProvider implements ChannelProvider<'sinch-convers
         const name = typeof body.display_name === 'string' ? ` "${body.display_name}"` : '';
         return { ok: true, detail: `Sinch Conversation app${name} is reachable with this access key` };
       }
-      if (response.status === 404) return { ok: false, detail: 'The access key works, but the app was not found in this project' };
-      return { ok: false, detail: `Sinch Conversation answered HTTP ${response.status} for the project or app` };
+      if (response.status === 404)
+        return { ok: false, detail: 'The access key works, but the app was not found in this project' };
+      return {
+        ok: false,
+        detail: `Sinch Conversation answered HTTP ${response.status} for the project or app`,
+      };
     } catch (error) {
       if (error instanceof ProviderCredentialsError) return { ok: false, detail: error.message };
-      if (error instanceof ProviderTransientError) return { ok: false, detail: `Sinch is unreachable: ${error.message}` };
+      if (error instanceof ProviderTransientError)
+        return { ok: false, detail: `Sinch is unreachable: ${error.message}` };
       throw error;
     }
   }
@@ -153,19 +187,33 @@ function buildMessage(config: SinchConversationConfig, content: MessageContent):
       const params = parameters && Object.keys(parameters).length > 0 ? { parameters } : {};
       if (config.channel === 'WHATSAPP') {
         if (!languageCode) return { problem: 'A WhatsApp template needs a languageCode (e.g. en_US)' };
-        const reference = { template_id: id, language_code: languageCode, ...(version ? { version } : {}), ...params };
+        const reference = {
+          template_id: id,
+          language_code: languageCode,
+          ...(version ? { version } : {}),
+          ...params,
+        };
         return { wire: { template_message: { channel_template: { WHATSAPP: reference } } } };
       }
-      const reference = { template_id: id, version: version ?? 'latest', ...(languageCode ? { language_code: languageCode } : {}), ...params };
+      const reference = {
+        template_id: id,
+        version: version ?? 'latest',
+        ...(languageCode ? { language_code: languageCode } : {}),
+        ...params,
+      };
       return { wire: { template_message: { omni_template: reference } } };
     }
   }
 }
 
 function apiOrigin(config: SinchConversationConfig): string {
-  return config.baseUrl ? config.baseUrl.replace(/\/+$/, '') : `https://${config.region}.conversation.api.sinch.com`;
+  return config.baseUrl
+    ? config.baseUrl.replace(/\/+$/, '')
+    : `https://${config.region}.conversation.api.sinch.com`;
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }

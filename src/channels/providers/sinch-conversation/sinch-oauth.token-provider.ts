@@ -62,15 +62,29 @@ export class SinchOAuthTokenProvider {
       form: { grant_type: 'client_credentials' },
     });
     if (response.status === 400 || response.status === 401 || response.status === 403) {
-      throw new ProviderCredentialsError(`Sinch rejected the access key id or secret (HTTP ${response.status})`, response.status);
+      throw new ProviderCredentialsError(
+        `Sinch rejected the access key id or secret (HTTP ${response.status})`,
+        response.status,
+      );
     }
-    const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as Record<string, unknown>;
+    const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as Record<
+      string,
+      unknown
+    >;
     if (response.status !== 200 || typeof body.access_token !== 'string' || body.access_token === '') {
-      throw new ProviderRequestError(`Sinch's token endpoint answered HTTP ${response.status} without an access token`, response.status);
+      throw new ProviderRequestError(
+        `Sinch's token endpoint answered HTTP ${response.status} without an access token`,
+        response.status,
+      );
     }
     const expiresInMs =
-      (typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_EXPIRES_IN_SECONDS) * 1000;
-    const fresh: CachedToken = { token: body.access_token, refreshAt: Date.now() + expiresInMs - EXPIRY_MARGIN_MS };
+      (typeof body.expires_in === 'number' && body.expires_in > 0
+        ? body.expires_in
+        : DEFAULT_EXPIRES_IN_SECONDS) * 1000;
+    const fresh: CachedToken = {
+      token: body.access_token,
+      refreshAt: Date.now() + expiresInMs - EXPIRY_MARGIN_MS,
+    };
     this.cache.set(key, fresh);
     return fresh;
   }

@@ -12,7 +12,12 @@ function render(batch: ReturnType<typeof buildSinchBatchText>, msisdn: string): 
 
 describe('buildSinchBatchText', () => {
   it('uses a plain body when every recipient gets the same text', () => {
-    expect(buildSinchBatchText([{ msisdn: '1', text: 'Hi' }, { msisdn: '2', text: 'Hi' }])).toEqual({ body: 'Hi' });
+    expect(
+      buildSinchBatchText([
+        { msisdn: '1', text: 'Hi' },
+        { msisdn: '2', text: 'Hi' },
+      ]),
+    ).toEqual({ body: 'Hi' });
   });
 
   it('keeps the common prefix and suffix literal and sends only the difference', () => {
@@ -22,7 +27,9 @@ describe('buildSinchBatchText', () => {
     ]);
 
     expect(batch.body).toBe('Hi ${p0}. Bye');
-    expect(batch.parameters).toEqual({ p0: { default: '', '111': 'Ada, your code is 1234', '222': 'Grace, your code is 9876' } });
+    expect(batch.parameters).toEqual({
+      p0: { default: '', '111': 'Ada, your code is 1234', '222': 'Grace, your code is 9876' },
+    });
   });
 
   it('never splits a surrogate pair, never exceeds 160 per value, and renders every text exactly', () => {

@@ -37,8 +37,14 @@ export function buildSinchBatchText(recipients: readonly PersonalisedText[]): Si
   return factored.body.length <= SINCH_MAX_BODY_LENGTH ? factored : withLiteral(recipients, '', '');
 }
 
-function withLiteral(recipients: readonly PersonalisedText[], prefix: string, suffix: string): SinchBatchText {
-  const pieces = recipients.map((r) => splitUtf16(r.text.slice(prefix.length, r.text.length - suffix.length)));
+function withLiteral(
+  recipients: readonly PersonalisedText[],
+  prefix: string,
+  suffix: string,
+): SinchBatchText {
+  const pieces = recipients.map((r) =>
+    splitUtf16(r.text.slice(prefix.length, r.text.length - suffix.length)),
+  );
   const count = Math.max(1, ...pieces.map((p) => p.length));
   const parameters: Record<string, Record<string, string>> = {};
   for (let i = 0; i < count; i++) parameters[`p${i}`] = { default: '' };
@@ -76,7 +82,10 @@ function commonSuffixAfter(texts: readonly string[], prefixLength: number): stri
   const rests = texts.map((t) => t.slice(prefixLength));
   const [first] = rests;
   let length = 0;
-  while (length < first.length && rests.every((r) => length < r.length && r[r.length - 1 - length] === first[first.length - 1 - length])) {
+  while (
+    length < first.length &&
+    rests.every((r) => length < r.length && r[r.length - 1 - length] === first[first.length - 1 - length])
+  ) {
     length++;
   }
   const start = first.length - length;

@@ -77,9 +77,16 @@ describe('parseSinchSmsWebhook', () => {
     });
 
     it('reads MMS reports the same way', () => {
-      const event = only(parse({ ...recipientReport, type: 'recipient_delivery_report_mms', status: 'Failed', code: 402 }));
+      const event = only(
+        parse({ ...recipientReport, type: 'recipient_delivery_report_mms', status: 'Failed', code: 402 }),
+      );
 
-      expect(event).toMatchObject({ type: 'delivery-status', status: 'failed', errorCode: '402', statusReason: 'Message failed to be delivered' });
+      expect(event).toMatchObject({
+        type: 'delivery-status',
+        status: 'failed',
+        errorCode: '402',
+        statusReason: 'Message failed to be delivered',
+      });
     });
 
     it.each([
@@ -94,7 +101,10 @@ describe('parseSinchSmsWebhook', () => {
       ['Expired', 'failed'],
       ['Rejected', 'rejected'],
     ])('reports %s as %s and keeps the provider word', (providerStatus, status) => {
-      expect(only(parse({ ...recipientReport, status: providerStatus }))).toMatchObject({ status, providerStatus });
+      expect(only(parse({ ...recipientReport, status: providerStatus }))).toMatchObject({
+        status,
+        providerStatus,
+      });
     });
 
     it('ignores a status word Sinch has not documented instead of guessing', () => {
@@ -103,7 +113,9 @@ describe('parseSinchSmsWebhook', () => {
 
     it('gives a second delivery of the same report the same dedup key, with or without the +', () => {
       const first = only(parse(recipientReport));
-      const again = only(parse({ ...recipientReport, recipient: '+33662162466', at: '2025-01-13T09:30:00Z' }));
+      const again = only(
+        parse({ ...recipientReport, recipient: '+33662162466', at: '2025-01-13T09:30:00Z' }),
+      );
 
       expect(again).toMatchObject({ dedupKey: (first as { dedupKey: string }).dedupKey });
     });
@@ -150,7 +162,9 @@ describe('parseSinchSmsWebhook', () => {
         ],
       });
 
-      expect(events.map((event) => event.type === 'delivery-status' && [event.recipient, event.status])).toEqual([
+      expect(
+        events.map((event) => event.type === 'delivery-status' && [event.recipient, event.status]),
+      ).toEqual([
         ['+44231235674', 'delivered'],
         ['+44231235675', 'delivered'],
         ['+44231235676', 'failed'],
@@ -159,7 +173,9 @@ describe('parseSinchSmsWebhook', () => {
 
     it('collides with the per-recipient report of the same fact', () => {
       const fromBatch = only(parse(batchReport));
-      const fromRecipient = only(parse({ ...recipientReport, batch_id: batchReport.batch_id, recipient: '44231235674' }));
+      const fromRecipient = only(
+        parse({ ...recipientReport, batch_id: batchReport.batch_id, recipient: '44231235674' }),
+      );
 
       expect(fromBatch).toMatchObject({ dedupKey: (fromRecipient as { dedupKey: string }).dedupKey });
     });
@@ -189,7 +205,14 @@ describe('parseSinchSmsWebhook', () => {
 
     it('reads the Node SDK variant, whose numbers lack the +', () => {
       const event = only(
-        parse({ id: '01XXXXX21XXXXX119Z8P1XXXXX', type: 'mo_text', from: '16051234567', to: '13185551234', body: 'This is the SMS body', received_at: '2019-08-24T14:17:22Z' }),
+        parse({
+          id: '01XXXXX21XXXXX119Z8P1XXXXX',
+          type: 'mo_text',
+          from: '16051234567',
+          to: '13185551234',
+          body: 'This is the SMS body',
+          received_at: '2019-08-24T14:17:22Z',
+        }),
       );
 
       expect(event).toMatchObject({ from: '+16051234567', to: '+13185551234', text: 'This is the SMS body' });
@@ -209,13 +232,19 @@ describe('parseSinchSmsWebhook', () => {
       const first = only(parse(moText)) as { dedupKey: string };
 
       expect(only(parse({ ...moText }))).toMatchObject({ dedupKey: first.dedupKey });
-      expect(only(parse({ ...moText, id: '01FC66621XXXXX119Z8PMV1QPB' }))).not.toMatchObject({ dedupKey: first.dedupKey });
+      expect(only(parse({ ...moText, id: '01FC66621XXXXX119Z8PMV1QPB' }))).not.toMatchObject({
+        dedupKey: first.dedupKey,
+      });
     });
 
     it('reads mo_binary as a message without text', () => {
       const binary = { ...moText, type: 'mo_binary', body: 'AAECAw==', udh: '050003010201' };
 
-      expect(only(parse(binary))).toMatchObject({ type: 'inbound-message', providerMessageId: moText.id, text: undefined });
+      expect(only(parse(binary))).toMatchObject({
+        type: 'inbound-message',
+        providerMessageId: moText.id,
+        text: undefined,
+      });
     });
 
     it('reads mo_media with its text and the uploaded media', () => {
@@ -226,7 +255,12 @@ describe('parseSinchSmsWebhook', () => {
           subject: 'Photo',
           message: 'Look at this',
           media: [
-            { url: 'https://media.sinch.example/1.jpg', content_type: 'image/jpeg', status: 'Uploaded', code: 0 },
+            {
+              url: 'https://media.sinch.example/1.jpg',
+              content_type: 'image/jpeg',
+              status: 'Uploaded',
+              code: 0,
+            },
             { content_type: 'video/mp4', status: 'Failed', code: 1 },
           ],
         },
@@ -241,7 +275,9 @@ describe('parseSinchSmsWebhook', () => {
   });
 
   it('ignores a callback type it does not know', () => {
-    expect(parse({ type: 'something_new', id: 'x' })).toEqual([{ type: 'ignored', reason: expect.stringContaining('something_new') }]);
+    expect(parse({ type: 'something_new', id: 'x' })).toEqual([
+      { type: 'ignored', reason: expect.stringContaining('something_new') },
+    ]);
   });
 
   describe('malformed bodies', () => {
@@ -257,7 +293,10 @@ describe('parseSinchSmsWebhook', () => {
       ['a report with an object code', { ...recipientReport, code: { value: 0 } }],
       ['a batch report without statuses', { ...batchReport, statuses: undefined }],
       ['a batch report with statuses that is not a list', { ...batchReport, statuses: {} }],
-      ['a batch report with a numeric recipient', { ...batchReport, statuses: [{ code: 0, status: 'Delivered', recipients: [44231235674] }] }],
+      [
+        'a batch report with a numeric recipient',
+        { ...batchReport, statuses: [{ code: 0, status: 'Delivered', recipients: [44231235674] }] },
+      ],
       ['an inbound message without id', { ...moText, id: undefined }],
       ['an inbound message without from', { ...moText, from: '' }],
       ['an inbound message without to', { ...moText, to: undefined }],

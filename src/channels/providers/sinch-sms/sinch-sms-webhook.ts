@@ -60,7 +60,10 @@ function recipientReport(body: Fields): WebhookEvent {
       code: readCode(body),
       clientReference: optionalString(body, 'client_reference'),
       occurredAt: parseTimestamp(optionalString(body, 'at')),
-    }) ?? { type: 'ignored', reason: `unknown Sinch SMS status ${String(body['status'])} in batch ${batchId}` }
+    }) ?? {
+      type: 'ignored',
+      reason: `unknown Sinch SMS status ${String(body['status'])} in batch ${batchId}`,
+    }
   );
 }
 
@@ -77,12 +80,27 @@ function batchReport(body: Fields): WebhookEvent[] {
     const code = readCode(status);
     // A `summary` report counts recipients without naming them: nothing can be matched to a message.
     for (const recipient of optionalArray(status, 'recipients') ?? []) {
-      if (typeof recipient !== 'string') throw new WebhookPayloadError('statuses[].recipients[] is not a string');
-      const event = deliveryStatus({ batchId, recipient, providerStatus, code, clientReference, occurredAt: undefined });
-      events.push(event ?? { type: 'ignored', reason: `unknown Sinch SMS status ${providerStatus} in batch ${batchId}` });
+      if (typeof recipient !== 'string')
+        throw new WebhookPayloadError('statuses[].recipients[] is not a string');
+      const event = deliveryStatus({
+        batchId,
+        recipient,
+        providerStatus,
+        code,
+        clientReference,
+        occurredAt: undefined,
+      });
+      events.push(
+        event ?? {
+          type: 'ignored',
+          reason: `unknown Sinch SMS status ${providerStatus} in batch ${batchId}`,
+        },
+      );
     }
   }
-  return events.length > 0 ? events : [{ type: 'ignored', reason: `batch report for ${batchId} names no recipients` }];
+  return events.length > 0
+    ? events
+    : [{ type: 'ignored', reason: `batch report for ${batchId} names no recipients` }];
 }
 
 interface ReportFields {
@@ -115,17 +133,20 @@ function deliveryStatus(report: ReportFields): DeliveryStatusEvent | undefined {
 function mediaInbound(body: Fields, now: Date): InboundMessageEvent {
   const content = optionalFields(body, 'body');
   if (!content) return inbound(body, now, undefined, undefined);
-  const media: MediaContent[] = (optionalArray(content, 'media') ?? [])
-    .filter(isFields)
-    .flatMap((item) => {
-      const url = optionalString(item, 'url');
-      return url ? [{ url }] : [];
-    });
+  const media: MediaContent[] = (optionalArray(content, 'media') ?? []).filter(isFields).flatMap((item) => {
+    const url = optionalString(item, 'url');
+    return url ? [{ url }] : [];
+  });
   const text = optionalString(content, 'message') ?? optionalString(content, 'subject');
   return inbound(body, now, text, media.length > 0 ? media : undefined);
 }
 
-function inbound(body: Fields, now: Date, text: string | undefined, media: MediaContent[] | undefined): InboundMessageEvent {
+function inbound(
+  body: Fields,
+  now: Date,
+  text: string | undefined,
+  media: MediaContent[] | undefined,
+): InboundMessageEvent {
   const id = requireString(body, 'id');
   return {
     type: 'inbound-message',
@@ -142,6 +163,7 @@ function inbound(body: Fields, now: Date, text: string | undefined, media: Media
 function readCode(fields: Fields): string | undefined {
   const code = fields['code'];
   if (code === undefined || code === null) return undefined;
-  if (typeof code !== 'number' && typeof code !== 'string') throw new WebhookPayloadError('code is not a number');
+  if (typeof code !== 'number' && typeof code !== 'string')
+    throw new WebhookPayloadError('code is not a number');
   return String(code);
 }

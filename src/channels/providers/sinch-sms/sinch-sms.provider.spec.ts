@@ -2,7 +2,11 @@ import { Logger } from '@nestjs/common';
 import { FakeSinchSmsServer } from '../../../../test/fakes/fake-sinch-sms.server.js';
 import { computeSinchSignature } from '../../../webhooks/signatures/sinch-signature.js';
 import type { ChannelContext, OutboundRecipient, SendResult } from '../channel-provider.interface.js';
-import { ProviderHttpClient, type ProviderHttpRequest, type ProviderHttpResponse } from '../http/provider-http.client.js';
+import {
+  ProviderHttpClient,
+  type ProviderHttpRequest,
+  type ProviderHttpResponse,
+} from '../http/provider-http.client.js';
 import { ProviderCredentialsError, ProviderTransientError } from '../provider-errors.js';
 import { SinchSmsProvider } from './sinch-sms.provider.js';
 
@@ -20,11 +24,19 @@ describe('SinchSmsProvider', () => {
   let http: ProviderHttpClient;
   let provider: SinchSmsProvider;
 
-  const channel = (overrides: Partial<ChannelContext<'sinch-sms'>['config']> = {}): ChannelContext<'sinch-sms'> => ({
+  const channel = (
+    overrides: Partial<ChannelContext<'sinch-sms'>['config']> = {},
+  ): ChannelContext<'sinch-sms'> => ({
     id: 'ch-1',
     provider: 'sinch-sms',
     sender: '+12025550142',
-    config: { servicePlanId: fake.servicePlanId, apiToken: fake.apiToken, region: 'us', baseUrl: fake.url, ...overrides },
+    config: {
+      servicePlanId: fake.servicePlanId,
+      apiToken: fake.apiToken,
+      region: 'us',
+      baseUrl: fake.url,
+      ...overrides,
+    },
     webhookUrls: { callback: CALLBACK },
   });
 
@@ -71,13 +83,20 @@ describe('SinchSmsProvider', () => {
 
     it('carries 1000 personalised texts in ONE request, each recipient receiving exactly its own text', async () => {
       const recipients = Array.from({ length: 1000 }, (_, i) =>
-        text(i, `Hi ${['Ada', 'Grace', 'Linus', 'Barbara'][i % 4]} #${i}, 20% off today only. Reply STOP to opt out.`),
+        text(
+          i,
+          `Hi ${['Ada', 'Grace', 'Linus', 'Barbara'][i % 4]} #${i}, 20% off today only. Reply STOP to opt out.`,
+        ),
       );
 
       const results = await provider.send(channel(), { clientReference: 'campaign-7-chunk-0', recipients });
 
       expect(fake.requests).toHaveLength(1);
-      const sent = fake.requests[0].body as { to: string[]; body: string; parameters: Record<string, Record<string, string>> };
+      const sent = fake.requests[0].body as {
+        to: string[];
+        body: string;
+        parameters: Record<string, Record<string, string>>;
+      };
       expect(sent.to).toHaveLength(1000);
       expect(sent.parameters).toBeDefined();
       // The common prefix and suffix stay literal; only the differing middle travels per recipient.
@@ -110,7 +129,10 @@ describe('SinchSmsProvider', () => {
     });
 
     it('sends identical texts as a plain body without parameters', async () => {
-      await provider.send(channel(), { clientReference: 'c', recipients: [text(1, 'Same'), text(2, 'Same'), text(3, 'Same')] });
+      await provider.send(channel(), {
+        clientReference: 'c',
+        recipients: [text(1, 'Same'), text(2, 'Same'), text(3, 'Same')],
+      });
 
       const sent = fake.requests[0].body as Record<string, unknown>;
       expect(sent.body).toBe('Same');
@@ -120,8 +142,16 @@ describe('SinchSmsProvider', () => {
     it('rejects templates, media, bad numbers, over-long texts and duplicates per recipient, and sends the rest', async () => {
       const recipients: OutboundRecipient[] = [
         text(1, 'ok'),
-        { messageId: 'tpl', to: '+14155550009', content: { kind: 'template', template: { id: 'order_update' } } },
-        { messageId: 'media', to: '+14155550010', content: { kind: 'media', media: { url: 'https://example.com/a.png' } } },
+        {
+          messageId: 'tpl',
+          to: '+14155550009',
+          content: { kind: 'template', template: { id: 'order_update' } },
+        },
+        {
+          messageId: 'media',
+          to: '+14155550010',
+          content: { kind: 'media', media: { url: 'https://example.com/a.png' } },
+        },
         { messageId: 'bad-number', to: '4155550011', content: { kind: 'text', text: 'hi' } },
         { messageId: 'too-long', to: '+14155550012', content: { kind: 'text', text: 'y'.repeat(2001) } },
         { messageId: 'dup', to: '+14155550001', content: { kind: 'text', text: 'again' } },
@@ -137,14 +167,18 @@ describe('SinchSmsProvider', () => {
         ['too-long', 'rejected'],
         ['dup', 'rejected'],
       ]);
-      expect((results[1] as Extract<SendResult, { outcome: 'rejected' }>).reason).toMatch(/plain text only.*template/);
+      expect((results[1] as Extract<SendResult, { outcome: 'rejected' }>).reason).toMatch(
+        /plain text only.*template/,
+      );
       expect((fake.requests[0].body as { to: string[] }).to).toEqual(['14155550001']);
     });
 
     it('makes no request when no recipient can be sent', async () => {
       const results = await provider.send(channel(), {
         clientReference: 'c',
-        recipients: [{ messageId: 'm', to: '+14155550001', content: { kind: 'template', template: { id: 't' } } }],
+        recipients: [
+          { messageId: 'm', to: '+14155550001', content: { kind: 'template', template: { id: 't' } } },
+        ],
       });
 
       expect(results[0].outcome).toBe('rejected');
@@ -179,7 +213,11 @@ describe('SinchSmsProvider', () => {
       const results = await provider.send(channel(), { clientReference: 'c', recipients: [text(1, 'hi')] });
 
       expect(results[0].outcome).toBe('accepted');
-      expect(fake.requests.map((r) => `${r.method} ${r.query.client_reference ?? ''}`)).toEqual(['POST ', 'GET c', 'POST ']);
+      expect(fake.requests.map((r) => `${r.method} ${r.query.client_reference ?? ''}`)).toEqual([
+        'POST ',
+        'GET c',
+        'POST ',
+      ]);
       expect(fake.batches).toHaveLength(1);
     });
 
@@ -188,7 +226,10 @@ describe('SinchSmsProvider', () => {
       provider = new SinchSmsProvider(http);
       fake.respondLate(1, 400);
 
-      const results = await provider.send(channel(), { clientReference: 'late', recipients: [text(1, 'hi')] });
+      const results = await provider.send(channel(), {
+        clientReference: 'late',
+        recipients: [text(1, 'hi')],
+      });
 
       expect(fake.batches).toHaveLength(1);
       expect(results[0]).toMatchObject({ outcome: 'accepted', providerBatchId: fake.batches[0].id });
@@ -196,11 +237,17 @@ describe('SinchSmsProvider', () => {
     });
 
     it('reports an unanswered request whose fate Sinch cannot tell as ambiguous, so it is not blindly repeated', async () => {
-      http = new ProviderHttpClient({ sleep: async (ms) => void sleeps.push(ms), timeoutMs: 150, retry: { maxAttempts: 2 } });
+      http = new ProviderHttpClient({
+        sleep: async (ms) => void sleeps.push(ms),
+        timeoutMs: 150,
+        retry: { maxAttempts: 2 },
+      });
       provider = new SinchSmsProvider(http);
       fake.hang(10);
 
-      const failure = await provider.send(channel(), { clientReference: 'lost', recipients: [text(1, 'hi')] }).catch((error: unknown) => error);
+      const failure = await provider
+        .send(channel(), { clientReference: 'lost', recipients: [text(1, 'hi')] })
+        .catch((error: unknown) => error);
 
       expect(failure).toBeInstanceOf(ProviderTransientError);
       expect((failure as ProviderTransientError).ambiguous).toBe(true);
@@ -210,7 +257,9 @@ describe('SinchSmsProvider', () => {
     it('throws ProviderTransientError when 5xx persists', async () => {
       fake.failWithStatus(4, 503);
 
-      await expect(provider.send(channel(), { clientReference: 'c', recipients: [text(1, 'hi')] })).rejects.toMatchObject({
+      await expect(
+        provider.send(channel(), { clientReference: 'c', recipients: [text(1, 'hi')] }),
+      ).rejects.toMatchObject({
         name: 'ProviderTransientError',
         httpStatus: 503,
       });
@@ -218,13 +267,29 @@ describe('SinchSmsProvider', () => {
     });
 
     it("rejects every recipient with Sinch's code and text on a 4xx, without retrying", async () => {
-      fake.respondWith(1, { status: 400, body: { code: 'syntax_invalid_parameter_format', text: "'foo' is not a valid identifier" } });
+      fake.respondWith(1, {
+        status: 400,
+        body: { code: 'syntax_invalid_parameter_format', text: "'foo' is not a valid identifier" },
+      });
 
-      const results = await provider.send(channel(), { clientReference: 'c', recipients: [text(1, 'a'), text(2, 'b')] });
+      const results = await provider.send(channel(), {
+        clientReference: 'c',
+        recipients: [text(1, 'a'), text(2, 'b')],
+      });
 
       expect(results).toEqual([
-        { messageId: 'msg-1', outcome: 'rejected', errorCode: 'syntax_invalid_parameter_format', reason: "'foo' is not a valid identifier" },
-        { messageId: 'msg-2', outcome: 'rejected', errorCode: 'syntax_invalid_parameter_format', reason: "'foo' is not a valid identifier" },
+        {
+          messageId: 'msg-1',
+          outcome: 'rejected',
+          errorCode: 'syntax_invalid_parameter_format',
+          reason: "'foo' is not a valid identifier",
+        },
+        {
+          messageId: 'msg-2',
+          outcome: 'rejected',
+          errorCode: 'syntax_invalid_parameter_format',
+          reason: "'foo' is not a valid identifier",
+        },
       ]);
       expect(fake.requests).toHaveLength(1);
       expect(sleeps).toEqual([]);
@@ -251,27 +316,36 @@ describe('SinchSmsProvider', () => {
   });
 
   describe('hosts', () => {
-    it.each(['us', 'eu', 'au', 'br', 'ca'] as const)('sends region %s to its regional host', async (region) => {
-      const urls: string[] = [];
-      const capturing = {
-        request: async (request: ProviderHttpRequest): Promise<ProviderHttpResponse> => {
-          urls.push(request.url);
-          return { status: 201, headers: {}, body: { id: '01FC66621XXXXX119Z8PMV1QPQ' } };
-        },
-      } as unknown as ProviderHttpClient;
+    it.each(['us', 'eu', 'au', 'br', 'ca'] as const)(
+      'sends region %s to its regional host',
+      async (region) => {
+        const urls: string[] = [];
+        const capturing = {
+          request: async (request: ProviderHttpRequest): Promise<ProviderHttpResponse> => {
+            urls.push(request.url);
+            return { status: 201, headers: {}, body: { id: '01FC66621XXXXX119Z8PMV1QPQ' } };
+          },
+        } as unknown as ProviderHttpClient;
 
-      await new SinchSmsProvider(capturing).send(channel({ region, baseUrl: undefined, servicePlanId: 'plan/1' }), {
-        clientReference: 'c',
-        recipients: [text(1, 'a')],
-      });
+        await new SinchSmsProvider(capturing).send(
+          channel({ region, baseUrl: undefined, servicePlanId: 'plan/1' }),
+          {
+            clientReference: 'c',
+            recipients: [text(1, 'a')],
+          },
+        );
 
-      expect(urls).toEqual([`https://${region}.sms.api.sinch.com/xms/v1/plan%2F1/batches`]);
-    });
+        expect(urls).toEqual([`https://${region}.sms.api.sinch.com/xms/v1/plan%2F1/batches`]);
+      },
+    );
   });
 
   describe('verifyCredentials', () => {
     it('confirms working credentials with an authenticated listing', async () => {
-      await expect(provider.verifyCredentials(channel())).resolves.toEqual({ ok: true, detail: expect.any(String) });
+      await expect(provider.verifyCredentials(channel())).resolves.toEqual({
+        ok: true,
+        detail: expect.any(String),
+      });
       expect(fake.requests[0]).toMatchObject({ method: 'GET', query: { page_size: '1' } });
     });
 
@@ -303,7 +377,9 @@ describe('SinchSmsProvider', () => {
       const found = await provider.findBatchesByClientReference(channel(), 'campaign-9');
 
       expect(found).toHaveLength(105);
-      expect(new Set(found.map((b) => b.batchId))).toEqual(new Set(fake.batches.filter((b) => b.client_reference === 'campaign-9').map((b) => b.id)));
+      expect(new Set(found.map((b) => b.batchId))).toEqual(
+        new Set(fake.batches.filter((b) => b.client_reference === 'campaign-9').map((b) => b.id)),
+      );
       expect(found.flatMap((b) => b.recipients)).toContain('+14155550104');
       const listings = fake.requestsTo('GET', /\/batches$/);
       expect(listings.map((r) => r.query.page)).toEqual(['0', '1']);
@@ -319,14 +395,16 @@ describe('SinchSmsProvider', () => {
     });
 
     it('throws ProviderCredentialsError on a rejected token', async () => {
-      await expect(provider.findBatchesByClientReference(channel({ apiToken: 'nope' }), 'x')).rejects.toBeInstanceOf(
-        ProviderCredentialsError,
-      );
+      await expect(
+        provider.findBatchesByClientReference(channel({ apiToken: 'nope' }), 'x'),
+      ).rejects.toBeInstanceOf(ProviderCredentialsError);
     });
 
     it('throws ProviderTransientError when the listing keeps failing', async () => {
       fake.failWithStatus(4, 500);
-      await expect(provider.findBatchesByClientReference(channel(), 'x')).rejects.toBeInstanceOf(ProviderTransientError);
+      await expect(provider.findBatchesByClientReference(channel(), 'x')).rejects.toBeInstanceOf(
+        ProviderTransientError,
+      );
     });
   });
 
@@ -367,7 +445,11 @@ describe('SinchSmsProvider', () => {
       const events = provider.parseWebhook(channel(), request({}));
 
       expect(events).toEqual([
-        expect.objectContaining({ type: 'delivery-status', providerBatchId: '01JHFFHQ0P99JPPNQPJDV7JTBP', recipient: '+33662162466' }),
+        expect.objectContaining({
+          type: 'delivery-status',
+          providerBatchId: '01JHFFHQ0P99JPPNQPJDV7JTBP',
+          recipient: '+33662162466',
+        }),
       ]);
     });
   });

@@ -12,7 +12,11 @@ import type {
 } from '../channel-provider.interface.js';
 import { ProviderHttpClient, type ProviderHttpResponse } from '../http/provider-http.client.js';
 import { assertBatchSize, isE164, msisdnDigits, rejected } from '../outbound-recipients.js';
-import { ProviderCredentialsError, ProviderRequestError, ProviderTransientError } from '../provider-errors.js';
+import {
+  ProviderCredentialsError,
+  ProviderRequestError,
+  ProviderTransientError,
+} from '../provider-errors.js';
 import { toE164 } from '../webhook-payload.js';
 import { buildSinchBatchText, SINCH_MAX_BODY_LENGTH } from './sinch-sms-batch-text.js';
 import { parseSinchSmsWebhook } from './sinch-sms-webhook.js';
@@ -78,7 +82,10 @@ export class SinchSmsProvider implements ChannelProvider<'sinch-sms'> {
         // A batch is not idempotent: after a timeout, ask Sinch whether it got this one before sending it again.
         reconcile: () => this.acceptedEarlier(channel, batch.clientReference),
       });
-      for (const result of this.interpretSend(response, sendable.map((s) => s.recipient))) {
+      for (const result of this.interpretSend(
+        response,
+        sendable.map((s) => s.recipient),
+      )) {
         results.set(result.messageId, result);
       }
     }
@@ -103,13 +110,18 @@ export class SinchSmsProvider implements ChannelProvider<'sinch-sms'> {
         headers: authorization(channel.config),
         retry: { maxAttempts: 2 },
       });
-      if (response.status === 200) return { ok: true, detail: 'Sinch SMS accepted the service plan id and API token' };
+      if (response.status === 200)
+        return { ok: true, detail: 'Sinch SMS accepted the service plan id and API token' };
       if (response.status === 401 || response.status === 403) {
-        return { ok: false, detail: `Sinch SMS rejected the service plan id or API token (HTTP ${response.status})` };
+        return {
+          ok: false,
+          detail: `Sinch SMS rejected the service plan id or API token (HTTP ${response.status})`,
+        };
       }
       return { ok: false, detail: `Sinch SMS answered HTTP ${response.status}${describe(response)}` };
     } catch (error) {
-      if (error instanceof ProviderTransientError) return { ok: false, detail: `Sinch SMS is unreachable: ${error.message}` };
+      if (error instanceof ProviderTransientError)
+        return { ok: false, detail: `Sinch SMS is unreachable: ${error.message}` };
       throw error;
     }
   }
@@ -118,10 +130,18 @@ export class SinchSmsProvider implements ChannelProvider<'sinch-sms'> {
    * Batches sent with this client reference (Sinch's list filter `client_reference`), from
    * `since` on; Sinch's own default window is the last 24 hours.
    */
-  async findBatchesByClientReference(channel: Channel, clientReference: string, since?: Date): Promise<SinchBatchRecord[]> {
+  async findBatchesByClientReference(
+    channel: Channel,
+    clientReference: string,
+    since?: Date,
+  ): Promise<SinchBatchRecord[]> {
     const records: SinchBatchRecord[] = [];
     for (let page = 0; page < MAX_LIST_PAGES; page++) {
-      const query = new URLSearchParams({ client_reference: clientReference, page: String(page), page_size: String(LIST_PAGE_SIZE) });
+      const query = new URLSearchParams({
+        client_reference: clientReference,
+        page: String(page),
+        page_size: String(LIST_PAGE_SIZE),
+      });
       if (since) query.set('start_date', since.toISOString());
       const response = await this.http.request({
         method: 'GET',
@@ -136,7 +156,9 @@ export class SinchSmsProvider implements ChannelProvider<'sinch-sms'> {
         const created = typeof batch.created_at === 'string' ? new Date(batch.created_at) : undefined;
         records.push({
           batchId: batch.id,
-          recipients: Array.isArray(batch.to) ? batch.to.filter((n): n is string => typeof n === 'string').map(toE164) : [],
+          recipients: Array.isArray(batch.to)
+            ? batch.to.filter((n): n is string => typeof n === 'string').map(toE164)
+            : [],
           createdAt: created && !Number.isNaN(created.getTime()) ? created : undefined,
           canceled: batch.canceled === true,
         });
@@ -148,8 +170,13 @@ export class SinchSmsProvider implements ChannelProvider<'sinch-sms'> {
   }
 
   /** The batch Sinch already holds under this client reference, as its send response would have said. */
-  private async acceptedEarlier(channel: Channel, clientReference: string): Promise<ProviderHttpResponse | undefined> {
-    const [found] = (await this.findBatchesByClientReference(channel, clientReference)).filter((record) => !record.canceled);
+  private async acceptedEarlier(
+    channel: Channel,
+    clientReference: string,
+  ): Promise<ProviderHttpResponse | undefined> {
+    const [found] = (await this.findBatchesByClientReference(channel, clientReference)).filter(
+      (record) => !record.canceled,
+    );
     return found ? { status: 201, headers: {}, body: { id: found.batchId } } : undefined;
   }
 
@@ -158,21 +185,32 @@ export class SinchSmsProvider implements ChannelProvider<'sinch-sms'> {
     const body = asRecord(response.body);
     if (status >= 200 && status < 300) {
       const providerBatchId = typeof body.id === 'string' ? body.id : undefined;
-      return recipients.map((r) => ({ messageId: r.messageId, outcome: 'accepted', status: 'queued', providerBatchId }));
+      return recipients.map((r) => ({
+        messageId: r.messageId,
+        outcome: 'accepted',
+        status: 'queued',
+        providerBatchId,
+      }));
     }
     const code = typeof body.code === 'string' ? body.code : undefined;
     if (status === 401 || (status === 403 && !(code && REQUEST_LEVEL_403_CODES.has(code)))) {
-      throw new ProviderCredentialsError(`Sinch SMS rejected the service plan id or API token (HTTP ${status})`, status);
+      throw new ProviderCredentialsError(
+        `Sinch SMS rejected the service plan id or API token (HTTP ${status})`,
+        status,
+      );
     }
     if (status >= 400 && status < 500) {
-      const reason = typeof body.text === 'string' ? body.text : `Sinch SMS rejected the batch (HTTP ${status})`;
+      const reason =
+        typeof body.text === 'string' ? body.text : `Sinch SMS rejected the batch (HTTP ${status})`;
       return recipients.map((r) => rejected(r, reason, code));
     }
     throw new ProviderTransientError(`Sinch SMS answered an unexpected HTTP ${status}`, undefined, status);
   }
 
   private batchesUrl(config: SinchSmsConfig): string {
-    const origin = config.baseUrl ? config.baseUrl.replace(/\/+$/, '') : `https://${config.region}.sms.api.sinch.com`;
+    const origin = config.baseUrl
+      ? config.baseUrl.replace(/\/+$/, '')
+      : `https://${config.region}.sms.api.sinch.com`;
     return `${origin}/xms/v1/${encodeURIComponent(config.servicePlanId)}/batches`;
   }
 }
@@ -187,7 +225,8 @@ function unsendable(recipient: OutboundRecipient, seen: Set<string>): string | u
   if (content.text.length > SINCH_MAX_BODY_LENGTH) {
     return `Message text is longer than Sinch's ${SINCH_MAX_BODY_LENGTH}-character limit`;
   }
-  if (seen.has(recipient.to)) return 'Recipient appears twice in one batch; send the second message separately';
+  if (seen.has(recipient.to))
+    return 'Recipient appears twice in one batch; send the second message separately';
   return undefined;
 }
 
@@ -197,7 +236,10 @@ function authorization(config: SinchSmsConfig): Record<string, string> {
 
 function listingError(response: ProviderHttpResponse): Error {
   if (response.status === 401 || response.status === 403) {
-    return new ProviderCredentialsError(`Sinch SMS rejected the service plan id or API token (HTTP ${response.status})`, response.status);
+    return new ProviderCredentialsError(
+      `Sinch SMS rejected the service plan id or API token (HTTP ${response.status})`,
+      response.status,
+    );
   }
   const body = asRecord(response.body);
   return new ProviderRequestError(
@@ -213,5 +255,7 @@ function describe(response: ProviderHttpResponse): string {
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }
