@@ -25,7 +25,7 @@ export class AuthController {
     description: 'Throttled per client IP and per email.',
   })
   @ApiOkResponse({ type: TokenPairDto })
-  @ApiErrorResponses(400, 401, 429)
+  @ApiErrorResponses(400, 401, 429, 503)
   login(@Body() body: LoginDto): Promise<TokenPairDto> {
     return this.auth.login(body.email, body.password);
   }
@@ -38,7 +38,7 @@ export class AuthController {
     description: 'Refresh tokens are single use. Presenting a spent one revokes every token of that session.',
   })
   @ApiOkResponse({ type: TokenPairDto })
-  @ApiErrorResponses(400, 401)
+  @ApiErrorResponses(400, 401, 503)
   refresh(@Body() body: RefreshTokenDto): Promise<TokenPairDto> {
     return this.auth.refresh(body.refreshToken);
   }

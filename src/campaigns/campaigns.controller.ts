@@ -15,7 +15,7 @@ import { CreateCampaignDto, ScheduleCampaignDto } from './dto/create-campaign.dt
 
 @ApiTags('campaigns')
 @ApiBearerAuth()
-@ApiErrorResponses(401, 403)
+@ApiErrorResponses(401)
 @Controller('campaigns')
 export class CampaignsController {
   constructor(private readonly campaigns: CampaignsService) {}

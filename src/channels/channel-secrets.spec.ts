@@ -14,6 +14,18 @@ describe('channel secrets', () => {
     expect(sut.secrets).toEqual({ keySecret: 'the-key-secret', webhookSecret: 'the-webhook-secret' });
   });
 
+  it('leaves out optional fields set to null, so that null removes an override', () => {
+    const sut = splitSecrets('sinch-sms', {
+      servicePlanId: 'plan',
+      baseUrl: null,
+      apiToken: 'the-api-token',
+      webhookSecret: null,
+    });
+
+    expect(sut.plain).toEqual({ servicePlanId: 'plan' });
+    expect(sut.secrets).toEqual({ apiToken: 'the-api-token' });
+  });
+
   it('masks a secret down to its last four characters, and short ones entirely', () => {
     expect(maskSecret('f1e2d3c4b5a6f1e2d3c41a2b')).toBe('••••1a2b');
     expect(maskSecret('short-one')).toBe('••••');

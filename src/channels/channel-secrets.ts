@@ -16,7 +16,8 @@ export function splitSecrets(
   const plain: Record<string, unknown> = {};
   const secrets: Record<string, string> = {};
   for (const [key, value] of Object.entries(config)) {
-    if (value === undefined) continue;
+    // An optional field set to null is left out: on a change, null removes an override.
+    if (value === undefined || value === null) continue;
     if (SECRET_FIELDS[provider].includes(key)) secrets[key] = String(value);
     else plain[key] = value;
   }

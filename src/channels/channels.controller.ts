@@ -14,6 +14,8 @@ import {
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
+  ApiBody,
+  ApiExtraModels,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -23,13 +25,29 @@ import {
 import { Roles } from '../auth/decorators/roles.decorator.js';
 import { ApiErrorResponses } from '../common/http/api-error-responses.decorator.js';
 import { PaginationQueryDto } from '../common/pagination/pagination-query.dto.js';
-import { ChannelsService } from './channels.service.js';
-import { ChannelDto, ChannelPageDto, VerifyResultDto } from './dto/channel.dto.js';
-import { CreateChannelDto, UpdateChannelDto } from './dto/create-channel.dto.js';
+import type { Page } from '../common/pagination/page.js';
+import { ChannelsService, type ChannelView } from './channels.service.js';
+import { CHANNEL_SCHEMA, CHANNEL_VARIANTS, ChannelPageDto, VerifyResultDto } from './dto/channel.dto.js';
+import {
+  CREATE_CHANNEL_SCHEMA,
+  CreateChannelDto,
+  CreatePlivoChannelDto,
+  CreateSandboxChannelDto,
+  CreateSinchConversationChannelDto,
+  CreateSinchSmsChannelDto,
+  UpdateChannelDto,
+} from './dto/create-channel.dto.js';
 import { SimulatedInboundDto, SimulateInboundDto } from './dto/simulate-inbound.dto.js';
 
 @ApiTags('channels')
 @ApiBearerAuth()
+@ApiExtraModels(
+  ...Object.values(CHANNEL_VARIANTS),
+  CreateSinchSmsChannelDto,
+  CreateSinchConversationChannelDto,
+  CreatePlivoChannelDto,
+  CreateSandboxChannelDto,
+)
 @ApiErrorResponses(401)
 @Controller('channels')
 export class ChannelsController {
@@ -42,9 +60,9 @@ export class ChannelsController {
     description:
       'Secrets are encrypted at rest and never returned. The response carries the webhook URLs to give the provider.',
   })
-  @ApiCreatedResponse({ type: ChannelDto })
-  @ApiErrorResponses(400, 403)
-  create(@Body() body: CreateChannelDto): Promise<ChannelDto> {
+  @ApiBody({ schema: CREATE_CHANNEL_SCHEMA })
+  @ApiCreatedResponse({ schema: CHANNEL_SCHEMA })
+  create(@Body() body: CreateChannelDto): Promise<ChannelView> {
     return this.channels.create(body);
   }
 
@@ -52,15 +70,15 @@ export class ChannelsController {
   @ApiOperation({ summary: 'List channels, newest first' })
   @ApiOkResponse({ type: ChannelPageDto })
   @ApiErrorResponses(400)
-  list(@Query() query: PaginationQueryDto): Promise<ChannelPageDto> {
+  list(@Query() query: PaginationQueryDto): Promise<Page<ChannelView>> {
     return this.channels.list(query.limit, query.cursor);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One channel' })
-  @ApiOkResponse({ type: ChannelDto })
-  @ApiErrorResponses(400, 404)
-  get(@Param('id', ParseUUIDPipe) id: string): Promise<ChannelDto> {
+  @ApiOkResponse({ schema: CHANNEL_SCHEMA })
+  @ApiErrorResponses(404)
+  get(@Param('id', ParseUUIDPipe) id: string): Promise<ChannelView> {
     return this.channels.get(id);
   }
 
@@ -70,9 +88,9 @@ export class ChannelsController {
     summary: 'Change a channel (admin)',
     description: 'Config fields that are omitted keep their values.',
   })
-  @ApiOkResponse({ type: ChannelDto })
-  @ApiErrorResponses(400, 403, 404)
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateChannelDto): Promise<ChannelDto> {
+  @ApiOkResponse({ schema: CHANNEL_SCHEMA })
+  @ApiErrorResponses(404)
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateChannelDto): Promise<ChannelView> {
     return this.channels.update(id, body);
   }
 

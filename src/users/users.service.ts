@@ -16,7 +16,8 @@ export interface NewUser {
 }
 
 export interface UserChanges {
-  name?: string;
+  /** `null` clears the name. */
+  name?: string | null;
   role?: Role;
   password?: string;
   disabled?: boolean;

@@ -45,6 +45,10 @@ export class WebhooksController {
   @Post('sinch-sms/:channelId/:token')
   @WebhookRoute('sinch-sms', 'callback')
   @HttpCode(HttpStatus.OK)
+  @ApiParam({
+    name: 'token',
+    description: "The channel's unguessable callback token, from its `webhookUrls`",
+  })
   @ApiOperation({
     summary:
       'Sinch SMS callbacks (public; the URL token authenticates, plus an HMAC when the channel has a webhookSecret)',

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -14,8 +13,8 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
+import { NestedObject } from '../../common/validation/field-presence.decorators.js';
 import { TemplateDto } from '../../conversations/dto/send-message.dto.js';
 
 export const MAX_AUDIENCE_CONTACT_IDS = 10_000;
@@ -36,8 +35,7 @@ export class CampaignMessageDto {
 
   @ApiPropertyOptional({ type: TemplateDto })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => TemplateDto)
+  @NestedObject(() => TemplateDto)
   template?: TemplateDto;
 }
 
@@ -84,13 +82,11 @@ export class CreateCampaignDto {
   channelId!: string;
 
   @ApiProperty({ type: CampaignMessageDto })
-  @ValidateNested()
-  @Type(() => CampaignMessageDto)
+  @NestedObject(() => CampaignMessageDto)
   message!: CampaignMessageDto;
 
   @ApiProperty({ type: CampaignAudienceDto, example: { tags: ['vip'] } })
-  @ValidateNested()
-  @Type(() => CampaignAudienceDto)
+  @NestedObject(() => CampaignAudienceDto)
   audience!: CampaignAudienceDto;
 
   @ApiPropertyOptional({

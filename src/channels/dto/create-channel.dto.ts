@@ -1,7 +1,8 @@
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Equals, IsIn, IsNotEmpty, IsObject, IsString, MaxLength } from 'class-validator';
+import { IsOmittable } from '../../common/validation/field-presence.decorators.js';
 import { PROVIDER_KINDS, type ProviderKind } from '../providers/channel-provider.interface.js';
-import { CONFIG_SCHEMA } from './channel.dto.js';
+import { discriminatedByProvider } from './channel.dto.js';
 import {
   PlivoConfigDto,
   SandboxConfigDto,
@@ -9,58 +10,106 @@ import {
   SinchSmsConfigDto,
 } from './provider-config.dto.js';
 
-@ApiExtraModels(SinchSmsConfigDto, SinchConversationConfigDto, PlivoConfigDto, SandboxConfigDto)
-export class CreateChannelDto {
+/** What every new channel names, whatever its provider. */
+class ChannelInputDto {
   @ApiProperty({ example: 'US marketing SMS' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   name!: string;
 
-  @ApiProperty({ enum: PROVIDER_KINDS, example: 'sinch-sms' })
-  @IsIn(PROVIDER_KINDS)
-  provider!: ProviderKind;
-
   @ApiProperty({ description: 'E.164 number, short code or alphanumeric sender id', example: '+12025550142' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(32)
   sender!: string;
+}
 
-  @ApiProperty({
-    description: "The provider's settings; which fields apply depends on `provider`",
-    example: {
-      servicePlanId: 'a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4',
-      apiToken: 'f1e2d3c4b5a6f1e2d3c4b5a6f1e2d3c4',
-      region: 'us',
-    },
-    ...CONFIG_SCHEMA,
-  })
+/**
+ * The body of POST /channels as validated: `config` is checked against its provider's DTO once
+ * `provider` is known (channel-config.validation.ts). The document describes it per provider
+ * (CREATE_CHANNEL_SCHEMA below).
+ */
+export class CreateChannelDto extends ChannelInputDto {
+  @ApiProperty({ enum: PROVIDER_KINDS, example: 'sinch-sms' })
+  @IsIn(PROVIDER_KINDS)
+  provider!: ProviderKind;
+
+  @ApiProperty({ type: 'object', additionalProperties: true })
   @IsObject()
   config!: Record<string, unknown>;
 }
 
+// The per-provider schemas below document POST /channels; their validators are there for the bounds
+// the document derives from them (name, sender), CreateChannelDto is what the pipe validates.
+
+export class CreateSinchSmsChannelDto extends ChannelInputDto {
+  @ApiProperty({ enum: ['sinch-sms'], example: 'sinch-sms' })
+  @Equals('sinch-sms')
+  provider!: 'sinch-sms';
+
+  @ApiProperty({ type: SinchSmsConfigDto })
+  config!: SinchSmsConfigDto;
+}
+
+export class CreateSinchConversationChannelDto extends ChannelInputDto {
+  @ApiProperty({ enum: ['sinch-conversation'], example: 'sinch-conversation' })
+  @Equals('sinch-conversation')
+  provider!: 'sinch-conversation';
+
+  @ApiProperty({ type: SinchConversationConfigDto })
+  config!: SinchConversationConfigDto;
+}
+
+export class CreatePlivoChannelDto extends ChannelInputDto {
+  @ApiProperty({ enum: ['plivo'], example: 'plivo' })
+  @Equals('plivo')
+  provider!: 'plivo';
+
+  @ApiProperty({ type: PlivoConfigDto })
+  config!: PlivoConfigDto;
+}
+
+export class CreateSandboxChannelDto extends ChannelInputDto {
+  @ApiProperty({ enum: ['sandbox'], example: 'sandbox' })
+  @Equals('sandbox')
+  provider!: 'sandbox';
+
+  @ApiProperty({ type: SandboxConfigDto })
+  config!: SandboxConfigDto;
+}
+
+/** POST /channels as documented: one schema per provider, told apart by `provider`. */
+export const CREATE_CHANNEL_SCHEMA = discriminatedByProvider({
+  'sinch-sms': CreateSinchSmsChannelDto,
+  'sinch-conversation': CreateSinchConversationChannelDto,
+  plivo: CreatePlivoChannelDto,
+  sandbox: CreateSandboxChannelDto,
+});
+
 export class UpdateChannelDto {
   @ApiPropertyOptional({ example: 'US marketing SMS (new sender)' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ example: '+12025550143' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @IsNotEmpty()
   @MaxLength(32)
   sender?: string;
 
   @ApiPropertyOptional({
-    description: 'Fields to change; omitted fields (secrets included) keep their values',
+    type: 'object',
+    additionalProperties: true,
+    description:
+      "Fields of the channel's provider config to change (the `config` of its create schema); omitted fields, secrets included, keep their values",
     example: { region: 'eu' },
-    ...CONFIG_SCHEMA,
   })
-  @IsOptional()
+  @IsOmittable()
   @IsObject()
   config?: Record<string, unknown>;
 }

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -66,7 +66,7 @@ export class SinchSmsConfigDto {
 }
 
 export class SinchConversationConfigDto {
-  @ApiProperty({ format: 'uuid', example: 'c36f3d3d-1513-2edd-ae42-11995557ff61' })
+  @ApiProperty({ example: 'c36f3d3d-1513-2edd-ae42-11995557ff61' })
   @IsString()
   @Matches(IDENTIFIER)
   @MaxLength(128)
@@ -168,7 +168,7 @@ export class SandboxConfigDto {
 
   @ApiPropertyOptional({
     description: 'Recipients starting with one of these fail delivery',
-    isArray: true,
+    type: [String],
     example: ['+1555'],
   })
   @IsOptional()
@@ -178,6 +178,44 @@ export class SandboxConfigDto {
   @Matches(/^\+?\d{1,15}$/, { each: true, message: 'each failurePrefix must be digits, optionally after +' })
   failurePrefixes?: string[];
 }
+
+const MASKED_SECRET = {
+  description: 'Secret, masked: the last four characters when it is long enough to spare them',
+  example: '••••1a2b',
+};
+
+/** A Sinch SMS config as the API shows it: secrets masked. */
+export class SinchSmsConfigViewDto extends OmitType(SinchSmsConfigDto, [
+  'apiToken',
+  'webhookSecret',
+] as const) {
+  @ApiProperty(MASKED_SECRET)
+  apiToken!: string;
+
+  @ApiPropertyOptional(MASKED_SECRET)
+  webhookSecret?: string;
+}
+
+/** A Sinch Conversation config as the API shows it: secrets masked. */
+export class SinchConversationConfigViewDto extends OmitType(SinchConversationConfigDto, [
+  'keySecret',
+  'webhookSecret',
+] as const) {
+  @ApiProperty(MASKED_SECRET)
+  keySecret!: string;
+
+  @ApiProperty(MASKED_SECRET)
+  webhookSecret!: string;
+}
+
+/** A Plivo config as the API shows it: the auth token masked. */
+export class PlivoConfigViewDto extends OmitType(PlivoConfigDto, ['authToken'] as const) {
+  @ApiProperty(MASKED_SECRET)
+  authToken!: string;
+}
+
+/** The sandbox's config as the API shows it (its signing secret is never shown). */
+export class SandboxConfigViewDto extends OmitType(SandboxConfigDto, [] as const) {}
 
 export const CONFIG_DTO_BY_PROVIDER = {
   'sinch-sms': SinchSmsConfigDto,

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
 import { ErrorBodyDto } from '../errors/error-body.dto.js';
 
-const DESCRIPTIONS: Record<number, string> = {
+export const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'Invalid input; `details` names each bad field',
   401: 'Missing, invalid or expired credentials',
   403: 'Signed in, but the role does not allow this',
@@ -14,11 +14,15 @@ const DESCRIPTIONS: Record<number, string> = {
   503: 'A dependency (the database) is unavailable; retry later',
 };
 
-/** Documents error responses, all with the common error body. */
+/**
+ * Documents error responses, all with the common error body. The statuses that follow from how a
+ * route is declared (a body, parameters, a bearer token) are added to the document by
+ * `documentCommonErrorResponses`; this decorator names the ones only the route knows (404, 409, …).
+ */
 export function ApiErrorResponses(...statuses: number[]) {
   return applyDecorators(
     ...statuses.map((status) =>
-      ApiResponse({ status, description: DESCRIPTIONS[status], type: ErrorBodyDto }),
+      ApiResponse({ status, description: ERROR_DESCRIPTIONS[status], type: ErrorBodyDto }),
     ),
   );
 }

@@ -1,6 +1,6 @@
-import { ArrayMinSize, IsEmail, IsString, ValidateNested } from 'class-validator';
-import { Type } from 'class-transformer';
+import { ArrayMinSize, IsBoolean, IsEmail, IsOptional, IsString } from 'class-validator';
 import { ValidationError } from '../errors/domain-error.js';
+import { IsOmittable, NestedObject } from '../validation/field-presence.decorators.js';
 import { createValidationPipe } from './validation-pipe.js';
 
 class AudienceDto {
@@ -13,9 +13,16 @@ class CampaignLikeDto {
   @IsEmail()
   owner!: string;
 
-  @ValidateNested()
-  @Type(() => AudienceDto)
+  @NestedObject(() => AudienceDto)
   audience!: AudienceDto;
+
+  @IsOptional()
+  @NestedObject(() => AudienceDto)
+  fallbackAudience?: AudienceDto;
+
+  @IsOmittable()
+  @IsBoolean()
+  paused?: boolean;
 }
 
 describe('the global validation pipe', () => {
@@ -46,5 +53,33 @@ describe('the global validation pipe', () => {
     const value = await validate({ owner: 'a@example.com', audience: { tags: ['vip'] } });
 
     expect(value).toBeInstanceOf(CampaignLikeDto);
+  });
+
+  const fieldsNamedFor = async (value: unknown) => {
+    const error = await validate(value).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    return (error as ValidationError).details?.map((detail) => detail.field);
+  };
+  const valid = { owner: 'a@example.com', audience: { tags: ['vip'] } };
+
+  it.each([
+    ['missing', undefined],
+    ['null', null],
+    ['an array', [{ tags: ['vip'] }]],
+    ['a string', 'vip'],
+  ])('refuses a required nested object that is %s, naming it', async (_case, audience) => {
+    expect(await fieldsNamedFor({ ...valid, audience })).toEqual(['audience']);
+  });
+
+  it('lets an optional nested object be left out, and validates it when given', async () => {
+    await expect(validate(valid)).resolves.toBeInstanceOf(CampaignLikeDto);
+    expect(await fieldsNamedFor({ ...valid, fallbackAudience: { tags: [] } })).toEqual([
+      'fallbackAudience.tags',
+    ]);
+  });
+
+  it('lets an omittable field be left out but refuses null for it', async () => {
+    await expect(validate({ ...valid, paused: true })).resolves.toBeInstanceOf(CampaignLikeDto);
+    expect(await fieldsNamedFor({ ...valid, paused: null })).toEqual(['paused']);
   });
 });

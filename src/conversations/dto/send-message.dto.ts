@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   IsNotEmpty,
   IsObject,
@@ -9,8 +8,8 @@ import {
   IsUUID,
   Length,
   MaxLength,
-  ValidateNested,
 } from 'class-validator';
+import { NestedObject } from '../../common/validation/field-presence.decorators.js';
 
 export class TemplateDto {
   @ApiProperty({ example: 'order_update' })
@@ -61,14 +60,12 @@ export class MessageBodyDto {
 
   @ApiPropertyOptional({ type: TemplateDto })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => TemplateDto)
+  @NestedObject(() => TemplateDto)
   template?: TemplateDto;
 
   @ApiPropertyOptional({ type: MediaDto })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => MediaDto)
+  @NestedObject(() => MediaDto)
   media?: MediaDto;
 }
 

@@ -2,21 +2,27 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { ROLES, type Role } from '../user.entity.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './create-user.dto.js';
+import { IsOmittable } from '../../common/validation/field-presence.decorators.js';
 
 export class UpdateUserDto {
-  @ApiPropertyOptional({ example: 'Grace B. Hopper' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: '`null` clears it',
+    example: 'Grace B. Hopper',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
-  name?: string;
+  name?: string | null;
 
   @ApiPropertyOptional({ enum: ROLES, example: 'admin' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(ROLES)
   role?: Role;
 
   @ApiPropertyOptional({ minLength: PASSWORD_MIN_LENGTH, example: 'a new long passphrase' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(PASSWORD_MIN_LENGTH)
   @MaxLength(PASSWORD_MAX_LENGTH)
@@ -26,7 +32,7 @@ export class UpdateUserDto {
     description: 'A disabled user cannot log in and loses access at once',
     example: true,
   })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   disabled?: boolean;
 }

@@ -1,0 +1,43 @@
+import type { OpenAPIObject, OperationObject, ResponseObject } from '@nestjs/swagger';
+import { ERROR_DESCRIPTIONS } from '../common/http/api-error-responses.decorator.js';
+
+const ERROR_BODY = { $ref: '#/components/schemas/ErrorBodyDto' };
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/** The error statuses every operation of a kind can answer, whatever its handler does. */
+export function commonErrorStatuses(operation: OperationObject): number[] {
+  const statuses: number[] = [];
+  // The body parser answers 400 for malformed JSON and 413 past the body limit, on every route.
+  if (operation.requestBody) statuses.push(400, 413);
+  // Path and query parameters go through validation pipes.
+  if ((operation.parameters ?? []).length > 0) statuses.push(400);
+  // The global auth guard answers 401, and reads the user from the database on every request.
+  if ((operation.security ?? []).length > 0) statuses.push(401, 503);
+  return [...new Set(statuses)];
+}
+
+/**
+ * Completes every operation's responses with the errors that follow from how it is declared, and
+ * gives every error response the one error body as JSON: the exception filter answers every error
+ * so, also on routes whose success is XML or an event stream.
+ */
+export function documentCommonErrorResponses(document: OpenAPIObject): void {
+  for (const pathItem of Object.values(document.paths)) {
+    for (const method of HTTP_METHODS) {
+      const operation = pathItem[method];
+      if (!operation) continue;
+      for (const status of commonErrorStatuses(operation)) {
+        operation.responses[String(status)] ??= { description: ERROR_DESCRIPTIONS[status] };
+      }
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (Number(status) >= 400 && response && !('$ref' in response))
+          (response as ResponseObject).content = { 'application/json': { schema: ERROR_BODY } };
+      }
+      operation.responses = sortedByStatus(operation.responses);
+    }
+  }
+}
+
+function sortedByStatus<T>(responses: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
+}
