@@ -1,7 +1,7 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { session } from './api/session';
-import type { Me } from './api/types';
+import type { Me } from './api/models';
 import { Loading } from './components/feedback';
 import { Link, match, navigate, useLocation, type Location } from './router';
 import { CampaignDetail } from './screens/campaign-detail';

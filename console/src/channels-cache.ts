@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { channelsApi } from './api/endpoints';
-import type { Channel } from './api/types';
+import type { Channel } from './api/models';
 
 let cached: Promise<Channel[]> | undefined;
 

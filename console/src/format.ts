@@ -1,4 +1,4 @@
-import type { ConversationContact, MessageContent } from './api/types';
+import type { ConversationContact, MessageContent } from './api/models';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });

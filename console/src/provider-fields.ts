@@ -1,12 +1,20 @@
-import type { ProviderKind } from './api/types';
+import type { CreateChannel, ProviderKind } from './api/models';
+import {
+  sinchConversationConfigDtoChannelValues,
+  sinchConversationConfigDtoRegionValues,
+  sinchSmsConfigDtoRegionValues,
+} from './api/schema';
+
+/** The config a new channel of this provider takes, as the OpenAPI document describes it. */
+type ConfigOf<K extends ProviderKind> = Extract<CreateChannel, { provider: K }>['config'];
 
 /**
- * The config fields of each provider, exactly as the API contract names them
- * (src/channels/dto/provider-config.dto.ts). Secrets are write-only: typed into password inputs,
+ * The config fields of each provider, named and constrained by the OpenAPI document (a field the
+ * API does not know is a type error here). Secrets are write-only: typed into password inputs,
  * never shown back.
  */
-export interface ConfigField {
-  name: string;
+export interface ConfigField<Name extends string = string> {
+  name: Name;
   label: string;
   kind: 'text' | 'secret' | 'select' | 'number' | 'list' | 'origin';
   required: boolean;
@@ -14,21 +22,7 @@ export interface ConfigField {
   help?: string;
 }
 
-const SINCH_SMS_REGIONS = ['us', 'eu', 'au', 'br', 'ca'] as const;
-const SINCH_CONVERSATION_REGIONS = ['us', 'eu', 'br'] as const;
-export const CONVERSATION_CHANNELS = [
-  'WHATSAPP',
-  'SMS',
-  'RCS',
-  'MMS',
-  'VIBERBM',
-  'MESSENGER',
-  'INSTAGRAM',
-  'TELEGRAM',
-  'KAKAOTALK',
-  'LINE',
-  'WECHAT',
-] as const;
+const CONVERSATION_CHANNELS = sinchConversationConfigDtoChannelValues;
 
 const ORIGIN_HELP =
   'Optional origin (scheme://host[:port]) replacing the provider’s host, for a proxy or regional endpoint.';
@@ -40,11 +34,20 @@ export const PROVIDER_LABELS: Record<ProviderKind, string> = {
   sandbox: 'Sandbox (simulated, no network)',
 };
 
-export const PROVIDER_FIELDS: Record<ProviderKind, ConfigField[]> = {
+/** Every provider the API documents, in the order the labels list them. */
+export const PROVIDER_KINDS = Object.keys(PROVIDER_LABELS) as ProviderKind[];
+
+export const PROVIDER_FIELDS: { [K in ProviderKind]: Array<ConfigField<keyof ConfigOf<K> & string>> } = {
   'sinch-sms': [
     { name: 'servicePlanId', label: 'Service plan id', kind: 'text', required: true },
     { name: 'apiToken', label: 'API token', kind: 'secret', required: true },
-    { name: 'region', label: 'Region', kind: 'select', required: true, options: SINCH_SMS_REGIONS },
+    {
+      name: 'region',
+      label: 'Region',
+      kind: 'select',
+      required: true,
+      options: sinchSmsConfigDtoRegionValues,
+    },
     { name: 'baseUrl', label: 'Base URL', kind: 'origin', required: false, help: ORIGIN_HELP },
     {
       name: 'webhookSecret',
@@ -59,7 +62,13 @@ export const PROVIDER_FIELDS: Record<ProviderKind, ConfigField[]> = {
     { name: 'appId', label: 'App id', kind: 'text', required: true },
     { name: 'keyId', label: 'Access key id', kind: 'text', required: true },
     { name: 'keySecret', label: 'Access key secret', kind: 'secret', required: true },
-    { name: 'region', label: 'Region', kind: 'select', required: true, options: SINCH_CONVERSATION_REGIONS },
+    {
+      name: 'region',
+      label: 'Region',
+      kind: 'select',
+      required: true,
+      options: sinchConversationConfigDtoRegionValues,
+    },
     { name: 'channel', label: 'Channel', kind: 'select', required: true, options: CONVERSATION_CHANNELS },
     {
       name: 'channelPriorityOrder',
@@ -117,7 +126,8 @@ export const PROVIDER_FIELDS: Record<ProviderKind, ConfigField[]> = {
 /** The config object to send: empty optional fields are left out, lists split, numbers parsed. */
 export function configFrom(provider: ProviderKind, values: Record<string, string>): Record<string, unknown> {
   const config: Record<string, unknown> = {};
-  for (const field of PROVIDER_FIELDS[provider]) {
+  const fields: ConfigField[] = PROVIDER_FIELDS[provider];
+  for (const field of fields) {
     const raw = (values[field.name] ?? '').trim();
     if (raw === '') continue;
     if (field.kind === 'number') config[field.name] = Number(raw);

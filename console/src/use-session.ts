@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { session, type SessionState } from './api/session';
-import type { Me } from './api/types';
+import type { Me } from './api/models';
 
 export function useSessionState(): SessionState {
   const [state, setState] = useState(session.state);

@@ -1,4 +1,4 @@
-import type { OpenAPIObject, OperationObject, ResponseObject } from '@nestjs/swagger';
+import type { OpenAPIObject, OperationObject } from '@nestjs/swagger';
 import { ERROR_DESCRIPTIONS } from '../common/http/api-error-responses.decorator.js';
 
 const ERROR_BODY = { $ref: '#/components/schemas/ErrorBodyDto' };
@@ -31,7 +31,7 @@ export function documentCommonErrorResponses(document: OpenAPIObject): void {
       }
       for (const [status, response] of Object.entries(operation.responses)) {
         if (Number(status) >= 400 && response && !('$ref' in response))
-          (response as ResponseObject).content = { 'application/json': { schema: ERROR_BODY } };
+          response.content = { 'application/json': { schema: ERROR_BODY } };
       }
       operation.responses = sortedByStatus(operation.responses);
     }

@@ -39,7 +39,7 @@ export function documentValidationConstraints(document: OpenAPIObject): void {
     if (!source?.properties || !schema.properties) continue;
     for (const [property, target] of Object.entries(schema.properties)) {
       const from = source.properties[property];
-      if (from && !('$ref' in target)) copyConstraints(target as Schema, from);
+      if (from && !('$ref' in target)) copyConstraints(target, from);
     }
   }
 }

@@ -17,7 +17,7 @@ import type {
   SendResult,
   SimulatedInbound,
   VerifyResult,
-} from './types';
+} from './models';
 
 /** The API routes the console uses, one function each. */
 

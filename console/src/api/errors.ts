@@ -1,4 +1,4 @@
-import type { ErrorBody } from './types';
+import type { ErrorBody } from './models';
 
 /** A failed API call, with the contract's error body when the server sent one. */
 export class ApiError extends Error {

@@ -1,6 +1,6 @@
 import { ApiError } from './errors';
 import { send } from './http';
-import type { Me, TokenPair } from './types';
+import type { Me, TokenPair } from './models';
 
 export type SessionState =
   { kind: 'restoring' } | { kind: 'signed-out'; notice?: string } | { kind: 'signed-in'; user: Me };

@@ -1,4 +1,4 @@
-import type { CampaignStats } from '../api/types';
+import type { CampaignStats } from '../api/models';
 
 export interface FunnelStep {
   label: string;

@@ -1,4 +1,4 @@
-import type { CampaignStatus, MessageStatus } from '../api/types';
+import type { CampaignStatus, MessageStatus } from '../api/models';
 
 const MESSAGE_STATUS_LABELS: Record<MessageStatus, string> = {
   queued: 'Queued',

@@ -1,5 +1,5 @@
 import type { Ref } from 'preact';
-import type { Template } from '../api/types';
+import type { Template } from '../api/models';
 
 export interface TemplateInput {
   id: string;

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { campaignsApi } from '../api/endpoints';
-import type { Campaign, CampaignAudience, CampaignStatus } from '../api/types';
+import type { Campaign, CampaignAudience, CampaignStatus } from '../api/models';
 import { ErrorAlert, Loading } from '../components/feedback';
 import { FunnelChart, funnelSteps } from '../components/funnel-chart';
 import { PageHeading } from '../components/page-heading';
@@ -174,14 +174,15 @@ export function CampaignDetail({ id }: { id: string }) {
 }
 
 function describeAudience(audience: CampaignAudience): string {
-  if ('all' in audience) return 'All contacts';
-  if ('tags' in audience) return `Contacts tagged ${audience.tags.join(', ')}`;
-  return `${audience.contactIds.length} chosen ${audience.contactIds.length === 1 ? 'contact' : 'contacts'}`;
+  if (audience.all) return 'All contacts';
+  if (audience.tags) return `Contacts tagged ${audience.tags.join(', ')}`;
+  const count = audience.contactIds?.length ?? 0;
+  return `${count} chosen ${count === 1 ? 'contact' : 'contacts'}`;
 }
 
 function describeMessage(campaign: Campaign): string {
   const { message } = campaign;
-  return message.kind === 'text'
-    ? message.text
-    : `Template ${message.template.id}${message.template.languageCode ? ` (${message.template.languageCode})` : ''}`;
+  const { text, template } = message;
+  if (message.kind === 'text' || !template) return text ?? '';
+  return `Template ${template.id}${template.languageCode ? ` (${template.languageCode})` : ''}`;
 }

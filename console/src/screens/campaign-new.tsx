@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import { campaignsApi, contactsApi } from '../api/endpoints';
-import type { CampaignAudience, CreateCampaign } from '../api/types';
+import type { CampaignAudience, CreateCampaign } from '../api/models';
 import { ErrorAlert } from '../components/feedback';
 import { PageHeading } from '../components/page-heading';
 import {

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { campaignsApi } from '../api/endpoints';
-import type { Campaign } from '../api/types';
+import type { Campaign } from '../api/models';
 import { ErrorAlert, Loading } from '../components/feedback';
 import { PageHeading } from '../components/page-heading';
 import { CampaignStatusBadge } from '../components/status-badge';

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { channelsApi } from '../api/endpoints';
-import type { Channel, VerifyResult } from '../api/types';
+import type { Channel, VerifyResult } from '../api/models';
 import { CopyField } from '../components/copy-field';
 import { ErrorAlert, Loading } from '../components/feedback';
 import { PageHeading } from '../components/page-heading';
@@ -92,8 +92,9 @@ export function ChannelDetail({ id }: { id: string }) {
 /** Non-secret settings as they are; secrets only as set or not, never their (masked) value. */
 function configRows(channel: Channel): Array<[string, string]> {
   const fields = PROVIDER_FIELDS[channel.provider];
+  const config: Record<string, unknown> = channel.config;
   return fields.map((field) => {
-    const value = channel.config[field.name];
+    const value = config[field.name];
     if (field.kind === 'secret') return [field.label, value ? 'Set (hidden)' : 'Not set'];
     if (value === undefined || value === null || value === '') return [field.label, '—'];
     return [field.label, Array.isArray(value) ? value.join(', ') : String(value)];

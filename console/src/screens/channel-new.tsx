@@ -1,11 +1,17 @@
 import { useState } from 'preact/hooks';
 import { channelsApi } from '../api/endpoints';
-import { PROVIDER_KINDS, type ProviderKind } from '../api/types';
+import type { CreateChannel, ProviderKind } from '../api/models';
 import { ErrorAlert } from '../components/feedback';
 import { PageHeading } from '../components/page-heading';
 import { forgetChannels } from '../channels-cache';
 import { useAction } from '../hooks';
-import { configFrom, type ConfigField, PROVIDER_FIELDS, PROVIDER_LABELS } from '../provider-fields';
+import {
+  configFrom,
+  type ConfigField,
+  PROVIDER_FIELDS,
+  PROVIDER_KINDS,
+  PROVIDER_LABELS,
+} from '../provider-fields';
 import { Link, navigate } from '../router';
 
 export function ChannelNew() {
@@ -15,12 +21,14 @@ export function ChannelNew() {
   const [values, setValues] = useState<Record<string, string>>({});
 
   const create = useAction(async () => {
-    const channel = await channelsApi.create({
+    // The form builds the config from PROVIDER_FIELDS of the chosen provider; the server validates it.
+    const input = {
       name: name.trim(),
       provider,
       sender: sender.trim(),
       config: configFrom(provider, values),
-    });
+    };
+    const channel = await channelsApi.create(input as CreateChannel);
     forgetChannels();
     navigate(`/channels/${channel.id}`);
   });

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
 import { contactsApi } from '../api/endpoints';
-import type { ImportResult } from '../api/types';
+import type { ImportResult } from '../api/models';
 import { ErrorAlert } from '../components/feedback';
 import { useAction } from '../hooks';
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { contactsApi } from '../api/endpoints';
-import type { Contact, ContactFilter } from '../api/types';
+import type { Contact, ContactFilter } from '../api/models';
 import { ErrorAlert, Loading } from '../components/feedback';
 import { PageHeading } from '../components/page-heading';
 import { contactName, formatDateTime, splitList } from '../format';

@@ -6,7 +6,7 @@ import {
   type Conversation,
   type ConversationStatus,
   type Message,
-} from '../api/types';
+} from '../api/models';
 import { ErrorAlert, Loading } from '../components/feedback';
 import { MessageStatusBadge } from '../components/status-badge';
 import { channelLabel } from '../channels-cache';

@@ -5,7 +5,7 @@ import {
   type Conversation,
   type ConversationStatus,
   type Message,
-} from '../api/types';
+} from '../api/models';
 import { ErrorAlert, Loading } from '../components/feedback';
 import { PageHeading } from '../components/page-heading';
 import { channelLabel, useChannels } from '../channels-cache';

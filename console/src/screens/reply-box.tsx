@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { conversationsApi } from '../api/endpoints';
 import { ApiError, messageOf } from '../api/errors';
-import type { Channel, Conversation, Reply, Template } from '../api/types';
+import type { Channel, Conversation, Reply, Template } from '../api/models';
 import {
   TemplateFields,
   templateFrom,

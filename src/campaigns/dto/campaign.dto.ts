@@ -5,6 +5,8 @@ import { PageDto } from '../../common/pagination/page.js';
 import { PaginationQueryDto } from '../../common/pagination/pagination-query.dto.js';
 import { MessageDto } from '../../conversations/dto/message.dto.js';
 import { CAMPAIGN_STATUSES, type CampaignStatus } from '../campaign-state.js';
+import { TemplateDto } from '../../conversations/dto/send-message.dto.js';
+import { CampaignAudienceDto } from './create-campaign.dto.js';
 import type { CampaignAudience, CampaignMessage } from '../campaign.entity.js';
 
 export class CampaignStatsDto {
@@ -36,6 +38,18 @@ export class CampaignStatsDto {
   skippedInvalid!: number;
 }
 
+/** The stored message: `kind` says which of `text` and `template` it carries. */
+export class CampaignMessageViewDto {
+  @ApiProperty({ enum: ['text', 'template'], example: 'text' })
+  kind!: 'text' | 'template';
+
+  @ApiPropertyOptional({ example: 'Hi {{firstName}}, 20% off today.' })
+  text?: string;
+
+  @ApiPropertyOptional({ type: TemplateDto })
+  template?: TemplateDto;
+}
+
 export class CampaignDto {
   @ApiProperty({ format: 'uuid', example: '7d4b2c1a-0e9f-4b8a-a6c5-3e2d1f0a9b8c' })
   id!: string;
@@ -46,10 +60,10 @@ export class CampaignDto {
   @ApiProperty({ format: 'uuid' })
   channelId!: string;
 
-  @ApiProperty({ example: { kind: 'text', text: 'Hi {{firstName}}, 20% off today.' } })
+  @ApiProperty({ type: CampaignMessageViewDto })
   message!: CampaignMessage;
 
-  @ApiProperty({ example: { tags: ['vip'] } })
+  @ApiProperty({ type: CampaignAudienceDto, example: { tags: ['vip'] } })
   audience!: CampaignAudience;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2026-12-01T15:00:00.000Z' })
