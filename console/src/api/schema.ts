@@ -1350,7 +1350,7 @@ export interface components {
       /** @example +12025550143 */
       sender?: string;
       /**
-       * @description Fields of the channel's provider config to change (the `config` of its create schema); omitted fields, secrets included, keep their values
+       * @description Fields of the channel's provider config to change (the `config` of its create schema); omitted fields, secrets included, keep their values; `null` removes an optional field
        * @example {
        *       "region": "eu"
        *     }

@@ -106,7 +106,7 @@ export class UpdateChannelDto {
     type: 'object',
     additionalProperties: true,
     description:
-      "Fields of the channel's provider config to change (the `config` of its create schema); omitted fields, secrets included, keep their values",
+      "Fields of the channel's provider config to change (the `config` of its create schema); omitted fields, secrets included, keep their values; `null` removes an optional field",
     example: { region: 'eu' },
   })
   @IsOmittable()
