@@ -15,7 +15,8 @@
  * DATABASE_URL, the embedded PGlite too), sampled every 100 ms from app start until the campaign completes.
  */
 import 'reflect-metadata';
-import { fork, type ChildProcess } from 'node:child_process';
+
+import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,8 +24,10 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
+
 import { createApp } from '../src/app.factory.js';
 import { CampaignAudienceService } from '../src/campaigns/campaign-audience.service.js';
 import { CampaignDispatcher } from '../src/campaigns/campaign-dispatcher.service.js';

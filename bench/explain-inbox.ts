@@ -4,11 +4,13 @@
  * Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:explain-inbox
  */
 import 'reflect-metadata';
+
 import { Client } from 'pg';
 import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
-import { InboxEvents } from '../src/conversations/inbox-events.js';
-import { ConversationsService } from '../src/conversations/conversations.service.js';
+
 import { Conversation } from '../src/conversations/conversation.entity.js';
+import { ConversationsService } from '../src/conversations/conversations.service.js';
+import { InboxEvents } from '../src/conversations/inbox-events.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { withDatabase } from '../src/database/database-url.js';
 import { runMigrations } from '../src/database/run-migrations.js';

@@ -9,13 +9,16 @@
  * Options (env): CONVERSATIONS (100000), MESSAGES (1000000), REQUESTS (200), WARMUP (20), LOG_LEVEL (warn).
  */
 import 'reflect-metadata';
+
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+
 import pg from 'pg';
 import { Pool } from 'undici';
+
 import { encodeCursor } from '../src/common/pagination/cursor.js';
 import { Api } from './support/api.js';
-import { startAppProcess, type AppProcess } from './support/app-process.js';
+import { type AppProcess, startAppProcess } from './support/app-process.js';
 import { benchLogger, type LatencySummary, round, runBench, summariseLatencies } from './support/format.js';
 import { createFreshDatabase, type FreshDatabase, requirePostgresUrl } from './support/fresh-database.js';
 

@@ -11,23 +11,26 @@
  *   SETTLE_MAX_S (120), DATABASE_POOL_SIZE (app default), APP_NODE_ARGS (node flags for the server, e.g. --cpu-prof).
  */
 import 'reflect-metadata';
-import { performance } from 'node:perf_hooks';
+
 import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+
 import pg from 'pg';
 import { Pool } from 'undici';
+
 import { Api } from './support/api.js';
-import { startAppProcess, type AppProcess } from './support/app-process.js';
+import { type AppProcess, startAppProcess } from './support/app-process.js';
 import {
-  benchMessageId,
   type BenchChannels,
+  benchMessageId,
+  benchPhone,
   expectedStatus,
   isConversationMessage,
-  benchPhone,
   reportPlan,
   type SignedReport,
 } from './support/delivery-reports.js';
-import { createFreshDatabase, type FreshDatabase, requirePostgresUrl } from './support/fresh-database.js';
 import { benchLogger, round, runBench, summariseLatencies } from './support/format.js';
+import { createFreshDatabase, type FreshDatabase, requirePostgresUrl } from './support/fresh-database.js';
 
 const DURATION_S = Number(process.env.DURATION_S ?? 30);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);

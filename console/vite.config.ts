@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+
 import { AppModule } from './app.module.js';
 import { requestIdMiddleware } from './common/http/request-id.js';
 import { rejectUnstorableText } from './common/http/unstorable-text.middleware.js';

@@ -1,21 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+
 import { AuthModule } from './auth/auth.module.js';
+import { AutoRepliesModule } from './auto-replies/auto-replies.module.js';
+import { CampaignsModule } from './campaigns/campaigns.module.js';
+import { ChannelsModule } from './channels/channels.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { ConsoleModule } from './console/console.module.js';
+import { ContactsModule } from './contacts/contacts.module.js';
+import { ConversationsModule } from './conversations/conversations.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { UsersModule } from './users/users.module.js';
-import { ChannelsModule } from './channels/channels.module.js';
-import { ContactsModule } from './contacts/contacts.module.js';
-import { ConversationsModule } from './conversations/conversations.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
-import { AutoRepliesModule } from './auto-replies/auto-replies.module.js';
-import { ScheduleModule } from '@nestjs/schedule';
-import { CampaignsModule } from './campaigns/campaigns.module.js';
-import { ConsoleModule } from './console/console.module.js';
 
 @Module({})
 export class AppModule {

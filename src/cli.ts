@@ -1,6 +1,10 @@
 import 'reflect-metadata';
+
 import { parseArgs } from 'node:util';
+
 import { DataSource } from 'typeorm';
+
+import { DomainError } from './common/errors/domain-error.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { EmbeddedDatabase } from './database/embedded-database.js';
@@ -8,7 +12,6 @@ import { runMigrations } from './database/run-migrations.js';
 import { PasswordHasher } from './users/password-hasher.js';
 import { User } from './users/user.entity.js';
 import { UsersService } from './users/users.service.js';
-import { DomainError } from './common/errors/domain-error.js';
 
 const USAGE = `Usage:
   npm run cli -- create-admin --email <email> --password <password> [--name <name>]

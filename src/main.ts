@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { EmbeddedDatabaseInUseError } from './database/embedded-database.js';
 import { startServer } from './server.js';

@@ -1,4 +1,5 @@
 import { type INestApplication, Logger } from '@nestjs/common';
+
 import { createApp } from './app.factory.js';
 import type { AppConfig } from './config/app-config.js';
 import { EmbeddedDatabase } from './database/embedded-database.js';

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+
 import { documentCommonErrorResponses } from './openapi/common-error-responses.js';
 import { documentValidationConstraints } from './openapi/validation-constraints.js';
 

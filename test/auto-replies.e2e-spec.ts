@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import { FakePlivoServer } from './fakes/fake-plivo.server.js';
 import {
   allAutoReplies,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import { FakeSinchSmsServer } from './fakes/fake-sinch-sms.server.js';
 import {
   batchesFor,

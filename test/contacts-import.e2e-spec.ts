@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+
 import { bearer, createUserAndLogin, startTestApp, type TestApp, type TestUser } from './support/test-app.js';
 
 interface ImportResult {

@@ -1,4 +1,5 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+
 import { bearer, createUserAndLogin, startTestApp, type TestApp, type TestUser } from './support/test-app.js';
 
 interface ContactBody {

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+
 import { Client, Pool } from 'pg';
 
 /**

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import { FakeSinchConversationServer } from './fakes/fake-sinch-conversation.server.js';
 import {
   type ConversationView,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import { FakePlivoServer } from './fakes/fake-plivo.server.js';
 import { FakeSinchConversationServer } from './fakes/fake-sinch-conversation.server.js';
 import { FakeSinchSmsServer } from './fakes/fake-sinch-sms.server.js';

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import { openApiDocumentWithoutServer } from '../src/openapi/document-without-server.js';
 import { dereference, type OpenApiDocument, operationsOf } from './reliability/support/openapi-operations.js';
 import { loadRouteCatalogue, type Route } from './reliability/support/route-catalogue.js';

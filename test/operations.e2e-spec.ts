@@ -1,4 +1,5 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
+
 import { createIsolatedDatabase } from './support/isolated-database.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 

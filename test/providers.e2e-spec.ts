@@ -1,5 +1,5 @@
-import { basicCredentials, bearerToken } from './fakes/fake-provider.server.js';
 import { FakePlivoServer } from './fakes/fake-plivo.server.js';
+import { basicCredentials, bearerToken } from './fakes/fake-provider.server.js';
 import { FakeSinchConversationServer } from './fakes/fake-sinch-conversation.server.js';
 import { FakeSinchSmsServer } from './fakes/fake-sinch-sms.server.js';
 import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database.js';

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { FakePlivoServer } from './fakes/fake-plivo.server.js';
 import { FakeSinchConversationServer } from './fakes/fake-sinch-conversation.server.js';
 import { FakeSinchSmsServer } from './fakes/fake-sinch-sms.server.js';

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { type AppProcess, CLI, MAIN, runNode, startAppProcess } from './support/app-process.js';
 
 /**

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+
 import { type ConversationView, simulateInbound, SseClient, within } from './support/inbox.js';
 import {
   type ChannelView,

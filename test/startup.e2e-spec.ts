@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { MAIN, runNode } from './support/app-process.js';
 
 describe('Start-up with bad configuration', () => {

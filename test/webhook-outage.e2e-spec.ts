@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import { computeSinchSignature } from '../src/webhooks/signatures/sinch-signature.js';
 import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database.js';
 import { bearer, createUserAndLogin, startTestApp, type TestApp } from './support/test-app.js';

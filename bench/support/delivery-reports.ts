@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { statusRank } from '../../src/channels/providers/delivery-status.js';
+
 import type { MessageStatus } from '../../src/channels/providers/channel-provider.interface.js';
+import { statusRank } from '../../src/channels/providers/delivery-status.js';
 import { computePlivoV3Signature } from '../../src/webhooks/signatures/plivo-signature.js';
 import { computeSinchSignature } from '../../src/webhooks/signatures/sinch-signature.js';
 

@@ -1,4 +1,5 @@
 import pg from 'pg';
+
 import { withDatabase } from '../../src/database/database-url.js';
 
 export interface FreshDatabase {

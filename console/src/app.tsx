@@ -1,9 +1,10 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect } from 'preact/hooks';
-import { session } from './api/session';
+
 import type { Me } from './api/models';
+import { session } from './api/session';
 import { Loading } from './components/feedback';
-import { Link, match, navigate, useLocation, type Location } from './router';
+import { Link, type Location, match, navigate, useLocation } from './router';
 import { CampaignDetail } from './screens/campaign-detail';
 import { CampaignNew } from './screens/campaign-new';
 import { Campaigns } from './screens/campaigns';

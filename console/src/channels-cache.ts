@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+
 import { channelsApi } from './api/endpoints';
 import type { Channel } from './api/models';
 

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
+
 import { followInbox, type InboxStreamHandlers } from './api/inbox-stream';
 
 type Listener = Partial<InboxStreamHandlers>;

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { session, type SessionState } from './api/session';
+
 import type { Me } from './api/models';
+import { session, type SessionState } from './api/session';
 
 export function useSessionState(): SessionState {
   const [state, setState] = useState(session.state);

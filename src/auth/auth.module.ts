@@ -3,12 +3,13 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
+
 import { AppConfig } from '../config/app-config.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
-import { clientIpTracker, LoginThrottlerGuard, loginEmailTracker } from './guards/login-throttler.guard.js';
+import { clientIpTracker, loginEmailTracker, LoginThrottlerGuard } from './guards/login-throttler.guard.js';
 import { RolesGuard } from './guards/roles.guard.js';
 import { AccessTokensService } from './tokens/access-tokens.service.js';
 import { RefreshToken } from './tokens/refresh-token.entity.js';

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { UnauthenticatedError } from '../common/errors/domain-error.js';
 import { PasswordHasher } from '../users/password-hasher.js';
 import type { User } from '../users/user.entity.js';

@@ -19,6 +19,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+
 import { Roles } from '../auth/decorators/roles.decorator.js';
 import { ApiErrorResponses } from '../common/http/api-error-responses.decorator.js';
 import { PaginationQueryDto } from '../common/pagination/pagination-query.dto.js';

@@ -1,5 +1,6 @@
 import { type ClassConstructor, plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+
 import { ValidationError } from '../common/errors/domain-error.js';
 import { flattenValidationErrors } from '../common/http/validation-pipe.js';
 import { CONFIG_DTO_BY_PROVIDER } from './dto/provider-config.dto.js';

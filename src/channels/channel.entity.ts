@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
 import type { ProviderKind } from './providers/channel-provider.interface.js';
 
 /** One configured sender on one provider. Secret config fields live only in `encryptedSecrets`. */

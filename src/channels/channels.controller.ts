@@ -15,17 +15,18 @@ import {
   ApiAcceptedResponse,
   ApiBearerAuth,
   ApiBody,
-  ApiExtraModels,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+
 import { Roles } from '../auth/decorators/roles.decorator.js';
 import { ApiErrorResponses } from '../common/http/api-error-responses.decorator.js';
-import { PaginationQueryDto } from '../common/pagination/pagination-query.dto.js';
 import type { Page } from '../common/pagination/page.js';
+import { PaginationQueryDto } from '../common/pagination/pagination-query.dto.js';
 import { ChannelsService, type ChannelView } from './channels.service.js';
 import { CHANNEL_SCHEMA, CHANNEL_VARIANTS, ChannelPageDto, VerifyResultDto } from './dto/channel.dto.js';
 import {

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+
 import { SecretBox } from '../common/crypto/secret-box.js';
-import { ChannelChangeFeed } from './channel-change-feed.js';
+import { AppConfig } from '../config/app-config.js';
 import { Channel } from './channel.entity.js';
+import { ChannelChangeFeed } from './channel-change-feed.js';
 import { ChannelsController } from './channels.controller.js';
 import { ChannelsService } from './channels.service.js';
 import type { ChannelProvider } from './providers/channel-provider.interface.js';
-import { AppConfig } from '../config/app-config.js';
 import {
   PROVIDER_HTTP_OPTIONS,
   ProviderHttpClient,

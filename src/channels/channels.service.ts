@@ -1,15 +1,17 @@
 import { randomBytes } from 'node:crypto';
+
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../common/errors/domain-error.js';
 import { decodeCursor } from '../common/pagination/cursor.js';
 import { type Page, toPage } from '../common/pagination/page.js';
 import { toE164OrThrow } from '../common/phone/phone-number.js';
 import { AppConfig } from '../config/app-config.js';
-import { ChannelChangeFeed } from './channel-change-feed.js';
 import { Channel } from './channel.entity.js';
+import { ChannelChangeFeed } from './channel-change-feed.js';
 import { validateChannelConfig } from './channel-config.validation.js';
 import { MASK_PREFIX, maskedConfig, splitSecrets } from './channel-secrets.js';
 import type { ChannelContext, ProviderKind, WebhookUrls } from './providers/channel-provider.interface.js';

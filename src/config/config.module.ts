@@ -1,4 +1,5 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
+
 import { AppConfig } from './app-config.js';
 
 /** Makes the already validated configuration injectable everywhere. */

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { ConfigError, loadConfig } from './load-config.js';
 
 const newDataDir = () => mkdtempSync(join(tmpdir(), 'switchboard-config-'));

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import { parseCampaignText, renderText, UnknownPlaceholderError } from '../campaigns/campaign-text.js';
+
 import { previewCampaignText, type PreviewContact } from '../../console/src/campaign-text.js';
+import { parseCampaignText, renderText, UnknownPlaceholderError } from '../campaigns/campaign-text.js';
 
 /** What the server would send for `text` to `contact`, or its refusal message. */
 function serverRendering(

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { type DynamicModule, HttpStatus, Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
+
 import type { ErrorBodyDto } from '../common/errors/error-body.dto.js';
 import { requestIdOf } from '../common/http/request-id.js';
 import { cacheControlFor, DEFAULT_CONSOLE_DIST, isClientRoute } from './console-files.js';

@@ -25,6 +25,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+
 import { ErrorBodyDto } from '../common/errors/error-body.dto.js';
 import { ApiErrorResponses } from '../common/http/api-error-responses.decorator.js';
 import { ContactsService } from './contacts.service.js';

@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, IsNull, Repository } from 'typeorm';
+
 import { ConflictError, NotFoundError } from '../common/errors/domain-error.js';
 import { decodeCursor } from '../common/pagination/cursor.js';
 import { type Page, toPage } from '../common/pagination/page.js';
 import { toE164OrThrow } from '../common/phone/phone-number.js';
 import { isUniqueViolation } from '../database/postgres-errors.js';
 import { queryRows } from '../database/query-rows.js';
+import { Contact } from './contact.entity.js';
 import { normaliseName, normaliseTags } from './contact-fields.js';
 import { parseContactSearch } from './contact-search.js';
-import { Contact } from './contact.entity.js';
 
 /** WhatsApp's customer-service window: free-form messages are allowed this long after the last inbound one. */
 export const WHATSAPP_WINDOW_MS = 24 * 3600 * 1000;

@@ -1,6 +1,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { PGlite } from '@electric-sql/pglite';
+
 import { PgliteServer } from './pglite-server.js';
 
 const LOCK_FILE = 'embedded-db.lock';

@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+
 import type { PGlite } from '@electric-sql/pglite';
 
 const SSL_REQUEST = 80877103;

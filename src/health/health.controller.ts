@@ -1,7 +1,8 @@
 import { Controller, Get, Header, Res, ServiceUnavailableException } from '@nestjs/common';
-import type { Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import type { Response } from 'express';
+
 import { Public } from '../auth/decorators/public.decorator.js';
 import { UnavailableError } from '../common/errors/domain-error.js';
 import { ApiErrorResponses } from '../common/http/api-error-responses.decorator.js';

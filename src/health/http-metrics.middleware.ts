@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+
 import type { MetricsService } from './metrics.service.js';
 
 /** Times every request and labels it with the route pattern (not the raw URL, which has ids in it). */

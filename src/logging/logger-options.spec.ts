@@ -1,5 +1,7 @@
 import { Writable } from 'node:stream';
+
 import pino from 'pino';
+
 import { REDACTED_PATHS, requestLogLevel, sanitizeUrl } from './logger-options.js';
 
 describe('log redaction', () => {

@@ -1,9 +1,11 @@
-import type { Params } from 'nestjs-pino';
-import type { Options as PinoHttpOptions } from 'pino-http';
-import type { DestinationStream } from 'pino';
 import type { IncomingMessage } from 'node:http';
-import type { AppConfig } from '../config/app-config.js';
+
+import type { Params } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { Options as PinoHttpOptions } from 'pino-http';
+
 import { assignRequestId } from '../common/http/request-id.js';
+import type { AppConfig } from '../config/app-config.js';
 
 const SECRET_KEYS = [
   'password',

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+
 import { AppConfig } from '../config/app-config.js';
 import { loggerParams } from './logger-options.js';
 

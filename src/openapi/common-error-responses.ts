@@ -1,4 +1,5 @@
 import type { OpenAPIObject, OperationObject } from '@nestjs/swagger';
+
 import { ERROR_DESCRIPTIONS } from '../common/http/api-error-responses.decorator.js';
 
 const ERROR_BODY = { $ref: '#/components/schemas/ErrorBodyDto' };

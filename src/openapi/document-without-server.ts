@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
+
 import { API_PREFIX, ROUTES_OUTSIDE_API } from '../app.factory.js';
 import { AppModule } from '../app.module.js';
 import { loadConfig } from '../config/load-config.js';

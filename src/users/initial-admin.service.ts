@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+
 import { ConflictError } from '../common/errors/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { UsersService } from './users.service.js';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+
 import { InitialAdminService } from './initial-admin.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { User } from './user.entity.js';

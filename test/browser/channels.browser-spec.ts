@@ -1,4 +1,5 @@
 import type { Browser, Locator } from 'playwright-core';
+
 import {
   DESKTOP,
   documentWidth,

@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import type { Browser } from 'playwright-core';
-import { documentWidth, launchBrowser, openConsole, PHONE, screenshot, signIn } from './support/browser.js';
+
 import { waitFor } from '../support/wait-for.js';
+import { documentWidth, launchBrowser, openConsole, PHONE, screenshot, signIn } from './support/browser.js';
 import { type ConsoleServer, startConsoleServer } from './support/console-server.js';
 
 describe('console: contacts', () => {

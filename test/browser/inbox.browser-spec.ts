@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
+
 import {
   DESKTOP,
   documentWidth,

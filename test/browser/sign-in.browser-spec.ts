@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+
 import { DESKTOP, launchBrowser, openConsole, PHONE, screenshot, signIn } from './support/browser.js';
 import { ADMIN, type ConsoleServer, startConsoleServer } from './support/console-server.js';
 

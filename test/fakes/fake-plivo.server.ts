@@ -1,7 +1,7 @@
 import {
   basicCredentials,
-  type FakeResponse,
   FakeProviderServer,
+  type FakeResponse,
   fakeTimeUuid,
   type RecordedRequest,
 } from './fake-provider.server.js';

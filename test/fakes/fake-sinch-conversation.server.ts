@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+
 import {
   basicCredentials,
   bearerToken,
-  type FakeResponse,
   FakeProviderServer,
+  type FakeResponse,
   fakeUlid,
   type RecordedRequest,
 } from './fake-provider.server.js';

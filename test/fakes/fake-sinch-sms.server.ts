@@ -1,7 +1,7 @@
 import {
   bearerToken,
-  type FakeResponse,
   FakeProviderServer,
+  type FakeResponse,
   fakeUlid,
   type RecordedRequest,
 } from './fake-provider.server.js';

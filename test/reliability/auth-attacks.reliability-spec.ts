@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
+
 import { nowSeconds } from '../support/jwt.js';
 import { sleep } from '../support/wait-for.js';
 import { type ApiFixtures, createApiFixtures, fixturePath, randomUsPhone } from './support/api-fixtures.js';
 import { describeExchange, errorBodyProblem } from './support/error-body.js';
 import { type Exchange, expectStatus, login, type TokenPair } from './support/http-client.js';
 import { loadRouteCatalogue, type Route } from './support/route-catalogue.js';
-import { startServerUnderTest, type ServerUnderTest } from './support/server-under-test.js';
+import { type ServerUnderTest, startServerUnderTest } from './support/server-under-test.js';
 import { postJsonFrom } from './support/source-address.js';
 import { changedCounts, DatabaseProbe } from './support/table-counts.js';
 import { payloadOf, signJwt, tamperedJwt, unsignedJwt } from './support/token-forgery.js';

@@ -1,5 +1,5 @@
 import { FakeSinchSmsServer } from '../fakes/fake-sinch-sms.server.js';
-import { type CampaignView, SwitchboardApi, statsAddUp } from './support/campaign-api.js';
+import { type CampaignView, statsAddUp, SwitchboardApi } from './support/campaign-api.js';
 import { recipientOutcomes, seedAudience } from './support/campaign-database.js';
 import { CampaignDeployment, DEPLOYMENT_ADMIN } from './support/campaign-deployment.js';
 import { reconcileOutcomes } from './support/campaign-outcomes.js';

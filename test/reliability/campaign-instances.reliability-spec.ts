@@ -1,6 +1,6 @@
 import { FakeSinchSmsServer } from '../fakes/fake-sinch-sms.server.js';
 import type { AppProcess } from '../support/app-process.js';
-import { SwitchboardApi, statsAddUp } from './support/campaign-api.js';
+import { statsAddUp, SwitchboardApi } from './support/campaign-api.js';
 import { recipientOutcomes, seedAudience } from './support/campaign-database.js';
 import { CampaignDeployment, DEPLOYMENT_ADMIN } from './support/campaign-deployment.js';
 import { reconcileOutcomes } from './support/campaign-outcomes.js';

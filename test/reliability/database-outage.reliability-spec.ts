@@ -9,7 +9,7 @@ import {
   FakeProviders,
   newChannelSecrets,
 } from './support/provider-channels.js';
-import { isAlive, startServerUnderTest, type ServerUnderTest } from './support/server-under-test.js';
+import { isAlive, type ServerUnderTest, startServerUnderTest } from './support/server-under-test.js';
 import { DatabaseProbe } from './support/table-counts.js';
 import { type WebhookAttempt, type WebhookKind, WebhookLoad } from './support/webhook-load.js';
 

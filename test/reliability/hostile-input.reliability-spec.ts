@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+
 import fc from 'fast-check';
+
 import { plivoXmlMessages } from '../support/inbox.js';
 import { nowSeconds } from '../support/jwt.js';
 import { pathOf } from '../support/webhooks.js';
 import { type ApiFixtures, createApiFixtures, randomUsPhone } from './support/api-fixtures.js';
 import { describeExchange, errorBodyProblem } from './support/error-body.js';
-import { type Exchange, expectStatus, type TokenPair } from './support/http-client.js';
 import { type HostileBody, hostileBody, hostileIdSegment, hostileQuery } from './support/hostile-requests.js';
 import {
   hostileString,
@@ -24,6 +25,7 @@ import {
   sinchSmsEvent,
   type WebhookTarget,
 } from './support/hostile-webhooks.js';
+import { type Exchange, expectStatus, type TokenPair } from './support/http-client.js';
 import {
   channelInputs,
   createChannel,
@@ -31,7 +33,7 @@ import {
   newChannelSecrets,
 } from './support/provider-channels.js';
 import { fillPath, isWebhook, loadRouteCatalogue, type Route } from './support/route-catalogue.js';
-import { isAlive, startServerUnderTest, type ServerUnderTest } from './support/server-under-test.js';
+import { isAlive, type ServerUnderTest, startServerUnderTest } from './support/server-under-test.js';
 import { changedCounts, DatabaseProbe } from './support/table-counts.js';
 import { unsignedJwt } from './support/token-forgery.js';
 

@@ -1,5 +1,5 @@
 import { FakeSinchSmsServer } from '../fakes/fake-sinch-sms.server.js';
-import { SwitchboardApi, statsAddUp } from './support/campaign-api.js';
+import { statsAddUp, SwitchboardApi } from './support/campaign-api.js';
 import { recipientOutcomes, seedAudience } from './support/campaign-database.js';
 import { CampaignDeployment, DEPLOYMENT_ADMIN } from './support/campaign-deployment.js';
 import { BatchFaultPlan } from './support/campaign-fault-plan.js';

@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+
 import fc from 'fast-check';
+
 import { OpenApiSchemaValidator } from '../support/openapi-schema-validator.js';
 import { type ApiFixtures, createApiFixtures } from './support/api-fixtures.js';
 import { describeExchange, errorBodyProblem } from './support/error-body.js';
@@ -14,7 +16,7 @@ import {
 } from './support/openapi-operations.js';
 import { detailsName, type Mutation, mutationsOf } from './support/schema-mutations.js';
 import { keepOnLoopback, schemaValue, type ValueContext } from './support/schema-values.js';
-import { startServerUnderTest, type ServerUnderTest } from './support/server-under-test.js';
+import { type ServerUnderTest, startServerUnderTest } from './support/server-under-test.js';
 
 /**
  * Schema-driven fuzzing, the way Schemathesis checks an API from the outside: read the running

@@ -1,4 +1,5 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+
 import { waitFor } from '../support/wait-for.js';
 import {
   conversationDeliveryReport,
@@ -24,7 +25,7 @@ import {
   FakeProviders,
   newChannelSecrets,
 } from './support/provider-channels.js';
-import { startServerUnderTest, type ServerUnderTest } from './support/server-under-test.js';
+import { type ServerUnderTest, startServerUnderTest } from './support/server-under-test.js';
 
 interface IssuedToken {
   name: string;

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+
 import { FakeSinchSmsServer } from '../fakes/fake-sinch-sms.server.js';
 import { startIsolatedMessagingApp } from './messaging.js';
 import { bearer, createUserAndLogin, type TestApp, type TestUser } from './test-app.js';

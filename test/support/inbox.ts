@@ -1,9 +1,10 @@
 import {
-  request as httpRequest,
   type ClientRequest,
   type IncomingHttpHeaders,
   type IncomingMessage,
+  request as httpRequest,
 } from 'node:http';
+
 import type { MessageView } from './messaging.js';
 import { bearer, type TestApp } from './test-app.js';
 import { waitFor, type WaitOptions } from './wait-for.js';

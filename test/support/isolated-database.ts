@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+
 import { Client } from 'pg';
+
 import { withDatabase } from '../../src/database/database-url.js';
 
 export interface IsolatedDatabase {

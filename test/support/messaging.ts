@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+
 import type { FakePlivoServer } from '../fakes/fake-plivo.server.js';
 import type { FakeSinchConversationServer } from '../fakes/fake-sinch-conversation.server.js';
 import type { FakeSinchSmsServer } from '../fakes/fake-sinch-sms.server.js';

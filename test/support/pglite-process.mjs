@@ -4,6 +4,7 @@
 // loads its WebAssembly through a dynamic import), and keeping it out of jest's parent process keeps
 // that process responsive.
 import { existsSync } from 'node:fs';
+
 import { PGlite } from '@electric-sql/pglite';
 
 process.stdout.on('error', () => undefined);

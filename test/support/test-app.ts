@@ -1,13 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { UsersService } from '../../src/users/users.service.js';
 import type { Role } from '../../src/users/user.entity.js';
+import { UsersService } from '../../src/users/users.service.js';
 
 export interface TestApp {
   app: INestApplication;

@@ -1,6 +1,6 @@
 import { apiUrl } from './http';
-import { session } from './session';
 import type { Conversation, Message, MessageStatusChange } from './models';
+import { session } from './session';
 
 export interface InboxStreamHandlers {
   messageCreated(message: Message): void;

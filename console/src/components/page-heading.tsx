@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
+
 import { useDocumentTitle } from '../hooks';
 import { hasNavigated } from '../router';
 

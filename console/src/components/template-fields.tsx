@@ -1,4 +1,5 @@
 import type { Ref } from 'preact';
+
 import type { Template } from '../api/models';
 
 export interface TemplateInput {

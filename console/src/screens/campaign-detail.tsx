@@ -1,12 +1,13 @@
 import { useState } from 'preact/hooks';
+
 import { campaignsApi } from '../api/endpoints';
 import type { Campaign, CampaignAudience, CampaignStatus } from '../api/models';
+import { channelLabel, useChannels } from '../channels-cache';
 import { ErrorAlert, Loading } from '../components/feedback';
 import { FunnelChart, funnelSteps } from '../components/funnel-chart';
 import { PageHeading } from '../components/page-heading';
 import { ProgressBar } from '../components/progress-bar';
 import { CampaignStatusBadge, campaignStatusLabel } from '../components/status-badge';
-import { channelLabel, useChannels } from '../channels-cache';
 import { formatDateTime } from '../format';
 import { useAction, useInterval, useLoad } from '../hooks';
 import { Link } from '../router';

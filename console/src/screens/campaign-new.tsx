@@ -1,6 +1,9 @@
 import { useMemo, useState } from 'preact/hooks';
+
 import { campaignsApi, contactsApi } from '../api/endpoints';
 import type { CampaignAudience, CreateCampaign } from '../api/models';
+import { PLACEHOLDER_HELP, previewCampaignText, type PreviewContact } from '../campaign-text';
+import { channelLabel, isWhatsApp, useChannels } from '../channels-cache';
 import { ErrorAlert } from '../components/feedback';
 import { PageHeading } from '../components/page-heading';
 import {
@@ -9,8 +12,6 @@ import {
   templateFrom,
   type TemplateInput,
 } from '../components/template-fields';
-import { PLACEHOLDER_HELP, previewCampaignText, type PreviewContact } from '../campaign-text';
-import { channelLabel, isWhatsApp, useChannels } from '../channels-cache';
 import { contactName, splitList } from '../format';
 import { useAction, useDebounced, useLoad } from '../hooks';
 import { Link, navigate } from '../router';

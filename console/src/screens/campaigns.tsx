@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
+
 import { campaignsApi } from '../api/endpoints';
 import type { Campaign } from '../api/models';
+import { channelLabel, useChannels } from '../channels-cache';
 import { ErrorAlert, Loading } from '../components/feedback';
 import { PageHeading } from '../components/page-heading';
 import { CampaignStatusBadge } from '../components/status-badge';
-import { channelLabel, useChannels } from '../channels-cache';
 import { formatDateTime, percent } from '../format';
 import { useAction, useLoad } from '../hooks';
 import { Link } from '../router';

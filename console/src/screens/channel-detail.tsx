@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+
 import { channelsApi } from '../api/endpoints';
 import type { Channel, VerifyResult } from '../api/models';
 import { CopyField } from '../components/copy-field';

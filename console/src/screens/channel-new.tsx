@@ -1,13 +1,14 @@
 import { useState } from 'preact/hooks';
+
 import { channelsApi } from '../api/endpoints';
 import type { CreateChannel, ProviderKind } from '../api/models';
+import { forgetChannels } from '../channels-cache';
 import { ErrorAlert } from '../components/feedback';
 import { PageHeading } from '../components/page-heading';
-import { forgetChannels } from '../channels-cache';
 import { useAction } from '../hooks';
 import {
-  configFrom,
   type ConfigField,
+  configFrom,
   PROVIDER_FIELDS,
   PROVIDER_KINDS,
   PROVIDER_LABELS,

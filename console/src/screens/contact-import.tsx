@@ -1,4 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
+
 import { contactsApi } from '../api/endpoints';
 import type { ImportResult } from '../api/models';
 import { ErrorAlert } from '../components/feedback';

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+
 import { contactsApi } from '../api/endpoints';
 import type { Contact, ContactFilter } from '../api/models';
 import { ErrorAlert, Loading } from '../components/feedback';

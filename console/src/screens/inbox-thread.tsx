@@ -1,15 +1,16 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+
 import { conversationsApi, messagesApi } from '../api/endpoints';
 import {
-  CONVERSATION_STATUSES,
   type Channel,
   type Conversation,
+  CONVERSATION_STATUSES,
   type ConversationStatus,
   type Message,
 } from '../api/models';
+import { channelLabel } from '../channels-cache';
 import { ErrorAlert, Loading } from '../components/feedback';
 import { MessageStatusBadge } from '../components/status-badge';
-import { channelLabel } from '../channels-cache';
 import { contactName, formatWhen } from '../format';
 import { useAction, useDocumentTitle } from '../hooks';
 import { useInboxEvents } from '../live-inbox';

@@ -1,14 +1,15 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+
 import { conversationsApi, MAX_PAGE_SIZE } from '../api/endpoints';
 import {
-  CONVERSATION_STATUSES,
   type Conversation,
+  CONVERSATION_STATUSES,
   type ConversationStatus,
   type Message,
 } from '../api/models';
+import { channelLabel, useChannels } from '../channels-cache';
 import { ErrorAlert, Loading } from '../components/feedback';
 import { PageHeading } from '../components/page-heading';
-import { channelLabel, useChannels } from '../channels-cache';
 import { contactName, contentSummary, formatWhen } from '../format';
 import { useDebounced } from '../hooks';
 import { useInboxEvents } from '../live-inbox';

@@ -1,14 +1,15 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+
 import { conversationsApi } from '../api/endpoints';
 import { ApiError, messageOf } from '../api/errors';
 import type { Channel, Conversation, Reply, Template } from '../api/models';
+import { isWhatsApp } from '../channels-cache';
 import {
+  EMPTY_TEMPLATE,
   TemplateFields,
   templateFrom,
   type TemplateInput,
-  EMPTY_TEMPLATE,
 } from '../components/template-fields';
-import { isWhatsApp } from '../channels-cache';
 import { contactName } from '../format';
 
 interface Props {

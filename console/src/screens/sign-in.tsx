@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+
 import { ApiError } from '../api/errors';
 import { session } from '../api/session';
 import { ErrorAlert } from '../components/feedback';

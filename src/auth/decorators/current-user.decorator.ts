@@ -1,6 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { AuthenticatedRequest, AuthenticatedUser } from '../authenticated-user.js';
+
 import { UnauthenticatedError } from '../../common/errors/domain-error.js';
+import type { AuthenticatedRequest, AuthenticatedUser } from '../authenticated-user.js';
 
 export const CurrentUser = createParamDecorator(
   (_data: unknown, context: ExecutionContext): AuthenticatedUser => {

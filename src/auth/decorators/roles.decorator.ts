@@ -1,4 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
+
 import { ApiErrorResponses } from '../../common/http/api-error-responses.decorator.js';
 import type { Role } from '../../users/user.entity.js';
 

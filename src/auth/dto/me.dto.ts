@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ROLES, type Role } from '../../users/user.entity.js';
+
+import { type Role, ROLES } from '../../users/user.entity.js';
 
 export class MeDto {
   @ApiProperty({ format: 'uuid', example: '3f0c1e9a-8a36-4f7e-9a3c-6f2d9b1c2e44' })

@@ -1,11 +1,12 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
+
 import { UnauthenticatedError } from '../../common/errors/domain-error.js';
 import { UsersService } from '../../users/users.service.js';
 import type { AuthenticatedRequest } from '../authenticated-user.js';
-import { ACCEPTS_QUERY_TOKEN } from '../decorators/query-token.decorator.js';
 import { IS_PUBLIC } from '../decorators/public.decorator.js';
+import { ACCEPTS_QUERY_TOKEN } from '../decorators/query-token.decorator.js';
 import { AccessTokensService } from '../tokens/access-tokens.service.js';
 
 /**

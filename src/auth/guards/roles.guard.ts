@@ -1,5 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+
 import { ForbiddenError } from '../../common/errors/domain-error.js';
 import type { Role } from '../../users/user.entity.js';
 import type { AuthenticatedRequest } from '../authenticated-user.js';

@@ -12,6 +12,7 @@ import {
   IsUUID,
   MaxLength,
 } from 'class-validator';
+
 import { PageDto } from '../../common/pagination/page.js';
 import {
   type AutoReply,

@@ -1,5 +1,6 @@
-import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger';
+import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
+
 import type { ProviderKind } from '../providers/channel-provider.interface.js';
 import {
   PlivoConfigViewDto,

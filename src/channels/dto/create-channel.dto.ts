@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Equals, IsIn, IsNotEmpty, IsObject, IsString, MaxLength } from 'class-validator';
+
 import { IsOmittable } from '../../common/validation/field-presence.decorators.js';
 import { PROVIDER_KINDS, type ProviderKind } from '../providers/channel-provider.interface.js';
 import { discriminatedByProvider } from './channel.dto.js';

@@ -13,6 +13,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+
 import {
   CONVERSATION_CHANNELS,
   type ConversationChannel,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+
 import type { AppConfig } from '../../config/app-config.js';
 import { SecretBox } from './secret-box.js';
 

@@ -1,5 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
 import { Injectable } from '@nestjs/common';
+
 import { AppConfig } from '../../config/app-config.js';
 
 const VERSION = 'v1';

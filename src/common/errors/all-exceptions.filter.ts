@@ -8,10 +8,11 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+
+import { requestIdOf } from '../http/request-id.js';
 import { DomainError, ErrorCode, type FieldError } from './domain-error.js';
 import type { ErrorBodyDto } from './error-body.dto.js';
 import { statusForErrorCode } from './error-status.js';
-import { requestIdOf } from '../http/request-id.js';
 
 const REASON_PHRASES: Record<number, string> = {
   400: 'Bad Request',

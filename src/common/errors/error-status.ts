@@ -1,4 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
+
 import { ErrorCode } from './domain-error.js';
 
 export function statusForErrorCode(code: ErrorCode): HttpStatus {

@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
+
 import { ErrorBodyDto } from '../errors/error-body.dto.js';
 
 export const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {

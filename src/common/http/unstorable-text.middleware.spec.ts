@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+
 import { ValidationError } from '../errors/domain-error.js';
 import { rejectUnstorableText, withStorableText } from './unstorable-text.middleware.js';
 

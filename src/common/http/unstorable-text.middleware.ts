@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+
 import { ValidationError } from '../errors/domain-error.js';
 
 /** NUL and lone surrogates: valid in JSON and forms, but PostgreSQL text and jsonb refuse them. */

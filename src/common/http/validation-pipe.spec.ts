@@ -1,4 +1,5 @@
 import { ArrayMinSize, IsBoolean, IsEmail, IsOptional, IsString } from 'class-validator';
+
 import { ValidationError } from '../errors/domain-error.js';
 import { IsOmittable, NestedObject } from '../validation/field-presence.decorators.js';
 import { createValidationPipe } from './validation-pipe.js';

@@ -1,4 +1,5 @@
-import { ValidationPipe, type ValidationError as ClassValidatorError } from '@nestjs/common';
+import { type ValidationError as ClassValidatorError, ValidationPipe } from '@nestjs/common';
+
 import { type FieldError, ValidationError } from '../errors/domain-error.js';
 
 /** Flattens class-validator's tree into `details` entries named by their dotted path (`audience.tags.0`). */

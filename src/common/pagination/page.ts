@@ -1,5 +1,6 @@
 import { type Type as ClassType } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
+
 import { encodeCursor } from './cursor.js';
 
 export interface Page<T> {

@@ -1,4 +1,5 @@
 import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
 import { ValidationError } from '../errors/domain-error.js';
 
 /**

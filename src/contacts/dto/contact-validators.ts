@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
 import { isSupportedCountry } from 'libphonenumber-js/max';
+
 import { ValidationError } from '../../common/errors/domain-error.js';
 import { toE164OrThrow } from '../../common/phone/phone-number.js';
 import { attributesProblem, normaliseTags, storableTextProblem, tagsProblem } from '../contact-fields.js';

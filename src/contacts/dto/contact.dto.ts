@@ -1,7 +1,8 @@
 import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
+
 import { PageDto } from '../../common/pagination/page.js';
-import { ATTRIBUTE_VALUE_MAX_LENGTH, MAX_ATTRIBUTES, MAX_TAGS, TAG_MAX_LENGTH } from '../contact-fields.js';
 import type { Contact } from '../contact.entity.js';
+import { ATTRIBUTE_VALUE_MAX_LENGTH, MAX_ATTRIBUTES, MAX_TAGS, TAG_MAX_LENGTH } from '../contact-fields.js';
 
 export const ATTRIBUTES_SCHEMA = {
   type: 'object',

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+
 import { NAME_MAX_LENGTH } from '../contact-fields.js';
 import { ATTRIBUTES_SCHEMA, DEFAULT_COUNTRY_SCHEMA, TAGS_SCHEMA } from './contact.dto.js';
 import {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
+
 import { DEFAULT_COUNTRY_SCHEMA } from './contact.dto.js';
 import { IsSupportedCountry } from './contact-validators.js';
 

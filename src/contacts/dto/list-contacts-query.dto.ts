@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+
 import { PaginationQueryDto } from '../../common/pagination/pagination-query.dto.js';
 import { TAG_MAX_LENGTH } from '../contact-fields.js';
 import { IsStorableText } from './contact-validators.js';

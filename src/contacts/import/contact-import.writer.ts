@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { TAG_SEPARATOR, type ImportRow } from './import-layout.js';
+
+import { type ImportRow, TAG_SEPARATOR } from './import-layout.js';
 
 export interface UpsertCounts {
   inserted: number;

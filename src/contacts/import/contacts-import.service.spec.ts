@@ -1,5 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+
 import type { ContactImportWriter, UpsertCounts } from './contact-import.writer.js';
 import {
   ContactsImportService,

@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
+
 import { Injectable } from '@nestjs/common';
 import { type CsvError, type Info, parse } from 'csv-parse';
+
 import { quoted } from '../contact-fields.js';
 import { ContactImportWriter, type UpsertCounts } from './contact-import.writer.js';
 import { type ImportLayout, type ImportRow, readImportHeader, readImportRow } from './import-layout.js';

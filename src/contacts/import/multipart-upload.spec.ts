@@ -2,7 +2,9 @@ import { once } from 'node:events';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
+
 import { PayloadTooLargeException } from '@nestjs/common';
+
 import { ValidationError } from '../../common/errors/domain-error.js';
 import { handleUploadedFile } from './multipart-upload.js';
 

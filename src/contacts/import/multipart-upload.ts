@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
+
 import { PayloadTooLargeException } from '@nestjs/common';
 import busboy from 'busboy';
+
 import { ValidationError } from '../../common/errors/domain-error.js';
 
 export interface UploadOptions {

@@ -1,8 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { ROLES, type Role } from '../user.entity.js';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './create-user.dto.js';
+
 import { IsOmittable } from '../../common/validation/field-presence.decorators.js';
+import { type Role, ROLES } from '../user.entity.js';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './create-user.dto.js';
 
 export class UpdateUserDto {
   @ApiPropertyOptional({

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
+
 import { PageDto } from '../../common/pagination/page.js';
-import { ROLES, type Role, type User } from '../user.entity.js';
+import { type Role, ROLES, type User } from '../user.entity.js';
 
 export class UserDto {
   @ApiProperty({ format: 'uuid', example: '3f0c1e9a-8a36-4f7e-9a3c-6f2d9b1c2e44' })

@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
 import { ADMIN } from './console-server.js';
 
 /** Debian's Chromium; tests never download a browser. */

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { type AppProcess, startAppProcess } from '../../support/app-process.js';
 
 export const ADMIN = { email: 'admin@example.com', password: 'a long passphrase for the console' };

@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
+
 import { waitFor } from '../../support/wait-for.js';
 import { expectStatus, type HttpClient } from './http-client.js';
 import { fillPath, type Route } from './route-catalogue.js';

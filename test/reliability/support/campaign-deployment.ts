@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { type AppProcess, startAppProcess } from '../../support/app-process.js';
 import { createIsolatedDatabase, type IsolatedDatabase } from '../../support/isolated-database.js';
 

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+
 import { hostileString, percentEncode } from './hostile-strings.js';
 
 /** A request body as sent on the wire, with the content type it claims (possibly a lie). */

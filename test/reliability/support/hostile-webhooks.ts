@@ -1,5 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
+
 import fc from 'fast-check';
+
 import { nowUnixSeconds, plivoV2Signature, plivoV3Signature } from '../../support/webhooks.js';
 import { hostileString, percentEncode } from './hostile-strings.js';
 

@@ -1,8 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { CONTROLLER_WATERMARK, METHOD_METADATA } from '@nestjs/common/constants.js';
-import { ACCEPTS_QUERY_TOKEN } from '../../../src/auth/decorators/query-token.decorator.js';
+
 import { IS_PUBLIC } from '../../../src/auth/decorators/public.decorator.js';
+import { ACCEPTS_QUERY_TOKEN } from '../../../src/auth/decorators/query-token.decorator.js';
 import { REQUIRED_ROLES } from '../../../src/auth/decorators/roles.decorator.js';
 import type { Role } from '../../../src/users/user.entity.js';
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { type AppProcess, freePort, startAppProcess } from '../../support/app-process.js';
 import { createIsolatedDatabase } from '../../support/isolated-database.js';
 import { HttpClient, login, type TokenPair } from './http-client.js';

@@ -1,4 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
+
 import { sleep } from '../../support/wait-for.js';
 import {
   conversationDeliveryReport,
