@@ -340,7 +340,7 @@ async function main(): Promise<void> {
           // Also a dropped keep-alive connection ("fetch failed"): the embedded database runs in this process and blocks its event loop.
           if (!(error instanceof Error && / answered 503:|fetch failed/.test(error.message))) throw error;
           log(
-            `poll failed, retrying: ${error.message.slice(0, 120)}${error.cause ? ` (${String(error.cause)})` : ''}`,
+            `poll failed, retrying: ${error.message.slice(0, 120)}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}`,
           );
           pollErrors += 1;
           continue;

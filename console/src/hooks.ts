@@ -4,9 +4,9 @@ export interface Loaded<T> {
   data: T | undefined;
   error: unknown;
   loading: boolean;
-  reload(): void;
+  reload: () => void;
   /** Replaces the data locally, e.g. with what an action returned. */
-  set(data: T): void;
+  set: (data: T) => void;
 }
 
 /** Runs `load` when `deps` change; a late answer for old deps is dropped. */
@@ -45,11 +45,11 @@ export function useDebounced<T>(value: T, delayMs = 300): T {
 }
 
 export interface Action<A extends unknown[]> {
-  run(...args: A): Promise<void>;
+  run: (...args: A) => Promise<void>;
   busy: boolean;
   /** What the last run threw; show it with <ErrorAlert>. */
   error: unknown;
-  clearError(): void;
+  clearError: () => void;
 }
 
 /** A button's work: busy while it runs, its failure kept as a readable message. */

@@ -13,7 +13,6 @@ import { decodeCursor } from '../common/pagination/cursor.js';
 import { type Page, toPage } from '../common/pagination/page.js';
 import { assertChannelCanCarry, isWhatsAppChannel } from '../conversations/message-content.js';
 import { Message } from '../conversations/message.entity.js';
-import { queryRows } from '../database/query-rows.js';
 import { type CampaignEvent, nextStatus } from './campaign-state.js';
 import { campaignProgress, campaignStats, type CampaignStats, type StatusCount } from './campaign-stats.js';
 import { parseCampaignText, UnknownPlaceholderError } from './campaign-text.js';

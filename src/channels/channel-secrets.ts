@@ -18,7 +18,8 @@ export function splitSecrets(
   for (const [key, value] of Object.entries(config)) {
     // An optional field set to null is left out: on a change, null removes an override.
     if (value === undefined || value === null) continue;
-    if (SECRET_FIELDS[provider].includes(key)) secrets[key] = String(value);
+    if (SECRET_FIELDS[provider].includes(key))
+      secrets[key] = typeof value === 'string' ? value : JSON.stringify(value);
     else plain[key] = value;
   }
   return { plain, secrets };

@@ -123,7 +123,7 @@ export class ChannelsService {
   }
 
   async verify(id: string): Promise<{ ok: boolean; detail: string }> {
-    const context = await this.contextOf(await this.find(id));
+    const context = this.contextOf(await this.find(id));
     return this.providers.get(context.provider).verifyCredentials(context);
   }
 
@@ -157,7 +157,7 @@ export class ChannelsService {
       id: channel.id,
       provider: channel.provider,
       sender: channel.sender,
-      config: { ...channel.config, ...this.secretsOf(channel) } as unknown as ChannelContext['config'],
+      config: { ...channel.config, ...this.secretsOf(channel) },
       webhookUrls: webhookUrlsFor(this.config.publicBaseUrl, channel),
     };
   }

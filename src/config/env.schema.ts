@@ -40,7 +40,7 @@ export const envSchema = z
     ADMIN_EMAIL: optionalString.pipe(z.email('must be an email address').optional()),
     ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
     PUBLIC_BASE_URL: optionalString.pipe(
-      z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+      z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     ),
     CREDENTIALS_KEY: optionalString.pipe(
       z

@@ -184,7 +184,7 @@ function toDto(row: ConversationRow): ConversationDto {
     status: row.c_status,
     lastMessageAt: row.c_last_message_at.toISOString(),
     lastMessagePreview: row.c_last_message_preview,
-    unreadCount: Number(row.c_unread_count),
+    unreadCount: row.c_unread_count,
     createdAt: row.c_created_at.toISOString(),
     updatedAt: row.c_updated_at.toISOString(),
   };

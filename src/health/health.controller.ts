@@ -44,7 +44,7 @@ export class HealthController {
   @ApiErrorResponses(503)
   async ready(): Promise<ReadyDto> {
     try {
-      await this.health.check([() => this.database.pingCheck('database', { timeout: 2000 })]);
+      await this.health.check([() => this.database.pingCheck('database').withTimeout(2000)]);
     } catch (error) {
       if (error instanceof ServiceUnavailableException)
         throw new UnavailableError('Database is not answering');

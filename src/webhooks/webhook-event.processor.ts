@@ -110,7 +110,7 @@ export class WebhookEventProcessor {
 function reviveDates(event: InlineEvent): InlineEvent {
   const revived: Record<string, unknown> = { ...event };
   for (const key of ['receivedAt', 'occurredAt'] as const) {
-    if (typeof revived[key] === 'string') revived[key] = new Date(revived[key] as string);
+    if (typeof revived[key] === 'string') revived[key] = new Date(revived[key]);
   }
   return revived as unknown as InlineEvent;
 }

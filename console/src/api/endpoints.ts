@@ -37,7 +37,7 @@ export const conversationsApi = {
     call<Page<Message>>({ method: 'GET', path: `/conversations/${id}/messages`, query: page(50, cursor) }),
   reply: (id: string, reply: Reply) =>
     call<SendResult>({ method: 'POST', path: `/conversations/${id}/messages`, json: reply }),
-  markRead: (id: string) => call<void>({ method: 'POST', path: `/conversations/${id}/read` }),
+  markRead: (id: string) => call<undefined>({ method: 'POST', path: `/conversations/${id}/read` }),
   setStatus: (id: string, status: ConversationStatus) =>
     call<Conversation>({ method: 'PATCH', path: `/conversations/${id}`, json: { status } }),
 };

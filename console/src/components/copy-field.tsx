@@ -7,12 +7,9 @@ export function CopyField({ id, label, value }: { id: string; label: string; val
 
   const copy = async () => {
     try {
-      // The Clipboard API exists only in secure contexts (HTTPS or localhost).
-      if (navigator.clipboard) await navigator.clipboard.writeText(value);
-      else {
-        input.current?.select();
-        if (!document.execCommand('copy')) throw new Error('copy refused');
-      }
+      // The Clipboard API exists only in secure contexts (HTTPS or localhost); elsewhere this throws
+      // and the text is selected for the user to copy.
+      await navigator.clipboard.writeText(value);
       setCopied(`${label} copied`);
     } catch {
       input.current?.select();

@@ -32,7 +32,7 @@ export function templateFrom(input: TemplateInput): Template | undefined {
 interface Props {
   idPrefix: string;
   value: TemplateInput;
-  onChange(value: TemplateInput): void;
+  onChange: (value: TemplateInput) => void;
   firstInput?: Ref<HTMLInputElement>;
 }
 

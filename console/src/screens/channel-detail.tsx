@@ -98,11 +98,17 @@ function configRows(channel: Channel): Array<[string, string]> {
     const value = config[field.name];
     if (field.kind === 'secret') return [field.label, value ? 'Set (hidden)' : 'Not set'];
     if (value === undefined || value === null || value === '') return [field.label, '—'];
-    return [field.label, Array.isArray(value) ? value.join(', ') : String(value)];
+    return [field.label, Array.isArray(value) ? value.join(', ') : displayed(value)];
   });
 }
 
 /** Lets an admin try the inbox without a provider: the sandbox receives a message as a webhook would bring it. */
+function displayed(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
 function SimulateInbound({ channel }: { channel: Channel }) {
   const [from, setFrom] = useState('');
   const [text, setText] = useState('');

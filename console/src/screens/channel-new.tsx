@@ -119,7 +119,7 @@ function ConfigInput({
 }: {
   field: ConfigField;
   value: string;
-  onChange(value: string): void;
+  onChange: (value: string) => void;
 }) {
   const id = `config-${field.name}`;
   const helpId = field.help ? `${id}-help` : undefined;

@@ -6,7 +6,7 @@ import { ErrorAlert } from '../components/feedback';
 import { useAction } from '../hooks';
 
 /** CSV import with the server's per-line report: what was created, updated, and each rejected line with its reason. */
-export function ContactImport({ onImported }: { onImported(): void }) {
+export function ContactImport({ onImported }: { onImported: () => void }) {
   const fileInput = useRef<HTMLInputElement>(null);
   const [defaultCountry, setDefaultCountry] = useState('');
   const [result, setResult] = useState<{ fileName: string; report: ImportResult }>();

@@ -181,7 +181,7 @@ export function Contacts({ location }: { location: Location }) {
   );
 }
 
-function NewContact({ onCreated }: { onCreated(): void }) {
+function NewContact({ onCreated }: { onCreated: () => void }) {
   const [phone, setPhone] = useState('');
   const [name, setName] = useState('');
   const [tags, setTags] = useState('');

@@ -15,7 +15,7 @@ import { contactName } from '../format';
 interface Props {
   conversation: Conversation;
   channel: Channel | undefined;
-  onSent(messageId: string): Promise<void>;
+  onSent: (messageId: string) => Promise<void>;
 }
 
 /**

@@ -23,8 +23,10 @@ import {
   type ReplyAction,
 } from '../auto-reply.entity.js';
 
-const trimmedStrings = ({ value }: { value: unknown }) =>
-  Array.isArray(value) ? value.map((item) => (typeof item === 'string' ? item.trim() : item)) : value;
+const trimmedStrings = ({ value }: { value: unknown }): unknown =>
+  Array.isArray(value)
+    ? (value as unknown[]).map((item) => (typeof item === 'string' ? item.trim() : item))
+    : value;
 
 export class CreateAutoReplyDto {
   @ApiProperty({ type: [String], example: ['HOURS', 'OPENING HOURS'] })

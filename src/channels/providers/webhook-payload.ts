@@ -38,7 +38,7 @@ export function optionalArray(fields: Fields, key: string): unknown[] | undefine
   const value = fields[key];
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) throw new WebhookPayloadError(`${key} is not an array`);
-  return value;
+  return value as unknown[];
 }
 
 /** An ISO-8601 (or Plivo's `YYYY-mm-dd HH:MM:SS.ffffff`, UTC) timestamp; undefined when absent or unreadable. */

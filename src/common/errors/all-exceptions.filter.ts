@@ -47,6 +47,9 @@ const NETWORK_ERRORS = new Set([
  * The one place where errors become HTTP responses. Domain errors carry their own status; Nest's
  * HTTP exceptions keep theirs; anything else is a 500 whose details go to the log, never the body.
  */
+// Statuses here are plain numbers: HttpException and our codes map to any status, not only HttpStatus's.
+const SERVICE_UNAVAILABLE: number = HttpStatus.SERVICE_UNAVAILABLE;
+
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
@@ -57,12 +60,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const { status, message, details } = this.describe(exception);
 
-    if (status >= 500 && status !== HttpStatus.SERVICE_UNAVAILABLE) {
+    if (status >= 500 && status !== SERVICE_UNAVAILABLE) {
       this.logger.error(
         { err: loggableError(exception), requestId: requestIdOf(request) },
         'Unhandled error',
       );
-    } else if (status === HttpStatus.SERVICE_UNAVAILABLE) {
+    } else if (status === SERVICE_UNAVAILABLE) {
       this.logger.warn({ err: errorSummary(exception), requestId: requestIdOf(request) }, message);
     }
     if (response.headersSent) {

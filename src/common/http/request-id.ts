@@ -27,5 +27,6 @@ export function requestIdMiddleware(
 }
 
 export function requestIdOf(request: RequestWithId): string {
-  return typeof request.id === 'string' ? request.id : String(request.id ?? '');
+  const id = request.id;
+  return typeof id === 'string' ? id : typeof id === 'number' ? String(id) : '';
 }

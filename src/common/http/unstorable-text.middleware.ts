@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { ValidationError } from '../errors/domain-error.js';
 
 /** NUL and lone surrogates: valid in JSON and forms, but PostgreSQL text and jsonb refuse them. */
+// eslint-disable-next-line no-control-regex -- NUL is the character PostgreSQL refuses
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const MAX_DEPTH = 64;
 const WEBHOOKS_PREFIX = '/api/v1/webhooks/';

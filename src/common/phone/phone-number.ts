@@ -1,4 +1,4 @@
-import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 import { ValidationError } from '../errors/domain-error.js';
 
@@ -15,7 +15,7 @@ export function toE164OrThrow(input: string, field: string, defaultCountry?: str
     );
   }
   const cleaned = input.trim().replace(/^00/, '+');
-  const parsed = parsePhoneNumberFromString(cleaned, country as CountryCode | undefined);
+  const parsed = parsePhoneNumberFromString(cleaned, country);
   if (!parsed || !parsed.isValid()) {
     throw ValidationError.forField(
       field,

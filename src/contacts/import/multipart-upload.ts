@@ -71,7 +71,7 @@ export function handleUploadedFile<T>(
       // Ends `handle` too: its reads fail instead of waiting for data that will not come.
       file?.destroy(new Error('The upload was stopped'));
       stopReading();
-      reject(error);
+      reject(error instanceof Error ? error : new Error('The upload failed', { cause: error }));
     };
 
     form.on('file', (name, stream) => {

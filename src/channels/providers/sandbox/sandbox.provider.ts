@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { computeSinchSignature, verifySinchSignature } from '../../../webhooks/signatures/sinch-signature.js';
@@ -39,8 +39,8 @@ export class SandboxProvider implements ChannelProvider<'sandbox'>, OnModuleDest
     private readonly http: ProviderHttpClient,
   ) {}
 
-  async send(channel: Channel, batch: OutboundBatch): Promise<SendResult[]> {
-    return batch.recipients.map((recipient) => {
+  send(channel: Channel, batch: OutboundBatch): Promise<SendResult[]> {
+    const results = batch.recipients.map((recipient): SendResult => {
       const providerMessageId = `sandbox-${randomUUID()}`;
       const fails = (channel.config.failurePrefixes ?? []).some((prefix) =>
         recipient.to.replace(/^\+/, '').startsWith(prefix.replace(/^\+/, '')),
@@ -55,6 +55,7 @@ export class SandboxProvider implements ChannelProvider<'sandbox'>, OnModuleDest
       });
       return { messageId: recipient.messageId, outcome: 'accepted', status: 'queued', providerMessageId };
     });
+    return Promise.resolve(results);
   }
 
   /** Makes the sandbox deliver an inbound message from `from`, as a customer replying would. */
@@ -80,8 +81,8 @@ export class SandboxProvider implements ChannelProvider<'sandbox'>, OnModuleDest
     return parseSandboxWebhook(request);
   }
 
-  async verifyCredentials(): Promise<{ ok: boolean; detail: string }> {
-    return { ok: true, detail: 'The sandbox needs no credentials' };
+  verifyCredentials(): Promise<{ ok: boolean; detail: string }> {
+    return Promise.resolve({ ok: true, detail: 'The sandbox needs no credentials' });
   }
 
   onModuleDestroy(): void {
@@ -128,7 +129,7 @@ export class SandboxProvider implements ChannelProvider<'sandbox'>, OnModuleDest
 
   /** Where this very process listens (not PUBLIC_BASE_URL, which may be a proxy's address). */
   private ownOrigin(): string {
-    const address = this.adapterHost.httpAdapter.getHttpServer().address() as AddressInfo | string | null;
+    const address = (this.adapterHost.httpAdapter.getHttpServer() as Server).address();
     if (!address || typeof address === 'string') throw new Error('The HTTP server is not listening');
     const host =
       address.family === 'IPv6'
