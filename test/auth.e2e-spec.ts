@@ -1,4 +1,10 @@
+import { bodyOf, errorOf } from './support/bodies.js';
 import { bearer, createUserAndLogin, startTestApp, type TestApp, uniqueEmail } from './support/test-app.js';
+
+interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+}
 
 describe('Auth', () => {
   let sut: TestApp;
@@ -25,8 +31,8 @@ describe('Auth', () => {
         .expect(200);
 
       expect(response.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
-      expect(typeof response.body.accessToken).toBe('string');
-      expect(typeof response.body.refreshToken).toBe('string');
+      expect(typeof bodyOf<TokenPair>(response).accessToken).toBe('string');
+      expect(typeof bodyOf<TokenPair>(response).refreshToken).toBe('string');
     });
 
     it('accepts the email in any letter case', async () => {
@@ -49,7 +55,7 @@ describe('Auth', () => {
         .send({ email: uniqueEmail('nobody'), password: 'whatever it is' })
         .expect(401);
 
-      expect(wrongPassword.body.message).toBe(unknownEmail.body.message);
+      expect(errorOf(wrongPassword).message).toBe(errorOf(unknownEmail).message);
       expect(wrongPassword.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
     });
 
@@ -76,7 +82,7 @@ describe('Auth', () => {
         .send({ email: 'someone@example.com' })
         .expect(400);
 
-      expect(response.body.details).toEqual(
+      expect(errorOf(response).details).toEqual(
         expect.arrayContaining([expect.objectContaining({ field: 'password' })]),
       );
     });
@@ -91,8 +97,9 @@ describe('Auth', () => {
         .send({ refreshToken: agent.refreshToken })
         .expect(200);
 
-      expect(refreshed.body.refreshToken).not.toBe(agent.refreshToken);
-      await sut.http.get('/api/v1/auth/me').set(bearer(refreshed.body)).expect(200);
+      const pair = bodyOf<TokenPair>(refreshed);
+      expect(pair.refreshToken).not.toBe(agent.refreshToken);
+      await sut.http.get('/api/v1/auth/me').set(bearer(pair)).expect(200);
     });
 
     it('treats reuse of a spent token as theft: 401 and the whole family is revoked', async () => {
@@ -105,7 +112,10 @@ describe('Auth', () => {
       await sut.http.post('/api/v1/auth/refresh').send({ refreshToken: agent.refreshToken }).expect(401);
 
       // The legitimately rotated token dies with its family.
-      await sut.http.post('/api/v1/auth/refresh').send({ refreshToken: first.body.refreshToken }).expect(401);
+      await sut.http
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: bodyOf<TokenPair>(first).refreshToken })
+        .expect(401);
     });
 
     it('lets exactly one of two concurrent refreshes with the same token win', async () => {

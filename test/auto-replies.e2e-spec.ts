@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
+import { expect } from '@jest/globals';
+
 import { FakePlivoServer } from './fakes/fake-plivo.server.js';
+import { fieldsOf } from './support/bodies.js';
 import {
   allAutoReplies,
   type AutoReplyView,
@@ -57,8 +60,6 @@ describe('Auto-replies', () => {
     sut.http.post('/api/v1/auto-replies').set(bearer(user)).send(body);
   const patch = (id: string, body: Record<string, unknown>, user: TestUser = admin) =>
     sut.http.patch(`/api/v1/auto-replies/${id}`).set(bearer(user)).send(body);
-  const fieldsOf = (body: { details?: Array<{ field: string }> }) =>
-    (body.details ?? []).map((detail) => detail.field);
   const createRule = async (body: Record<string, unknown>): Promise<AutoReplyView> => {
     const response = await post(body);
     if (response.status !== 201)
@@ -138,7 +139,7 @@ describe('Auto-replies', () => {
 
     it('answers 400 naming each bad field', async () => {
       const empty = await post({}).expect(400);
-      expect(fieldsOf(empty.body)).toEqual(expect.arrayContaining(['keywords', 'match', 'reply']));
+      expect(fieldsOf(empty)).toEqual(expect.arrayContaining(['keywords', 'match', 'reply']));
 
       const bad = await post({
         keywords: 'HOURS',
@@ -149,33 +150,33 @@ describe('Auto-replies', () => {
         enabled: 'yes',
       }).expect(400);
       expect(bad.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
-      expect(fieldsOf(bad.body)).toEqual(
+      expect(fieldsOf(bad)).toEqual(
         expect.arrayContaining(['keywords', 'match', 'reply', 'channelId', 'action', 'enabled']),
       );
 
       const noKeywords = await post({ keywords: [], match: 'exact', reply: 'r' }).expect(400);
-      expect(fieldsOf(noKeywords.body)).toEqual(['keywords']);
+      expect(fieldsOf(noKeywords)).toEqual(['keywords']);
       const blankKeyword = await post({ keywords: ['   '], match: 'exact', reply: 'r' }).expect(400);
-      expect(fieldsOf(blankKeyword.body).every((field) => field.startsWith('keywords'))).toBe(true);
-      expect(fieldsOf(blankKeyword.body).length).toBeGreaterThan(0);
+      expect(fieldsOf(blankKeyword).every((field) => field.startsWith('keywords'))).toBe(true);
+      expect(fieldsOf(blankKeyword).length).toBeGreaterThan(0);
       const tooLong = await post({ keywords: ['HOURS'], match: 'exact', reply: 'x'.repeat(1001) }).expect(
         400,
       );
-      expect(fieldsOf(tooLong.body)).toEqual(['reply']);
+      expect(fieldsOf(tooLong)).toEqual(['reply']);
       const unknownField = await post({
         keywords: ['HOURS'],
         match: 'exact',
         reply: 'r',
         priority: 1,
       }).expect(400);
-      expect(fieldsOf(unknownField.body)).toEqual(['priority']);
+      expect(fieldsOf(unknownField)).toEqual(['priority']);
       const missingChannel = await post({
         keywords: ['HOURS'],
         match: 'exact',
         reply: 'r',
         channelId: UNKNOWN_ID,
       }).expect(400);
-      expect(fieldsOf(missingChannel.body)).toEqual(['channelId']);
+      expect(fieldsOf(missingChannel)).toEqual(['channelId']);
 
       const rule = await createRule({
         keywords: [uniqueKeyword('VAL')],
@@ -184,7 +185,7 @@ describe('Auto-replies', () => {
         channelId: channelA.id,
       });
       const badPatch = await patch(rule.id, { match: 'fuzzy' }).expect(400);
-      expect(fieldsOf(badPatch.body)).toEqual(['match']);
+      expect(fieldsOf(badPatch)).toEqual(['match']);
       expect(
         (await sut.http.get(`/api/v1/auto-replies/${rule.id}`).set(bearer(admin)).expect(200)).body,
       ).toMatchObject({ match: 'exact' });

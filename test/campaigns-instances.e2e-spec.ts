@@ -188,9 +188,10 @@ async function simulateCrashedSend(sut: TestApp, setup: CrashSetup): Promise<voi
     `UPDATE campaigns SET status = 'paused', started_at = now(), materialized_at = now(), total = 6 WHERE id = $1`,
     [setup.campaignId],
   );
-  const [state] = await sut.dataSource.query(`SELECT status FROM campaigns WHERE id = $1`, [
-    setup.campaignId,
-  ]);
+  const [state] = await sut.dataSource.query<Array<{ status: string } | undefined>>(
+    `SELECT status FROM campaigns WHERE id = $1`,
+    [setup.campaignId],
+  );
   if (state?.status !== 'paused')
     throw new Error(`could not pause ${setup.campaignId}: ${JSON.stringify(state)}`);
   await sut.dataSource.query(

@@ -1,5 +1,8 @@
+import { expect } from '@jest/globals';
+
 import { FakeSinchConversationServer } from './fakes/fake-sinch-conversation.server.js';
 import { FakeSinchSmsServer } from './fakes/fake-sinch-sms.server.js';
+import { bodyOf, fieldsOf } from './support/bodies.js';
 import {
   addsUp,
   batchesFor,
@@ -12,9 +15,11 @@ import {
   uniqueTag,
   waitForCampaign,
 } from './support/campaigns.js';
+import type { PageView } from './support/inbox.js';
 import {
   type ChannelView,
   createChannel,
+  type MessageView,
   sinchConversationChannel,
   sinchSmsChannel,
   startMessagingApp,
@@ -91,19 +96,20 @@ describe('Campaigns', () => {
       .get(`/api/v1/campaigns/${campaign.id}/messages?limit=200&status=sent`)
       .set(bearer(agent))
       .expect(200);
-    expect(page.body.items).toHaveLength(200);
-    expect(page.body.nextCursor).toEqual(expect.any(String));
-    expect(page.body.items[0]).toMatchObject({
+    const first = bodyOf<PageView<MessageView>>(page);
+    expect(first.items).toHaveLength(200);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    expect(first.items[0]).toMatchObject({
       status: 'sent',
       providerMessageId: expect.any(String),
       clientReference: expect.stringMatching(/^cmp_/),
     });
     const next = await sut.http
-      .get(`/api/v1/campaigns/${campaign.id}/messages?limit=200&status=sent&cursor=${page.body.nextCursor}`)
+      .get(`/api/v1/campaigns/${campaign.id}/messages?limit=200&status=sent&cursor=${first.nextCursor}`)
       .set(bearer(agent))
       .expect(200);
-    const firstIds = new Set(page.body.items.map((m: { id: string }) => m.id));
-    expect(next.body.items.some((m: { id: string }) => firstIds.has(m.id))).toBe(false);
+    const firstIds = new Set(first.items.map((m) => m.id));
+    expect(bodyOf<PageView<MessageView>>(next).items.some((m) => firstIds.has(m.id))).toBe(false);
   });
 
   it('renders placeholders per recipient, skips opted-out and unreachable contacts and counts them', async () => {
@@ -296,41 +302,31 @@ describe('Campaigns', () => {
     });
 
     it('validates the message, the audience and the rate', async () => {
-      const fields = (body: { details?: Array<{ field: string }> }) =>
-        (body.details ?? []).map((d) => d.field);
-      expect(fields((await post({ message: {}, audience: { all: true } }).expect(400)).body)).toContain(
-        'message',
-      );
+      expect(fieldsOf(await post({ message: {}, audience: { all: true } }).expect(400))).toContain('message');
       expect(
-        fields(
-          (await post({ message: { text: 'x', template: { id: 't' } }, audience: { all: true } }).expect(400))
-            .body,
+        fieldsOf(
+          await post({ message: { text: 'x', template: { id: 't' } }, audience: { all: true } }).expect(400),
         ),
       ).toContain('message');
       expect(
-        fields(
-          (await post({ message: { text: 'x' }, audience: { all: true, tags: ['a'] } }).expect(400)).body,
-        ),
+        fieldsOf(await post({ message: { text: 'x' }, audience: { all: true, tags: ['a'] } }).expect(400)),
       ).toContain('audience');
-      expect(fields((await post({ message: { text: 'x' }, audience: {} }).expect(400)).body)).toContain(
+      expect(fieldsOf(await post({ message: { text: 'x' }, audience: {} }).expect(400))).toContain(
         'audience',
       );
       expect(
-        fields((await post({ message: { text: 'x' }, audience: { contactIds: ['nope'] } }).expect(400)).body),
+        fieldsOf(await post({ message: { text: 'x' }, audience: { contactIds: ['nope'] } }).expect(400)),
       ).toContain('audience.contactIds');
       const tooMany = Array.from({ length: 10_001 }, () => '3f0c1e9a-8a36-4f7e-9a3c-6f2d9b1c2e44');
       await post({ message: { text: 'x' }, audience: { contactIds: tooMany } }).expect(400);
       expect(
-        fields(
-          (await post({ message: { text: 'x' }, audience: { all: true }, ratePerSecond: 0 }).expect(400))
-            .body,
+        fieldsOf(
+          await post({ message: { text: 'x' }, audience: { all: true }, ratePerSecond: 0 }).expect(400),
         ),
       ).toContain('ratePerSecond');
       await post({ message: { text: 'x' }, audience: { all: true }, ratePerSecond: 1_000_001 }).expect(400);
       expect(
-        fields(
-          (await post({ message: { text: 'Hi {{nickname}}' }, audience: { all: true } }).expect(400)).body,
-        ),
+        fieldsOf(await post({ message: { text: 'Hi {{nickname}}' }, audience: { all: true } }).expect(400)),
       ).toContain('message.text');
     });
 
@@ -396,7 +392,7 @@ describe('Campaigns', () => {
         .get(`/api/v1/campaigns/${campaign.id}/messages`)
         .set(bearer(agent))
         .expect(200);
-      const attempts = new Set((messages.body.items as Array<{ attempts: number }>).map((m) => m.attempts));
+      const attempts = new Set(bodyOf<PageView<MessageView>>(messages).items.map((m) => m.attempts));
       expect(attempts.size).toBe(1);
       expect([...attempts][0]).toBeGreaterThanOrEqual(2);
     });
@@ -440,7 +436,7 @@ describe('Campaigns', () => {
         .get(`/api/v1/campaigns/${campaign.id}/messages?status=failed`)
         .set(bearer(agent))
         .expect(200);
-      expect(messages.body.items[0].statusReason).toMatch(/credentials/);
+      expect(bodyOf<PageView<MessageView>>(messages).items[0].statusReason).toMatch(/credentials/);
     });
   });
 });

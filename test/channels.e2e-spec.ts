@@ -1,7 +1,10 @@
+import { expect } from '@jest/globals';
+
 import { SecretBox } from '../src/common/crypto/secret-box.js';
 import { FakePlivoServer } from './fakes/fake-plivo.server.js';
 import { FakeSinchConversationServer } from './fakes/fake-sinch-conversation.server.js';
 import { FakeSinchSmsServer } from './fakes/fake-sinch-sms.server.js';
+import { errorOf, fieldsOf } from './support/bodies.js';
 import {
   type ChannelView,
   CONVERSATION_WEBHOOK_SECRET,
@@ -190,8 +193,8 @@ describe('Channels', () => {
       const forgedCursor = await sut.http.get(`/api/v1/channels?cursor=${forged}`).set(bearer(admin));
 
       expect([tooMany.status, garbage.status, forgedCursor.status]).toEqual([400, 400, 400]);
-      expect(tooMany.body.details).toEqual([expect.objectContaining({ field: 'limit' })]);
-      expect(forgedCursor.body.details).toEqual([expect.objectContaining({ field: 'cursor' })]);
+      expect(errorOf(tooMany).details).toEqual([expect.objectContaining({ field: 'limit' })]);
+      expect(errorOf(forgedCursor).details).toEqual([expect.objectContaining({ field: 'cursor' })]);
     });
   });
 
@@ -236,7 +239,7 @@ describe('Channels', () => {
         })
         .expect(400);
 
-      const fields = (response.body.details as Array<{ field: string }>).map((detail) => detail.field).sort();
+      const fields = fieldsOf(response).sort();
       expect(fields).toEqual(['config.apiToken', 'config.region']);
     });
 
@@ -252,8 +255,8 @@ describe('Channels', () => {
         .send(plivoChannel(plivo, { baseUrl: 'https://api.plivo.com/v1/Account' }))
         .expect(400);
 
-      expect(unknown.body.details).toEqual([expect.objectContaining({ field: 'config.accountSid' })]);
-      expect(withPath.body.details).toEqual([expect.objectContaining({ field: 'config.baseUrl' })]);
+      expect(errorOf(unknown).details).toEqual([expect.objectContaining({ field: 'config.accountSid' })]);
+      expect(errorOf(withPath).details).toEqual([expect.objectContaining({ field: 'config.baseUrl' })]);
     });
 
     it('answers 400, not 500, for a name holding a NUL character', async () => {
@@ -272,7 +275,7 @@ describe('Channels', () => {
         .send({ name: 'Twilio?', provider: 'twilio', sender: '+12025550142', config: {} })
         .expect(400);
 
-      expect(response.body.details).toEqual([expect.objectContaining({ field: 'provider' })]);
+      expect(errorOf(response).details).toEqual([expect.objectContaining({ field: 'provider' })]);
     });
 
     it('answers 404 for an unknown channel id and 400 for one that is not a UUID', async () => {
@@ -373,7 +376,7 @@ describe('Channels', () => {
         .send({ config: { region: 'moon' } })
         .expect(400);
 
-      expect(response.body.details).toEqual([expect.objectContaining({ field: 'config.region' })]);
+      expect(errorOf(response).details).toEqual([expect.objectContaining({ field: 'config.region' })]);
     });
 
     it('keeps the sandbox signing secret, so its reports still arrive', async () => {

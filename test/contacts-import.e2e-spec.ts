@@ -3,6 +3,10 @@ import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
+import { expect } from '@jest/globals';
+
+import { bodyOf, errorOf } from './support/bodies.js';
+import type { PageView } from './support/inbox.js';
 import { bearer, createUserAndLogin, startTestApp, type TestApp, type TestUser } from './support/test-app.js';
 
 interface ImportResult {
@@ -79,7 +83,9 @@ describe('Contacts import (CSV)', () => {
       .query({ search: phone })
       .set(bearer(admin))
       .expect(200);
-    return (response.body.items as Array<Record<string, unknown>>).find((contact) => contact.phone === phone);
+    return bodyOf<PageView<Record<string, unknown>>>(response).items.find(
+      (contact) => contact.phone === phone,
+    );
   };
 
   it('imports new contacts, updates known phones and reports bad lines by their line number', async () => {
@@ -178,14 +184,14 @@ describe('Contacts import (CSV)', () => {
       .set(bearer(admin))
       .field('other', 'value')
       .expect(400);
-    expect(noFile.body.details).toEqual([expect.objectContaining({ field: 'file' })]);
+    expect(errorOf(noFile).details).toEqual([expect.objectContaining({ field: 'file' })]);
 
     const json = await sut.http
       .post('/api/v1/contacts/import')
       .set(bearer(admin))
       .send({ file: 'phone\n+14155550100' })
       .expect(400);
-    expect(json.body.details).toEqual([expect.objectContaining({ field: 'file' })]);
+    expect(errorOf(json).details).toEqual([expect.objectContaining({ field: 'file' })]);
 
     await sut.http
       .post('/api/v1/contacts/import')

@@ -1,5 +1,9 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 
+import { expect } from '@jest/globals';
+
+import { bodyOf, errorOf, fieldsOf } from './support/bodies.js';
+import type { PageView } from './support/inbox.js';
 import { bearer, createUserAndLogin, startTestApp, type TestApp, type TestUser } from './support/test-app.js';
 
 interface ContactBody {
@@ -54,13 +58,13 @@ describe('Contacts', () => {
     query: Record<string, string | number | boolean>,
     user: TestUser = admin,
   ): Promise<ContactBody[]> =>
-    (
+    bodyOf<PageView<ContactBody>>(
       await sut.http
         .get('/api/v1/contacts')
         .query({ limit: 200, ...query })
         .set(bearer(user))
-        .expect(200)
-    ).body.items as ContactBody[];
+        .expect(200),
+    ).items;
 
   describe('creating', () => {
     it('stores a nationally written number with its default country in E.164 and returns every field', async () => {
@@ -95,7 +99,7 @@ describe('Contacts', () => {
         updatedAt: expect.any(String),
       });
       const fetched = await sut.http
-        .get(`/api/v1/contacts/${response.body.id}`)
+        .get(`/api/v1/contacts/${bodyOf<ContactBody>(response).id}`)
         .set(bearer(admin))
         .expect(200);
       expect(fetched.body).toEqual(response.body);
@@ -130,9 +134,7 @@ describe('Contacts', () => {
         })
         .expect(400);
 
-      expect(
-        (response.body.details as Array<{ field: string }>).map((detail) => detail.field).sort(),
-      ).toEqual(['attributes', 'name', 'phone', 'tags']);
+      expect(fieldsOf(response).sort()).toEqual(['attributes', 'name', 'phone', 'tags']);
     });
 
     it.each([
@@ -147,7 +149,7 @@ describe('Contacts', () => {
     ])('answers 400 for %p, naming %p', async (body, field) => {
       const response = await sut.http.post('/api/v1/contacts').set(bearer(admin)).send(body).expect(400);
 
-      expect(response.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+      expect(errorOf(response).details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
     });
   });
 
@@ -211,9 +213,10 @@ describe('Contacts', () => {
           .query(cursor ? { tag, limit: 2, cursor } : { tag, limit: 2 })
           .set(bearer(admin))
           .expect(200);
-        expect(response.body.items.length).toBeLessThanOrEqual(2);
-        seen.push(...ids(response.body.items as ContactBody[]));
-        cursor = response.body.nextCursor as string | null;
+        const page: PageView<ContactBody> = bodyOf(response);
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        seen.push(...ids(page.items));
+        cursor = page.nextCursor;
         pages += 1;
         // Newer contacts land before the cursor, so they must not disturb the walk.
         if (pages === 2) await contactFactory.create({ tags: [tag] });
@@ -235,22 +238,19 @@ describe('Contacts', () => {
         .query({ cursor: 'not-a-cursor' })
         .set(bearer(admin))
         .expect(400);
-      expect(forged.body.details).toEqual([expect.objectContaining({ field: 'cursor' })]);
+      expect(errorOf(forged).details).toEqual([expect.objectContaining({ field: 'cursor' })]);
       const optedOut = await sut.http
         .get('/api/v1/contacts')
         .query({ optedOut: 'maybe' })
         .set(bearer(admin))
         .expect(400);
-      expect(optedOut.body.details).toEqual([expect.objectContaining({ field: 'optedOut' })]);
+      expect(errorOf(optedOut).details).toEqual([expect.objectContaining({ field: 'optedOut' })]);
       const nul = await sut.http
         .get('/api/v1/contacts')
         .query({ search: 'a\u0000b', tag: '\u0000' })
         .set(bearer(admin))
         .expect(400);
-      expect(nul.body.details.map((detail: { field: string }) => detail.field).sort()).toEqual([
-        'search',
-        'tag',
-      ]);
+      expect(fieldsOf(nul).sort()).toEqual(['search', 'tag']);
     });
   });
 
@@ -284,7 +284,7 @@ describe('Contacts', () => {
         attributes: { c: '3' },
         tags: ['z'],
       });
-      expect(Date.parse(response.body.updatedAt as string)).toBeGreaterThanOrEqual(
+      expect(Date.parse(bodyOf<ContactBody>(response).updatedAt)).toBeGreaterThanOrEqual(
         Date.parse(contact.updatedAt),
       );
     });
@@ -299,7 +299,7 @@ describe('Contacts', () => {
         .set(bearer(admin))
         .send({ phone: nationalUs(newPhone), defaultCountry: 'us' })
         .expect(200);
-      expect(changed.body.phone).toBe(newPhone);
+      expect(bodyOf<ContactBody>(changed).phone).toBe(newPhone);
 
       await sut.http
         .patch(`/api/v1/contacts/${contact.id}`)
@@ -311,7 +311,7 @@ describe('Contacts', () => {
         .set(bearer(admin))
         .send({ phone: '12' })
         .expect(400);
-      expect(invalid.body.details).toEqual([expect.objectContaining({ field: 'phone' })]);
+      expect(errorOf(invalid).details).toEqual([expect.objectContaining({ field: 'phone' })]);
     });
 
     it('opts a contact out and back in, keeping the first opt-out time', async () => {
@@ -326,7 +326,7 @@ describe('Contacts', () => {
         .post(`/api/v1/contacts/${contact.id}/opt-out`)
         .set(bearer(admin))
         .expect(200);
-      expect(again.body.optedOutAt).toBe(out.body.optedOutAt);
+      expect(bodyOf<ContactBody>(again).optedOutAt).toBe(bodyOf<ContactBody>(out).optedOutAt);
 
       const back = await sut.http
         .post(`/api/v1/contacts/${contact.id}/opt-in`)

@@ -1,4 +1,7 @@
+import { expect } from '@jest/globals';
+
 import { AppConfig } from '../src/config/app-config.js';
+import { errorOf } from './support/bodies.js';
 import { nowSeconds, signHs256, unsignedToken } from './support/jwt.js';
 import { bearer, createUserAndLogin, startTestApp, type TestApp, type TestUser } from './support/test-app.js';
 
@@ -25,7 +28,7 @@ describe('HTTP conventions', () => {
       const response = await sut.http.get('/api/v1/auth/me').set('x-request-id', 'trace-123').expect(401);
 
       expect(response.headers['x-request-id']).toBe('trace-123');
-      expect(response.body.requestId).toBe('trace-123');
+      expect(errorOf(response).requestId).toBe('trace-123');
     });
 
     it('replaces an incoming id that could forge log lines', async () => {
@@ -68,7 +71,7 @@ describe('HTTP conventions', () => {
         .send('{"email": "a@b.c", "password": hunter2-secret-passphrase}')
         .expect(400);
 
-      expect(response.body.message).toBe('Malformed JSON body');
+      expect(errorOf(response).message).toBe('Malformed JSON body');
       expect(JSON.stringify(response.body)).not.toContain('hunter2');
     });
 

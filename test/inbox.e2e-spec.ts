@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
+import { expect } from '@jest/globals';
+
 import { FakeSinchConversationServer } from './fakes/fake-sinch-conversation.server.js';
+import { fieldsOf } from './support/bodies.js';
 import {
   type ConversationView,
   getConversation,
@@ -44,8 +47,6 @@ describe('The two-way inbox', () => {
     await sut.close();
   });
 
-  const fieldsOf = (body: { details?: Array<{ field: string }> }) =>
-    (body.details ?? []).map((detail) => detail.field);
   const ids = (items: Array<{ id: string }>) => items.map((item) => item.id);
 
   /** The customer writes in; resolves when the server has processed the message. */
@@ -276,23 +277,23 @@ describe('The two-way inbox', () => {
         .set(bearer(agent))
         .send({ status: 'deleted' })
         .expect(400);
-      expect(fieldsOf(badStatus.body)).toEqual(['status']);
+      expect(fieldsOf(badStatus)).toEqual(['status']);
       const noStatus = await sut.http
         .patch(`/api/v1/conversations/${conversation.id}`)
         .set(bearer(agent))
         .send({})
         .expect(400);
-      expect(fieldsOf(noStatus.body)).toEqual(['status']);
+      expect(fieldsOf(noStatus)).toEqual(['status']);
       const badFilter = await sut.http
         .get('/api/v1/conversations?status=bogus')
         .set(bearer(agent))
         .expect(400);
-      expect(fieldsOf(badFilter.body)).toEqual(['status']);
+      expect(fieldsOf(badFilter)).toEqual(['status']);
       const badChannel = await sut.http
         .get('/api/v1/conversations?channelId=nope')
         .set(bearer(agent))
         .expect(400);
-      expect(fieldsOf(badChannel.body)).toEqual(['channelId']);
+      expect(fieldsOf(badChannel)).toEqual(['channelId']);
       await sut.http.get('/api/v1/conversations?limit=201').set(bearer(agent)).expect(400);
       await sut.http
         .get(`/api/v1/conversations/${conversation.id}/messages?limit=0`)

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
+import { expect } from '@jest/globals';
+
 import { FakePlivoServer } from './fakes/fake-plivo.server.js';
 import { FakeSinchConversationServer } from './fakes/fake-sinch-conversation.server.js';
 import { FakeSinchSmsServer } from './fakes/fake-sinch-sms.server.js';
@@ -156,7 +158,7 @@ describe('Consent keywords on inbound messages', () => {
       .send(formBody(params));
     lastPlivoAnswer = {
       status: response.status,
-      contentType: String(response.headers['content-type']),
+      contentType: response.headers['content-type'],
       text: response.text,
     };
     return { params, response };

@@ -1,5 +1,8 @@
+import { expect } from '@jest/globals';
+
 import { FakeSinchConversationServer } from './fakes/fake-sinch-conversation.server.js';
 import { FakeSinchSmsServer } from './fakes/fake-sinch-sms.server.js';
+import { errorOf, fieldsOf } from './support/bodies.js';
 import {
   type ChannelView,
   CONVERSATION_WEBHOOK_SECRET,
@@ -38,8 +41,6 @@ describe('Sending a single message', () => {
 
   const post = (body: Record<string, unknown>, user: TestUser = agent) =>
     sut.http.post('/api/v1/messages').set(bearer(user)).send(body);
-  const fieldsOf = (body: { details?: Array<{ field: string }> }) =>
-    (body.details ?? []).map((detail) => detail.field);
 
   describe('validation', () => {
     it('needs exactly one of text, template and media', async () => {
@@ -62,14 +63,14 @@ describe('Sending a single message', () => {
 
       for (const response of [none, two, three]) {
         expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
-        expect(response.body.message).toMatch(/exactly one/i);
+        expect(errorOf(response).message).toMatch(/exactly one/i);
       }
     });
 
     it('answers 400 naming `to` for a number that cannot be parsed or is not valid', async () => {
       for (const to of ['not a phone', '+1 555', '12345', '+999999999999']) {
         const response = await post({ channelId: sandbox.id, to, text: 'Hi' }).expect(400);
-        expect(fieldsOf(response.body)).toContain('to');
+        expect(fieldsOf(response)).toContain('to');
       }
     });
 
@@ -94,11 +95,11 @@ describe('Sending a single message', () => {
         priority: 'high',
       }).expect(400);
 
-      expect(fieldsOf(badChannel.body)).toEqual(['channelId']);
-      expect(fieldsOf(badCountry.body)).toEqual(['defaultCountry']);
-      expect(fieldsOf(emptyText.body)).toEqual(['text']);
-      expect(fieldsOf(badMedia.body)).toEqual(['media.url']);
-      expect(fieldsOf(unknown.body)).toEqual(['priority']);
+      expect(fieldsOf(badChannel)).toEqual(['channelId']);
+      expect(fieldsOf(badCountry)).toEqual(['defaultCountry']);
+      expect(fieldsOf(emptyText)).toEqual(['text']);
+      expect(fieldsOf(badMedia)).toEqual(['media.url']);
+      expect(fieldsOf(unknown)).toEqual(['priority']);
     });
 
     it('accepts a national number with defaultCountry and stores it in E.164', async () => {

@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 
+import { expect } from '@jest/globals';
+
 import { type ConversationView, simulateInbound, SseClient, within } from './support/inbox.js';
 import {
   type ChannelView,
@@ -68,7 +70,7 @@ describe('The inbox event stream (SSE)', () => {
     expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
     expect(stream.headers['cache-control']).toMatch(/no-cache/);
     await waitFor(
-      async () => stream.events.length,
+      () => stream.events.length,
       (count) => count > 0,
       { description: 'the first block of the stream' },
     );
@@ -174,7 +176,7 @@ describe('The inbox event stream (SSE)', () => {
     const leaving = await openWithHeader(agent);
     const staying = await openWithHeader(agent);
     await waitFor(
-      async () => leaving.events.length,
+      () => leaving.events.length,
       (count) => count > 0,
       { description: 'the leaving stream to start' },
     );
@@ -185,7 +187,7 @@ describe('The inbox event stream (SSE)', () => {
     leaving.close();
 
     await waitFor(
-      async () => serverSide!.destroyed,
+      () => serverSide!.destroyed,
       (destroyed) => destroyed,
       { description: 'the server to close its end', timeoutMs: 5_000 },
     );
@@ -210,7 +212,7 @@ describe('The inbox event stream (SSE)', () => {
     const user = await createUserAndLogin(other, 'agent');
     const stream = await SseClient.open(`${other.url}${STREAM}`, bearer(user));
     await waitFor(
-      async () => stream.events.length,
+      () => stream.events.length,
       (count) => count > 0,
       { description: 'the stream to start' },
     );

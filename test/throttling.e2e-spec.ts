@@ -1,3 +1,5 @@
+import { expect } from '@jest/globals';
+
 import { createUserAndLogin, startTestApp, type TestApp, uniqueEmail } from './support/test-app.js';
 
 describe('Login throttling', () => {

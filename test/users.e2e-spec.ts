@@ -1,3 +1,7 @@
+import { expect } from '@jest/globals';
+
+import { bodyOf, errorOf, fieldsOf } from './support/bodies.js';
+import type { PageView } from './support/inbox.js';
 import { createIsolatedDatabase } from './support/isolated-database.js';
 import {
   bearer,
@@ -7,6 +11,11 @@ import {
   type TestUser,
   uniqueEmail,
 } from './support/test-app.js';
+
+interface UserRow {
+  id: string;
+  createdAt: string;
+}
 
 describe('Users (admin)', () => {
   let sut: TestApp;
@@ -55,7 +64,7 @@ describe('Users (admin)', () => {
       .send({ email: 'not-an-email', password: 'short', role: 'superuser' })
       .expect(400);
 
-    const fields = (response.body.details as Array<{ field: string }>).map((detail) => detail.field).sort();
+    const fields = fieldsOf(response).sort();
     expect(fields).toEqual(['email', 'password', 'role']);
   });
 
@@ -66,7 +75,7 @@ describe('Users (admin)', () => {
       .send({ email: uniqueEmail(), password: 'a long enough password', role: 'agent', isSuperuser: true })
       .expect(400);
 
-    expect(response.body.details).toEqual([expect.objectContaining({ field: 'isSuperuser' })]);
+    expect(errorOf(response).details).toEqual([expect.objectContaining({ field: 'isSuperuser' })]);
   });
 
   it('forbids agents from every users route with 403', async () => {
@@ -89,9 +98,9 @@ describe('Users (admin)', () => {
         .set(bearer(admin))
         .send({ email: uniqueEmail('page'), password: 'a long enough password', role: 'agent' })
         .expect(201);
-      created.push(response.body.id as string);
+      created.push(bodyOf<UserRow>(response).id);
     }
-    const seen: Array<{ id: string; createdAt: string }> = [];
+    const seen: UserRow[] = [];
     let cursor: string | null = null;
     do {
       const response = await sut.http
@@ -99,9 +108,10 @@ describe('Users (admin)', () => {
         .query(cursor ? { limit: 2, cursor } : { limit: 2 })
         .set(bearer(admin))
         .expect(200);
-      expect(response.body.items.length).toBeLessThanOrEqual(2);
-      seen.push(...(response.body.items as Array<{ id: string; createdAt: string }>));
-      cursor = response.body.nextCursor as string | null;
+      const page: PageView<UserRow> = bodyOf(response);
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items);
+      cursor = page.nextCursor;
     } while (cursor);
 
     // Other test files add users to the shared database meanwhile, so the walk is checked by its
@@ -120,7 +130,7 @@ describe('Users (admin)', () => {
       .query({ cursor: 'definitely-not-a-cursor' })
       .set(bearer(admin))
       .expect(400);
-    expect(forged.body.details).toEqual([expect.objectContaining({ field: 'cursor' })]);
+    expect(errorOf(forged).details).toEqual([expect.objectContaining({ field: 'cursor' })]);
   });
 
   it('updates name and role, and answers 404 for an unknown id', async () => {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
+import { expect } from '@jest/globals';
+
 import { FakePlivoServer } from './fakes/fake-plivo.server.js';
 import { FakeSinchConversationServer } from './fakes/fake-sinch-conversation.server.js';
 import { SseClient } from './support/inbox.js';
@@ -65,7 +67,7 @@ describe('Delivery report ingest (set-based)', () => {
     const stream = await SseClient.open(`${sut.url}/api/v1/conversations/stream`, bearer(admin));
     streams.push(stream);
     await waitFor(
-      async () => stream.events.length,
+      () => stream.events.length,
       (count) => count > 0,
       { description: 'the stream to open' },
     );

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
+import { expect } from '@jest/globals';
+
 import { computeSinchSignature } from '../src/webhooks/signatures/sinch-signature.js';
+import { bodyOf } from './support/bodies.js';
 import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database.js';
+import type { ChannelView } from './support/messaging.js';
 import { bearer, createUserAndLogin, startTestApp, type TestApp } from './support/test-app.js';
 
 describe('Webhooks while the database is down', () => {
@@ -35,7 +39,7 @@ describe('Webhooks while the database is down', () => {
         },
       })
       .expect(201);
-    callbackPath = new URL(channel.body.webhookUrls.callback as string).pathname;
+    callbackPath = new URL(bodyOf<ChannelView>(channel).webhookUrls.callback!).pathname;
   });
   afterAll(async () => {
     await sut.close();

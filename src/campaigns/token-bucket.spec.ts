@@ -5,9 +5,10 @@ function fakeClock() {
   const slept: number[] = [];
   return {
     now: () => now,
-    sleep: async (ms: number) => {
+    sleep: (ms: number) => {
       slept.push(ms);
       now += ms;
+      return Promise.resolve();
     },
     slept,
     advance: (ms: number) => (now += ms),

@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,6 +16,8 @@ class PingController {
     return { pong: true };
   }
 }
+
+const httpOf = (app: INestApplication) => request(app.getHttpServer() as Server);
 
 async function startWithConsoleAt(distDir: string): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
@@ -55,7 +58,7 @@ describe('the console module', () => {
       '/console/inbox/0b9e3b5e-4a0f-4d3c-9f0e-2d6c1a7b8c9d',
       '/console/campaigns/new',
     ])('answers the client-side route %s with index.html, never cached', async (path) => {
-      const response = await request(sut.getHttpServer()).get(path).expect(200);
+      const response = await httpOf(sut).get(path).expect(200);
 
       expect(response.headers['content-type']).toMatch(/^text\/html/);
       expect(response.text).toContain('Switchboard console');
@@ -63,37 +66,35 @@ describe('the console module', () => {
     });
 
     it('serves hashed assets with a year-long immutable cache', async () => {
-      const response = await request(sut.getHttpServer())
-        .get('/console/assets/index-Ab12Cd34.js')
-        .expect(200);
+      const response = await httpOf(sut).get('/console/assets/index-Ab12Cd34.js').expect(200);
 
       expect(response.headers['content-type']).toMatch(/javascript/);
       expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     });
 
     it('revalidates files whose names carry no hash', async () => {
-      const response = await request(sut.getHttpServer()).get('/console/favicon.svg').expect(200);
+      const response = await httpOf(sut).get('/console/favicon.svg').expect(200);
 
       expect(response.headers['cache-control']).toBe('no-cache');
     });
 
     it('answers 404 for a missing file instead of sending index.html as a script', async () => {
-      await request(sut.getHttpServer()).get('/console/assets/index-gone.js').expect(404);
+      await httpOf(sut).get('/console/assets/index-gone.js').expect(404);
     });
 
     it('leaves routes outside /console alone', async () => {
-      await request(sut.getHttpServer()).get('/api/ping').expect(200, { pong: true });
-      const unknown = await request(sut.getHttpServer()).get('/api/no-such-route').expect(404);
+      await httpOf(sut).get('/api/ping').expect(200, { pong: true });
+      const unknown = await httpOf(sut).get('/api/no-such-route').expect(404);
       expect(unknown.text).not.toContain('Switchboard console');
-      await request(sut.getHttpServer()).get('/consoles').expect(404);
+      await httpOf(sut).get('/consoles').expect(404);
     });
 
     it('does not answer other methods with the page', async () => {
-      await request(sut.getHttpServer()).post('/console/inbox').expect(404);
+      await httpOf(sut).post('/console/inbox').expect(404);
     });
 
     it('does not serve files outside its directory', async () => {
-      const response = await request(sut.getHttpServer()).get('/console/..%2f..%2fetc%2fpasswd');
+      const response = await httpOf(sut).get('/console/..%2f..%2fetc%2fpasswd');
 
       expect(response.text).not.toContain('root:');
     });
@@ -108,7 +109,7 @@ describe('the console module', () => {
     afterAll(() => sut.close());
 
     it('answers 503 saying how to build it', async () => {
-      const response = await request(sut.getHttpServer()).get('/console').expect(503);
+      const response = await httpOf(sut).get('/console').expect(503);
 
       expect(response.body).toMatchObject({
         statusCode: 503,
@@ -118,7 +119,7 @@ describe('the console module', () => {
     });
 
     it('still serves the rest of the app', async () => {
-      await request(sut.getHttpServer()).get('/api/ping').expect(200);
+      await httpOf(sut).get('/api/ping').expect(200);
     });
   });
 });

@@ -9,18 +9,17 @@ import {
   screenshot,
   signIn,
 } from './support/browser.js';
-import { type ChannelView, type ConsoleServer, startConsoleServer } from './support/console-server.js';
+import { type ConsoleServer, startConsoleServer } from './support/console-server.js';
 
 const FIRST_NAMES = ['Ada', 'Grace', 'Katherine', 'Margaret', 'Radia'];
 
 describe('console: campaigns', () => {
   let server: ConsoleServer;
   let browser: Browser;
-  let channel: ChannelView;
 
   beforeAll(async () => {
     server = await startConsoleServer({ CAMPAIGN_DISPATCH_INTERVAL_MS: '500' });
-    channel = await server.api.createSandboxChannel('Campaign sandbox');
+    await server.api.createSandboxChannel('Campaign sandbox');
     for (const [index, firstName] of FIRST_NAMES.entries()) {
       await server.api.createContact({ phone: `+1415555020${index}`, firstName, tags: ['spring'] });
     }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
+import { expect } from '@jest/globals';
+
 import { nowSeconds } from '../support/jwt.js';
 import { sleep } from '../support/wait-for.js';
 import { type ApiFixtures, createApiFixtures, fixturePath, randomUsPhone } from './support/api-fixtures.js';
@@ -408,7 +410,7 @@ describe('Attacks on authentication and authorisation', () => {
         );
       }
 
-      expect(statuses).toEqual([...Array(DOCUMENTED_ATTEMPTS_PER_IP).fill(401), 429]);
+      expect(statuses).toEqual([...Array<number>(DOCUMENTED_ATTEMPTS_PER_IP).fill(401), 429]);
       const other = await attempt(
         '127.0.2.2',
         `someone-${randomBytes(3).toString('hex')}@example.com`,

@@ -157,7 +157,7 @@ describe('Webhooks through a PostgreSQL crash', () => {
     await cluster.start();
     timeline = { crashingAt, downAt, restartingAt, upAt: Date.now() };
     await waitFor(
-      async () => readiness.filter((sample) => sample.startedAt >= timeline.upAt),
+      () => readiness.filter((sample) => sample.startedAt >= timeline.upAt),
       (after) => after.some((sample) => sample.status === 200),
       { description: '/health/ready to answer 200 after the restart', timeoutMs: 30_000, intervalMs: 200 },
     );

@@ -11,7 +11,7 @@ import {
   sinchMoText,
   sinchRecipientReport,
 } from '../support/webhooks.js';
-import { type Exchange, expectStatus, login, type TokenPair } from './support/http-client.js';
+import { type Exchange, expectStatus, type TokenPair } from './support/http-client.js';
 import {
   distinctSecret,
   findLeaks,
@@ -88,6 +88,7 @@ describe('Secrets, tokens and phone numbers across a whole run', () => {
     } catch (error) {
       throw new Error(
         `${error instanceof Error ? error.message : String(error)}\n--- server output (end) ---\n${server.process.output().slice(-4000)}`,
+        { cause: error },
       );
     }
     await server.process.stop();

@@ -351,7 +351,7 @@ export class SseClient {
 
   async next<T>(type: string, where: (data: T) => boolean = () => true, timeoutMs = 15_000): Promise<T> {
     const [found] = await waitFor(
-      async () => this.matching<T>(type, where),
+      () => this.matching<T>(type, where),
       (items) => items.length > 0,
       { description: `an SSE ${type} event`, timeoutMs, intervalMs: 25 },
     );

@@ -82,6 +82,7 @@ export interface MessageView {
   status: string;
   statusReason: string | null;
   errorCode: string | null;
+  attempts: number;
   providerMessageId: string | null;
   clientReference: string | null;
   createdAt: string;

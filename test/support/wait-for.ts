@@ -12,7 +12,7 @@ export interface WaitOptions {
  * providers report later, so tests wait for the observable outcome instead of sleeping.
  */
 export async function waitFor<T>(
-  probe: () => Promise<T>,
+  probe: () => T | Promise<T>,
   until: (value: T) => boolean,
   options: WaitOptions = {},
 ): Promise<T> {

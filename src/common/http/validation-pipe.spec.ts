@@ -28,7 +28,8 @@ class CampaignLikeDto {
 
 describe('the global validation pipe', () => {
   const sut = createValidationPipe();
-  const validate = (value: unknown) => sut.transform(value, { type: 'body', metatype: CampaignLikeDto });
+  const validate = (value: unknown): Promise<unknown> =>
+    sut.transform(value, { type: 'body', metatype: CampaignLikeDto });
 
   it('names nested fields by their dotted path', async () => {
     const error = await validate({ owner: 'nope', audience: { tags: [] } }).catch((e: unknown) => e);

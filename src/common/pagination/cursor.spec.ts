@@ -1,3 +1,5 @@
+import { expect } from '@jest/globals';
+
 import { ValidationError } from '../errors/domain-error.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 

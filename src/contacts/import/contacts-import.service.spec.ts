@@ -1,6 +1,8 @@
 import { PassThrough, Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 
+import { expect } from '@jest/globals';
+
 import type { ContactImportWriter, UpsertCounts } from './contact-import.writer.js';
 import {
   ContactsImportService,

@@ -126,9 +126,7 @@ describe('handleUploadedFile', () => {
   });
 
   it('fails with the handler’s error and still answers', async () => {
-    handler = async () => {
-      throw new ValidationError('bad file');
-    };
+    handler = () => Promise.reject(new ValidationError('bad file'));
 
     expect(await post([filePart('file', 'phone\n'), end])).toBe(400);
     await expect(outcome).rejects.toThrow('bad file');

@@ -104,6 +104,7 @@ export class PrivatePostgres {
       const detail = error as { stdout?: string; stderr?: string; message?: string };
       throw new Error(
         `${program} ${args.join(' ')} failed: ${detail.message}\n${detail.stdout ?? ''}${detail.stderr ?? ''}`,
+        { cause: error },
       );
     }
   }

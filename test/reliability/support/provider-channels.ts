@@ -5,14 +5,17 @@ import type { ChannelView } from '../../support/messaging.js';
 import { expectStatus, type HttpClient } from './http-client.js';
 import { distinctSecret } from './leak-detection.js';
 
-/** Every channel secret of a run, each a distinct value so a leak names its source. */
-export interface ChannelSecrets {
+/**
+ * Every channel secret of a run, each a distinct value so a leak names its source. A type, not an
+ * interface, so that `Object.entries` sees string values.
+ */
+export type ChannelSecrets = {
   smsApiToken: string;
   smsWebhookSecret: string;
   conversationKeySecret: string;
   conversationWebhookSecret: string;
   plivoAuthToken: string;
-}
+};
 
 export const newChannelSecrets = (): ChannelSecrets => ({
   smsApiToken: distinctSecret('SmsApiToken'),

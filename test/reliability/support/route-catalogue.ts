@@ -49,7 +49,7 @@ async function loadControllers(): Promise<Map<string, ControllerClass>> {
     const exported = (await import(file)) as Record<string, unknown>;
     for (const value of Object.values(exported)) {
       if (typeof value === 'function' && Reflect.getMetadata(CONTROLLER_WATERMARK, value) === true)
-        controllers.set(value.name, value as unknown as ControllerClass);
+        controllers.set(value.name, value);
     }
   }
   return controllers;

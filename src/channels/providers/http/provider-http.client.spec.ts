@@ -26,8 +26,9 @@ describe('ProviderHttpClient', () => {
 
   const makeClient = (options: ProviderHttpOptions = {}): ProviderHttpClient =>
     new ProviderHttpClient({
-      sleep: async (ms) => {
+      sleep: (ms) => {
         sleeps.push(ms);
+        return Promise.resolve();
       },
       timeoutMs: 2_000,
       ...options,
@@ -99,9 +100,9 @@ describe('ProviderHttpClient', () => {
       const response = await client.request({
         method: 'POST',
         url: `${server.url}/x`,
-        reconcile: async () => {
+        reconcile: () => {
           asked.push(server.requests.length);
-          return { status: 201, headers: {}, body: { found: true } };
+          return Promise.resolve({ status: 201, headers: {}, body: { found: true } });
         },
       });
 
@@ -114,7 +115,14 @@ describe('ProviderHttpClient', () => {
       server.failWithStatus(1, 503);
       let asked = 0;
 
-      await client.request({ method: 'POST', url: `${server.url}/x`, reconcile: async () => void asked++ });
+      await client.request({
+        method: 'POST',
+        url: `${server.url}/x`,
+        reconcile: () => {
+          asked++;
+          return Promise.resolve(undefined);
+        },
+      });
 
       expect(asked).toBe(0);
       expect(server.requests).toHaveLength(2);

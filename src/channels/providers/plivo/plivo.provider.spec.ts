@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { FakePlivoServer } from '../../../../test/fakes/fake-plivo.server.js';
 import { computePlivoV3Signature } from '../../../webhooks/signatures/plivo-signature.js';
@@ -26,6 +27,10 @@ const hello = single({ kind: 'text', text: 'Hello from Plivo' });
 describe('PlivoProvider', () => {
   const fake = new FakePlivoServer();
   let sleeps: number[];
+  const recordSleep = (ms: number) => {
+    sleeps.push(ms);
+    return Promise.resolve();
+  };
   let http: ProviderHttpClient;
   let provider: PlivoProvider;
 
@@ -51,7 +56,7 @@ describe('PlivoProvider', () => {
   beforeEach(() => {
     fake.reset();
     sleeps = [];
-    http = new ProviderHttpClient({ sleep: async (ms) => void sleeps.push(ms), timeoutMs: 2_000 });
+    http = new ProviderHttpClient({ sleep: recordSleep, timeoutMs: 2_000 });
     provider = new PlivoProvider(http);
   });
   afterEach(() => http.onModuleDestroy());
@@ -193,9 +198,13 @@ describe('PlivoProvider', () => {
   it('defaults to api.plivo.com', async () => {
     const urls: string[] = [];
     const capturing = {
-      request: async (request: ProviderHttpRequest): Promise<ProviderHttpResponse> => {
+      request: (request: ProviderHttpRequest): Promise<ProviderHttpResponse> => {
         urls.push(request.url);
-        return { status: 202, headers: {}, body: { message_uuid: ['db3ce55a-7f1d-11e1-8ea7-1231380bc196'] } };
+        return Promise.resolve({
+          status: 202,
+          headers: {},
+          body: { message_uuid: ['db3ce55a-7f1d-11e1-8ea7-1231380bc196'] },
+        });
       },
     } as unknown as ProviderHttpClient;
 

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import type { RawWebhookRequest, WebhookEvent } from '../channel-provider.interface.js';
 import { WebhookPayloadError } from '../provider-errors.js';
 import { parseSinchConversationWebhook } from './sinch-conversation-webhook.js';

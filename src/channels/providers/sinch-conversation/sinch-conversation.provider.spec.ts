@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { FakeSinchConversationServer } from '../../../../test/fakes/fake-sinch-conversation.server.js';
 import { computeSinchSignature } from '../../../webhooks/signatures/sinch-signature.js';
@@ -27,6 +28,10 @@ const hello = (n = 1): OutboundBatch => single({ kind: 'text', text: 'Hello ther
 describe('SinchConversationProvider', () => {
   const fake = new FakeSinchConversationServer();
   let sleeps: number[];
+  const recordSleep = (ms: number) => {
+    sleeps.push(ms);
+    return Promise.resolve();
+  };
   let http: ProviderHttpClient;
   let provider: SinchConversationProvider;
 
@@ -60,7 +65,7 @@ describe('SinchConversationProvider', () => {
     fake.reset();
     fake.tokenTtlSeconds = 3600;
     sleeps = [];
-    http = new ProviderHttpClient({ sleep: async (ms) => void sleeps.push(ms), timeoutMs: 2_000 });
+    http = new ProviderHttpClient({ sleep: recordSleep, timeoutMs: 2_000 });
     provider = new SinchConversationProvider(http, new SinchOAuthTokenProvider(http));
   });
   afterEach(() => http.onModuleDestroy());
@@ -326,14 +331,14 @@ describe('SinchConversationProvider', () => {
     it.each(['us', 'eu', 'br'] as const)('uses auth.sinch.com and the %s regional host', async (region) => {
       const urls: string[] = [];
       const capturing = {
-        request: async (request: ProviderHttpRequest): Promise<ProviderHttpResponse> => {
+        request: (request: ProviderHttpRequest): Promise<ProviderHttpResponse> => {
           urls.push(request.url);
           const token = request.url.endsWith('/oauth2/token');
-          return {
+          return Promise.resolve({
             status: 200,
             headers: {},
             body: token ? { access_token: 't', expires_in: 3600 } : { message_id: 'm' },
-          };
+          });
         },
       } as unknown as ProviderHttpClient;
       const regional = new SinchConversationProvider(capturing, new SinchOAuthTokenProvider(capturing));

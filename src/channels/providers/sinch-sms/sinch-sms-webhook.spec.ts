@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import type { RawWebhookRequest, WebhookEvent } from '../channel-provider.interface.js';
 import { WebhookPayloadError } from '../provider-errors.js';
 import { parseSinchSmsWebhook } from './sinch-sms-webhook.js';

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { FakeSinchSmsServer } from '../../../../test/fakes/fake-sinch-sms.server.js';
 import { computeSinchSignature } from '../../../webhooks/signatures/sinch-signature.js';
@@ -21,6 +22,10 @@ const text = (n: number, body: string): OutboundRecipient => ({
 describe('SinchSmsProvider', () => {
   const fake = new FakeSinchSmsServer();
   let sleeps: number[];
+  const recordSleep = (ms: number) => {
+    sleeps.push(ms);
+    return Promise.resolve();
+  };
   let http: ProviderHttpClient;
   let provider: SinchSmsProvider;
 
@@ -48,7 +53,7 @@ describe('SinchSmsProvider', () => {
   beforeEach(() => {
     fake.reset();
     sleeps = [];
-    http = new ProviderHttpClient({ sleep: async (ms) => void sleeps.push(ms), timeoutMs: 2_000 });
+    http = new ProviderHttpClient({ sleep: recordSleep, timeoutMs: 2_000 });
     provider = new SinchSmsProvider(http);
   });
   afterEach(() => http.onModuleDestroy());
@@ -206,7 +211,7 @@ describe('SinchSmsProvider', () => {
     });
 
     it('retries a request that timed out once Sinch says it has no batch under its client reference', async () => {
-      http = new ProviderHttpClient({ sleep: async (ms) => void sleeps.push(ms), timeoutMs: 150 });
+      http = new ProviderHttpClient({ sleep: recordSleep, timeoutMs: 150 });
       provider = new SinchSmsProvider(http);
       fake.hang(1);
 
@@ -222,7 +227,7 @@ describe('SinchSmsProvider', () => {
     });
 
     it('does not send a batch again when the request that timed out reached Sinch', async () => {
-      http = new ProviderHttpClient({ sleep: async (ms) => void sleeps.push(ms), timeoutMs: 150 });
+      http = new ProviderHttpClient({ sleep: recordSleep, timeoutMs: 150 });
       provider = new SinchSmsProvider(http);
       fake.respondLate(1, 400);
 
@@ -238,7 +243,7 @@ describe('SinchSmsProvider', () => {
 
     it('reports an unanswered request whose fate Sinch cannot tell as ambiguous, so it is not blindly repeated', async () => {
       http = new ProviderHttpClient({
-        sleep: async (ms) => void sleeps.push(ms),
+        sleep: recordSleep,
         timeoutMs: 150,
         retry: { maxAttempts: 2 },
       });
@@ -321,9 +326,9 @@ describe('SinchSmsProvider', () => {
       async (region) => {
         const urls: string[] = [];
         const capturing = {
-          request: async (request: ProviderHttpRequest): Promise<ProviderHttpResponse> => {
+          request: (request: ProviderHttpRequest): Promise<ProviderHttpResponse> => {
             urls.push(request.url);
-            return { status: 201, headers: {}, body: { id: '01FC66621XXXXX119Z8PMV1QPQ' } };
+            return Promise.resolve({ status: 201, headers: {}, body: { id: '01FC66621XXXXX119Z8PMV1QPQ' } });
           },
         } as unknown as ProviderHttpClient;
 
