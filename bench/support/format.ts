@@ -5,7 +5,7 @@ export const round = (value: number, digits = 2): number => Number(value.toFixed
 export const mb = (bytes: number): number => round(bytes / 2 ** 20, 1);
 
 /** The value below which `p` percent of the samples fall (nearest rank); NaN for no samples. */
-export function percentile(sortedAscending: readonly number[], p: number): number {
+function percentile(sortedAscending: readonly number[], p: number): number {
   if (sortedAscending.length === 0) return Number.NaN;
   const rank = Math.ceil((p / 100) * sortedAscending.length);
   return sortedAscending[Math.min(sortedAscending.length - 1, Math.max(0, rank - 1))];

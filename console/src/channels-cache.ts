@@ -6,7 +6,7 @@ import type { Channel } from './api/models';
 let cached: Promise<Channel[]> | undefined;
 
 /** Channels change rarely: read once per page load, again after the console changes one. */
-export function loadChannels(): Promise<Channel[]> {
+function loadChannels(): Promise<Channel[]> {
   cached ??= channelsApi.list().then(
     (page) => page.items,
     (error: unknown) => {

@@ -32,7 +32,7 @@ window.addEventListener('popstate', () => {
 });
 
 /** The console URL for a path inside it. */
-export function href(path: string): string {
+function href(path: string): string {
   return `${BASE}${path}`;
 }
 

@@ -11,10 +11,3 @@ export function useSessionState(): SessionState {
   }, []);
   return state;
 }
-
-/** The signed-in user; only rendered inside the signed-in shell. */
-export function useUser(): Me {
-  const state = useSessionState();
-  if (state.kind !== 'signed-in') throw new Error('useUser outside a signed-in screen');
-  return state.user;
-}

@@ -20,7 +20,7 @@ import { sendPlan } from './send-units.js';
 import type { TokenBucket } from './token-bucket.js';
 
 /** A send unit is handed to the provider at most this many times before its rows are marked failed. */
-export const MAX_CAMPAIGN_SEND_ATTEMPTS = 5;
+const MAX_CAMPAIGN_SEND_ATTEMPTS = 5;
 const RETRY_BASE_MS = 1_000;
 const RETRY_MAX_MS = 5 * 60_000;
 

@@ -21,9 +21,9 @@ export const CAMPAIGN_EVENTS = [
 ] as const;
 export type CampaignEvent = (typeof CAMPAIGN_EVENTS)[number];
 
-export const FINAL_STATUSES: readonly CampaignStatus[] = ['completed', 'cancelled', 'failed'];
+const FINAL_STATUSES: readonly CampaignStatus[] = ['completed', 'cancelled', 'failed'];
 
-export function isFinal(status: CampaignStatus): boolean {
+function isFinal(status: CampaignStatus): boolean {
   return FINAL_STATUSES.includes(status);
 }
 

@@ -1,7 +1,7 @@
 import type { ProviderKind } from './providers/channel-provider.interface.js';
 
 /** The config fields that are secrets: encrypted at rest, never returned, never logged. */
-export const SECRET_FIELDS: Readonly<Record<ProviderKind, readonly string[]>> = {
+const SECRET_FIELDS: Readonly<Record<ProviderKind, readonly string[]>> = {
   'sinch-sms': ['apiToken', 'webhookSecret'],
   'sinch-conversation': ['keySecret', 'webhookSecret'],
   plivo: ['authToken'],

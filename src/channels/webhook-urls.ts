@@ -1,6 +1,6 @@
 import type { ProviderKind, WebhookUrls } from './providers/channel-provider.interface.js';
 
-export const WEBHOOKS_PATH = '/api/v1/webhooks';
+const WEBHOOKS_PATH = '/api/v1/webhooks';
 
 /** The absolute URLs to paste into the provider's dashboard (built from PUBLIC_BASE_URL). */
 export function webhookUrlsFor(

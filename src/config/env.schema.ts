@@ -76,5 +76,4 @@ export const envSchema = z
     }
   });
 
-export type Env = z.infer<typeof envSchema>;
 export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -8,7 +8,7 @@ const HASHED_ASSETS_DIR = 'assets';
  * The project root: the nearest directory above `from` that holds a package.json. It is found
  * rather than counted because this module runs from src/ under the tests and from dist/src/ when built.
  */
-export function projectRoot(from: string): string {
+function projectRoot(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'package.json'))) return dir;
     if (dirname(dir) === dir) return from;

@@ -9,7 +9,7 @@ import type { ErrorBodyDto } from '../common/errors/error-body.dto.js';
 import { requestIdOf } from '../common/http/request-id.js';
 import { cacheControlFor, DEFAULT_CONSOLE_DIST, isClientRoute } from './console-files.js';
 
-export const CONSOLE_PATH = '/console';
+const CONSOLE_PATH = '/console';
 export const CONSOLE_NOT_BUILT = 'console not built: run npm run build:console';
 
 const CONSOLE_DIST_DIR = Symbol('CONSOLE_DIST_DIR');

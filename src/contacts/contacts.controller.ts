@@ -38,7 +38,7 @@ import { ContactsImportService, MAX_LISTED_REJECTIONS } from './import/contacts-
 import { handleUploadedFile } from './import/multipart-upload.js';
 
 /** Large enough for millions of contacts; the import streams, so the size costs time, not memory. */
-export const IMPORT_MAX_FILE_BYTES = 200 * 1024 * 1024;
+const IMPORT_MAX_FILE_BYTES = 200 * 1024 * 1024;
 
 @ApiTags('contacts')
 @ApiBearerAuth()

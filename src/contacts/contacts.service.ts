@@ -13,7 +13,7 @@ import { normaliseName, normaliseTags } from './contact-fields.js';
 import { parseContactSearch } from './contact-search.js';
 
 /** WhatsApp's customer-service window: free-form messages are allowed this long after the last inbound one. */
-export const WHATSAPP_WINDOW_MS = 24 * 3600 * 1000;
+const WHATSAPP_WINDOW_MS = 24 * 3600 * 1000;
 
 const PHONE_KEY = 'contacts_phone_key';
 

@@ -13,7 +13,7 @@ import { CONTACT_NAME_WORDS, parseInboxSearch } from './inbox-search.js';
 
 const PREVIEW_LENGTH = 140;
 
-export function previewOf(content: MessageContent): string {
+function previewOf(content: MessageContent): string {
   switch (content.kind) {
     case 'text':
       return content.text.slice(0, PREVIEW_LENGTH);

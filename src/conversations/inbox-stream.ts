@@ -4,7 +4,7 @@ import type { Subscription } from 'rxjs';
 import { InboxEvents } from './inbox-events.js';
 
 /** Comment lines this often keep idle proxies and load balancers from closing the stream. */
-export const HEARTBEAT_MS = 15_000;
+const HEARTBEAT_MS = 15_000;
 
 /** Serves the Server-Sent Events stream of inbox updates to signed-in users. */
 @Injectable()

@@ -231,7 +231,7 @@ function assertMaySend(channel: ChannelContext, contact: Contact, content: Messa
   }
 }
 
-export function statusEvent(message: Message) {
+function statusEvent(message: Message) {
   return {
     id: message.id,
     conversationId: message.conversationId,

@@ -16,7 +16,7 @@ import { MetricsService } from '../health/metrics.service.js';
 import { loggableError } from '../common/errors/all-exceptions.filter.js';
 
 /** How many times a single message is handed to a provider before it is marked failed. */
-export const MAX_SEND_ATTEMPTS = 5;
+const MAX_SEND_ATTEMPTS = 5;
 const RETRY_BASE_MS = 5_000;
 
 export interface PendingMessage {

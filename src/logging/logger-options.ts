@@ -82,7 +82,7 @@ export function requestLogLevel(
   return url.startsWith(WEBHOOKS_PREFIX) ? 'debug' : 'info';
 }
 
-export function pinoHttpOptions(config: Pick<AppConfig, 'logLevel'>): PinoHttpOptions {
+function pinoHttpOptions(config: Pick<AppConfig, 'logLevel'>): PinoHttpOptions {
   return {
     level: config.logLevel,
     genReqId: assignRequestId,

@@ -16,7 +16,7 @@ export interface StoredEvent {
  * A new event is processed by the request that received it; the retry job only takes it over if
  * that has not happened after this long (the receiving instance crashed or processing failed).
  */
-export const RECEIVER_LEASE_SECONDS = 30;
+const RECEIVER_LEASE_SECONDS = 30;
 
 /** At most this many events go into one INSERT. */
 const MAX_EVENTS_PER_WRITE = 1000;

@@ -7,7 +7,7 @@ export const MAIN = join(ROOT, 'dist', 'src', 'main.js');
 export const CLI = join(ROOT, 'dist', 'src', 'cli.js');
 
 /** The environment a new user has: none of the developer's or CI's database settings. */
-export function cleanEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
+function cleanEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
   const {
     DATABASE_URL: _url,
     TEST_DATABASE_URL: _test,

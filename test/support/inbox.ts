@@ -77,7 +77,7 @@ export async function listConversations(
 }
 
 /** The conversation of `phone` on the channel, found through the inbox's own search (by number digits). */
-export async function findConversation(
+async function findConversation(
   sut: TestApp,
   user: Caller,
   channelId: string,
@@ -259,7 +259,7 @@ export interface PlivoXmlMessage {
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
-export function unescapeXml(value: string): string {
+function unescapeXml(value: string): string {
   return value.replace(/&(#x[0-9a-fA-F]+|#\d+|[a-z]+);/g, (whole, name: string) => {
     if (name.startsWith('#x')) return String.fromCodePoint(parseInt(name.slice(2), 16));
     if (name.startsWith('#')) return String.fromCodePoint(parseInt(name.slice(1), 10));

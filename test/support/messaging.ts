@@ -15,7 +15,7 @@ export const PUBLIC_BASE_URL = 'http://switchboard.test';
  * other's due work (outbound retries, webhook retries); with a key generated per app they could not
  * open each other's channel secrets.
  */
-export const SHARED_CREDENTIALS_KEY = Buffer.alloc(32, 0x5b).toString('base64');
+const SHARED_CREDENTIALS_KEY = Buffer.alloc(32, 0x5b).toString('base64');
 
 export function startMessagingApp(env: Record<string, string> = {}): Promise<TestApp> {
   return startTestApp({ PUBLIC_BASE_URL, CREDENTIALS_KEY: SHARED_CREDENTIALS_KEY, ...env });

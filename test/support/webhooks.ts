@@ -21,7 +21,7 @@ export function sinchSignature(secret: string, rawBody: string, nonce: string, t
   return hmacBase64(secret, `${rawBody}.${nonce}.${timestamp}`);
 }
 
-export function sinchSignatureHeaders(
+function sinchSignatureHeaders(
   secret: string,
   rawBody: string,
   options: SinchSigningOptions = {},

@@ -32,7 +32,7 @@ export function isErrorBody(value: unknown): value is ErrorBody {
 }
 
 /** What a person should read for a failure: the server's own message, with a hint where it helps. */
-export function readableMessage(
+function readableMessage(
   status: number,
   body: ErrorBody | undefined,
   retryAfterSeconds?: number,

@@ -1,6 +1,6 @@
 import { ApiError, isErrorBody } from './errors';
 
-export const API_BASE = '/api/v1';
+const API_BASE = '/api/v1';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 

@@ -20,7 +20,7 @@ const REFRESH_AT_FRACTION = 0.75;
 const EXPIRY_MARGIN_MS = 10_000;
 const EXPIRY_MARGIN_FRACTION = 0.2;
 
-export const SESSION_ENDED = 'Your session has ended. Sign in again.';
+const SESSION_ENDED = 'Your session has ended. Sign in again.';
 
 /** The signed-in user and their tokens; the one place that talks to /auth. */
 class Session {

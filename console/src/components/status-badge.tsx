@@ -20,7 +20,7 @@ const CAMPAIGN_STATUS_LABELS: Record<CampaignStatus, string> = {
   failed: 'Failed',
 };
 
-export function messageStatusLabel(status: MessageStatus): string {
+function messageStatusLabel(status: MessageStatus): string {
   return MESSAGE_STATUS_LABELS[status];
 }
 

@@ -17,8 +17,8 @@ import {
 import { NestedObject } from '../../common/validation/field-presence.decorators.js';
 import { TemplateDto } from '../../conversations/dto/send-message.dto.js';
 
-export const MAX_AUDIENCE_CONTACT_IDS = 10_000;
-export const MAX_RATE_PER_SECOND = 1_000_000;
+const MAX_AUDIENCE_CONTACT_IDS = 10_000;
+const MAX_RATE_PER_SECOND = 1_000_000;
 
 /** Exactly one of `text` and `template`. */
 export class CampaignMessageDto {

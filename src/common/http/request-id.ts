@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-export const REQUEST_ID_HEADER = 'x-request-id';
+const REQUEST_ID_HEADER = 'x-request-id';
 /** An incoming id is echoed only when it is short and printable, so it cannot forge log lines. */
 const ACCEPTABLE_REQUEST_ID = /^[\w.:@-]{1,128}$/;
 

@@ -15,7 +15,7 @@ export const MAX_LISTED_REJECTIONS = 1000;
 /** The longest CSV record accepted (a full row is about 55 KB: names, 50 tags, 50 attributes). */
 const MAX_RECORD_CHARACTERS = 128 * 1024;
 
-export interface ImportRejection {
+interface ImportRejection {
   line: number;
   reason: string;
 }

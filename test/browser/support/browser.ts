@@ -6,7 +6,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { ADMIN } from './console-server.js';
 
 /** Debian's Chromium; tests never download a browser. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The machine may have no network: without these Chromium keeps trying to reach Google's services. */
 const CHROMIUM_ARGS = [
   '--no-sandbox',

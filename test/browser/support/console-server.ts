@@ -52,19 +52,19 @@ export interface ChannelView {
   webhookUrls: Record<string, string>;
 }
 
-export interface ContactView {
+interface ContactView {
   id: string;
   phone: string | null;
   optedOut: boolean;
 }
 
-export interface MessageView {
+interface MessageView {
   id: string;
   status: string;
   conversationId: string;
 }
 
-export class AdminApi {
+class AdminApi {
   private constructor(
     private readonly baseUrl: string,
     private accessToken: string,

@@ -10,7 +10,7 @@ export interface HostileBody {
 }
 
 /** Every field name any DTO of the API reads, so generated bodies reach the validators, not only the whitelist. */
-export const DTO_FIELDS = [
+const DTO_FIELDS = [
   'email',
   'password',
   'name',
@@ -123,7 +123,7 @@ function nested(depth: number, shape: 'array' | 'object' | 'mixed'): string {
 }
 
 /** Any JSON value whose strings are hostile. */
-export const hostileJsonValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
+const hostileJsonValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     hostileString({ maxLength: 5000 }),
@@ -140,7 +140,7 @@ export const hostileJsonValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknow
 })).value;
 
 /** An object using the API's own field names with hostile values of any type. */
-export const hostileDtoObject: fc.Arbitrary<Record<string, unknown>> = fc.dictionary(
+const hostileDtoObject: fc.Arbitrary<Record<string, unknown>> = fc.dictionary(
   fc.oneof(
     { weight: 5, arbitrary: fc.constantFrom(...DTO_FIELDS) },
     { weight: 1, arbitrary: hostileString({ maxLength: 64 }) },

@@ -39,7 +39,7 @@ export const INJECTION_STRINGS = [
 ] as const;
 
 /** Characters that trip up storage, rendering and comparison. */
-export const UNICODE_ODDITIES = [
+const UNICODE_ODDITIES = [
   '\u0000',
   '\uD800',
   '\uDFFF',

@@ -5,7 +5,7 @@ import { randomInt } from 'node:crypto';
  * error message that quotes ten characters of a password around a parse error has leaked it too.
  */
 
-export const FRAGMENT_LENGTH = 10;
+const FRAGMENT_LENGTH = 10;
 
 /** Lower-case letters but t, f and n, which could start a JSON literal: an unquoted secret is always a JSON syntax error at its first letter. */
 const SECRET_ALPHABET = 'abcdeghijklmopqrsuvwxyz';
@@ -22,7 +22,7 @@ export function distinctSecret(label: string): string {
 }
 
 /** The random part of a distinctSecret (the whole value for anything else). */
-export const randomPartOf = (secret: string) => (/^[a-z]{24}-/.test(secret) ? secret.slice(0, 24) : secret);
+const randomPartOf = (secret: string) => (/^[a-z]{24}-/.test(secret) ? secret.slice(0, 24) : secret);
 
 export interface Needle {
   name: string;

@@ -8,7 +8,7 @@ import { ACCEPTS_QUERY_TOKEN } from '../../../src/auth/decorators/query-token.de
 import { REQUIRED_ROLES } from '../../../src/auth/decorators/roles.decorator.js';
 import type { Role } from '../../../src/users/user.entity.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /** One route as served: its real path (from the OpenAPI document) and its access rules (from the controller's decorators). */
 export interface Route {

@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 
 /** Every table a request could add a row to. */
-export const STORED_TABLES = [
+const STORED_TABLES = [
   'users',
   'refresh_tokens',
   'channels',

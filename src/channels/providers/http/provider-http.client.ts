@@ -24,7 +24,7 @@ export interface ProviderHttpOptions {
   now?: () => number;
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface ProviderHttpRequest {
   method: HttpMethod;

@@ -25,7 +25,7 @@ const inboundMessage = z.object({
   at: z.iso.datetime(),
 });
 
-export const sandboxCallback = z.discriminatedUnion('type', [deliveryReport, inboundMessage]);
+const sandboxCallback = z.discriminatedUnion('type', [deliveryReport, inboundMessage]);
 export type SandboxCallback = z.infer<typeof sandboxCallback>;
 
 const STATUS = { SENT: 'sent', DELIVERED: 'delivered', READ: 'read', FAILED: 'failed' } as const;

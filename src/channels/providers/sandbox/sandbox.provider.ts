@@ -16,7 +16,7 @@ import { parseSandboxWebhook, type SandboxCallback } from './sandbox-wire.js';
 
 type Channel = ChannelContext<'sandbox'>;
 
-export const DEFAULT_DELIVERY_DELAY_MS = 500;
+const DEFAULT_DELIVERY_DELAY_MS = 500;
 const SIMULATED_FAILURE = {
   error_code: 'RECIPIENT_UNREACHABLE',
   reason: 'Recipient unreachable (simulated by the sandbox)',

@@ -16,7 +16,7 @@
  * normalised MSISDN form for both, so lookup cannot miss on formatting.
  */
 export const SINCH_MAX_BODY_LENGTH = 2000;
-export const SINCH_MAX_PARAMETER_VALUE_LENGTH = 160;
+const SINCH_MAX_PARAMETER_VALUE_LENGTH = 160;
 
 export interface PersonalisedText {
   msisdn: string;
