@@ -8,6 +8,7 @@ import {
   batchesFor,
   campaignAction,
   createCampaign,
+  dispatchMovedOn,
   getCampaign,
   recipientsSentTo,
   seedContacts,
@@ -25,7 +26,6 @@ import {
   startMessagingApp,
 } from './support/messaging.js';
 import { bearer, createUserAndLogin, type TestApp, type TestUser } from './support/test-app.js';
-import { sleep } from './support/wait-for.js';
 
 describe('Campaigns', () => {
   let sut: TestApp;
@@ -168,11 +168,9 @@ describe('Campaigns', () => {
       scheduledAt: at.toISOString(),
     });
     expect(scheduled).toMatchObject({ status: 'scheduled', scheduledAt: at.toISOString() });
-    await sleep(1_200);
-    expect(recipientsSentTo(fake, phones)).toHaveLength(0);
-    expect((await getCampaign(sut, agent, campaign.id)).status).toBe('scheduled');
 
-    await waitForCampaign(sut, agent, campaign.id, (c) => c.status === 'completed');
+    const done = await waitForCampaign(sut, agent, campaign.id, (c) => c.status === 'completed');
+    expect(Date.parse(done.startedAt!)).toBeGreaterThanOrEqual(at.getTime());
     expect(recipientsSentTo(fake, phones)).toHaveLength(3);
     expect(Math.min(...batchesFor(fake, phones).map((b) => Date.parse(b.created_at)))).toBeGreaterThanOrEqual(
       at.getTime(),
@@ -194,9 +192,9 @@ describe('Campaigns', () => {
     await waitForCampaign(sut, agent, campaign.id, (c) => c.stats.sent >= 10);
     const paused = await campaignAction(sut, admin, campaign.id, 'pause');
     expect(paused.status).toBe('paused');
-    await sleep(1_500);
+    await dispatchMovedOn(sut, admin, channel.id, campaign.id);
     const whilePaused = recipientsSentTo(fake, phones).length;
-    await sleep(1_000);
+    await dispatchMovedOn(sut, admin, channel.id, campaign.id);
     expect(recipientsSentTo(fake, phones).length).toBe(whilePaused);
     expect(whilePaused).toBeLessThan(40);
 
@@ -237,9 +235,9 @@ describe('Campaigns', () => {
     await campaignAction(sut, admin, campaign.id, 'schedule');
     await waitForCampaign(sut, agent, campaign.id, (c) => c.stats.sent >= 10);
     expect((await campaignAction(sut, admin, campaign.id, 'cancel')).status).toBe('cancelled');
-    await sleep(1_500);
+    await dispatchMovedOn(sut, admin, channel.id, campaign.id);
     const afterCancel = recipientsSentTo(fake, phones).length;
-    await sleep(1_000);
+    await dispatchMovedOn(sut, admin, channel.id, campaign.id);
 
     const cancelled = await getCampaign(sut, agent, campaign.id);
     expect(recipientsSentTo(fake, phones)).toHaveLength(afterCancel);

@@ -27,9 +27,10 @@ import {
   sinchConversationChannel,
   sinchSmsChannel,
   startMessagingApp,
+  waitForWebhooksProcessed,
 } from './support/messaging.js';
 import { bearer, createUserAndLogin, type TestApp, type TestUser } from './support/test-app.js';
-import { sleep, waitFor } from './support/wait-for.js';
+import { waitFor } from './support/wait-for.js';
 import {
   conversationInboundMessage,
   formBody,
@@ -504,7 +505,7 @@ describe('Consent keywords on inbound messages', () => {
       await post(notification(phone, 'OPT_OUT_FAILED')).expect(200);
       // A later message on the same channel, fully processed, shows the callback had its chance.
       await conversationDriver.receive(randomPhone(), 'just a marker');
-      await sleep(300);
+      await waitForWebhooksProcessed(sut, conv.id);
 
       expect(await getContact(sut, agent, contactId)).toMatchObject({ optedOut: false });
       expect(await sendStatus(conv.id, phone)).toBe(202);

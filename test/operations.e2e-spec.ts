@@ -3,6 +3,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { bodyOf } from './support/bodies.js';
 import { createIsolatedDatabase } from './support/isolated-database.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { waitFor } from './support/wait-for.js';
 
 type OpenApiDocument = Parameters<typeof SwaggerParser.validate>[0];
 
@@ -83,21 +84,14 @@ describe('Operations', () => {
       await isolated.http.get('/health/live').expect(200);
 
       await database.bringUp();
-      await expect(
-        waitFor(async () => (await isolated.http.get('/health/ready')).status === 200),
-      ).resolves.toBe(true);
+      await waitFor(
+        async () => (await isolated.http.get('/health/ready')).status,
+        (status) => status === 200,
+        { description: '/health/ready to answer 200 again', timeoutMs: 15_000, intervalMs: 250 },
+      );
     } finally {
       await isolated.close();
       await database.destroy();
     }
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return false;
-}

@@ -19,7 +19,7 @@ import {
   waitForWebhooksProcessed,
 } from './support/messaging.js';
 import { bearer, createUserAndLogin, type TestApp, type TestUser } from './support/test-app.js';
-import { sleep, waitFor } from './support/wait-for.js';
+import { waitFor } from './support/wait-for.js';
 import {
   conversationDeliveryReport,
   formBody,
@@ -181,7 +181,8 @@ describe('Delivery report ingest (set-based)', () => {
     // Redelivered once more, later: recognised, and nothing changes or is published again.
     for (const post of reports)
       expect((await post().expect(200)).body).toMatchObject({ stored: 0, duplicates: 1 });
-    await sleep(300);
+    // Only stored events are applied and published: once none is left to apply, nothing more can come.
+    await Promise.all([waitForWebhooksProcessed(sut, plivoCh.id), waitForWebhooksProcessed(sut, conv.id)]);
     expect(
       stream.matching<StatusEvent>('message.status', (event) =>
         finals.some(([message]) => message.id === event.id),

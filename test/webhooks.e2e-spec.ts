@@ -24,7 +24,7 @@ import {
   webhookEventCount,
 } from './support/messaging.js';
 import { bearer, createUserAndLogin, type TestApp, type TestUser } from './support/test-app.js';
-import { sleep, waitFor } from './support/wait-for.js';
+import { waitFor } from './support/wait-for.js';
 import {
   conversationInboundMessage,
   formBody,
@@ -376,7 +376,7 @@ describe('Provider webhooks', () => {
       expect(first.body).toMatchObject({ received: 1, stored: 1, duplicates: 0 });
       expect(second.body).toMatchObject({ received: 1, stored: 0, duplicates: 1 });
       expect(await webhookEventCount(sut, plivoCh.id)).toBe(before + 1);
-      await sleep(300);
+      await waitForWebhooksProcessed(sut, plivoCh.id);
       expect((await getMessage(sut, admin, sent.id)).statusUpdatedAt).toBe(delivered.statusUpdatedAt);
     });
 
@@ -402,7 +402,7 @@ describe('Provider webhooks', () => {
         (rows) => rows.length > 0,
         { description: 'the inbound message' },
       );
-      await sleep(200);
+      await waitForWebhooksProcessed(sut, sms.id);
       expect(await messagesByProviderId(sut, sms.id, id)).toHaveLength(1);
     });
 
@@ -531,7 +531,7 @@ describe('Provider webhooks', () => {
         (rows) => rows.length > 0,
         { description: 'the inbound message' },
       );
-      await sleep(200);
+      await waitForWebhooksProcessed(sut, sms.id);
       expect(await messagesByProviderId(sut, sms.id, payload.id)).toHaveLength(1);
       expect(row).toMatchObject({
         direction: 'inbound',

@@ -214,7 +214,8 @@ describe('Attacks on authentication and authorisation', () => {
         const answers: Exchange[] = [];
         for (const route of adminRoutes)
           answers.push(await call(route, agent.accessToken, { json: validBody(route.operationId) }));
-        // Give anything a missing check would have set off (sandbox callbacks) time to land.
+        // A grace period, not a wait for something: a missing check could set off a sandbox callback
+        // that lands later, and the absence of an effect has no event to wait on.
         await sleep(500);
         const after = await probe.counts();
 

@@ -2,6 +2,8 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
+import { waitFor } from './wait-for.js';
+
 const ROOT = join(__dirname, '..', '..');
 export const MAIN = join(ROOT, 'dist', 'src', 'main.js');
 export const CLI = join(ROOT, 'dist', 'src', 'cli.js');
@@ -47,19 +49,23 @@ export async function startAppProcess(
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + readyTimeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
-    const ready = await fetch(`${url}/health/ready`).then(
-      (response) => response.ok,
-      () => false,
+  try {
+    await waitFor(
+      () => {
+        if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+        return fetch(`${url}/health/ready`).then(
+          (response) => response.ok,
+          () => false,
+        );
+      },
+      (ready) => ready,
+      { description: 'the server to be ready', timeoutMs: readyTimeoutMs, intervalMs: 200 },
     );
-    if (ready) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  if (Date.now() >= deadline) {
+  } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`server not ready within ${readyTimeoutMs} ms:\n${output}`);
+    throw new Error(`${error instanceof Error ? error.message : String(error)}:\n${output}`, {
+      cause: error,
+    });
   }
   return {
     child,

@@ -128,6 +128,44 @@ export function waitForCampaign(
   });
 }
 
+/** Send units of the campaign a sender has claimed and not settled: requests that may still reach the provider. */
+async function unitsInFlight(sut: TestApp, campaignId: string): Promise<number> {
+  const [row] = await sut.dataSource.query<Array<{ count: string }>>(
+    `SELECT count(*) AS count FROM campaign_batches
+      WHERE campaign_id = $1 AND done_at IS NULL AND sending_until IS NOT NULL`,
+    [campaignId],
+  );
+  return Number(row.count);
+}
+
+/**
+ * Waits until dispatching has moved on past this moment instead of waiting on the clock: a
+ * one-recipient campaign scheduled now on the channel has been sent and completed, and no unit of
+ * `campaignId` is still being sent. What a paused or cancelled campaign did not send by then, it
+ * did not send because it was paused or cancelled.
+ */
+export async function dispatchMovedOn(
+  sut: TestApp,
+  admin: Caller,
+  channelId: string,
+  campaignId: string,
+): Promise<void> {
+  const tag = uniqueTag('probe');
+  await seedContacts(sut, { count: 1, tag });
+  const probe = await createCampaign(sut, admin, {
+    channelId,
+    message: { text: 'Probe' },
+    audience: { tags: [tag] },
+  });
+  await campaignAction(sut, admin, probe.id, 'schedule');
+  await waitForCampaign(sut, admin, probe.id, (c) => c.status === 'completed');
+  await waitFor(
+    () => unitsInFlight(sut, campaignId),
+    (count) => count === 0,
+    { description: `the units of campaign ${campaignId} in flight to settle` },
+  );
+}
+
 /** Every recipient (E.164) of every batch the fake accepted with a client reference, in order. */
 export function recipientsSentTo(fake: FakeSinchSmsServer, phones?: ReadonlySet<string>): string[] {
   const all = fake.batches.flatMap((batch) => batch.to.map((digits) => `+${digits}`));

@@ -1,6 +1,6 @@
 import type { FakeSinchSmsServer } from '../../fakes/fake-sinch-sms.server.js';
 import type { CampaignView } from '../../support/campaigns.js';
-import { sleep } from '../../support/wait-for.js';
+import { waitFor } from '../../support/wait-for.js';
 
 /** The public view of a campaign, as the e2e support reads it too. */
 export type { CampaignView } from '../../support/campaigns.js';
@@ -70,21 +70,16 @@ export class SwitchboardApi {
   }
 
   /** Polls until the campaign reaches a final state (or `until` accepts it earlier). */
-  async waitForCampaign(
+  waitForCampaign(
     id: string,
     timeoutMs: number,
     until: (c: CampaignView) => boolean = (c) => FINAL_CAMPAIGN_STATES.includes(c.status),
   ): Promise<CampaignView> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const campaign = await this.campaign(id);
-      if (until(campaign)) return campaign;
-      if (Date.now() >= deadline)
-        throw new Error(
-          `campaign ${id} still ${campaign.status} after ${timeoutMs} ms: ${JSON.stringify(campaign.stats)}`,
-        );
-      await sleep(200);
-    }
+    return waitFor(() => this.campaign(id), until, {
+      description: `campaign ${id}`,
+      timeoutMs,
+      intervalMs: 200,
+    });
   }
 
   /** GET /metrics (public): Prometheus text. */

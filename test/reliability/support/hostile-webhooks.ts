@@ -27,8 +27,7 @@ export function sinchHeadersForBytes(
 }
 
 /** Form params as the server will read them back from `body` (so a signature covers what it checks). */
-const formParamsOf = (body: string): Record<string, string> =>
-  Object.fromEntries(new URLSearchParams(body));
+const formParamsOf = (body: string): Record<string, string> => Object.fromEntries(new URLSearchParams(body));
 
 export const formBodyOf = (params: Record<string, string>) =>
   Object.entries(params)
