@@ -32,11 +32,7 @@ export function isErrorBody(value: unknown): value is ErrorBody {
 }
 
 /** What a person should read for a failure: the server's own message, with a hint where it helps. */
-function readableMessage(
-  status: number,
-  body: ErrorBody | undefined,
-  retryAfterSeconds?: number,
-): string {
+function readableMessage(status: number, body: ErrorBody | undefined, retryAfterSeconds?: number): string {
   if (status === 0) return 'Cannot reach Switchboard. Check your connection and try again.';
   if (status === 429) {
     return retryAfterSeconds
