@@ -62,7 +62,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**/*.ts', 'migrations/**/*.ts', 'bench/**/*.ts', 'test/**/*.{ts,mjs}', '*.{cjs,mjs}'],
+    files: [
+      'src/**/*.ts',
+      'migrations/**/*.ts',
+      'bench/**/*.ts',
+      'scripts/**/*.ts',
+      'test/**/*.{ts,mjs}',
+      '*.{cjs,mjs}',
+    ],
     languageOptions: { globals: { ...globals.node } },
   },
   { files: ['**/*.spec.ts', 'test/**/*.ts'], languageOptions: { globals: { ...globals.jest } } },

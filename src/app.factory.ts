@@ -15,7 +15,7 @@ import { setUpSwagger } from './swagger.js';
 
 export const API_PREFIX = 'api/v1';
 /** Larger JSON or form bodies are refused with 413. */
-export const BODY_LIMIT = '1mb';
+const BODY_LIMIT = '1mb';
 export const ROUTES_OUTSIDE_API = ['health/live', 'health/ready', 'metrics'];
 
 /** Builds the fully configured HTTP application (used by main.ts and by the e2e tests). */

@@ -48,10 +48,10 @@ describe('The OpenAPI document', () => {
       process.execPath,
       [join(ROOT, 'dist', 'scripts', 'openapi-types.js'), '--check'],
       { cwd: ROOT },
-    ).catch((error: { stderr?: string; message?: string }) => ({
-      stdout: '',
-      stderr: error.stderr || (error.message ?? 'the check failed'),
-    }));
+    ).catch((error: unknown) => {
+      const failed = error as { stderr?: string; message?: string };
+      return { stdout: '', stderr: failed.stderr || (failed.message ?? 'the check failed') };
+    });
 
     expect(check.stderr).toBe('');
     expect(check.stdout).toContain('matches the OpenAPI document');

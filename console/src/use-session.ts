@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
 
-import type { Me } from './api/models';
 import { session, type SessionState } from './api/session';
 
 export function useSessionState(): SessionState {

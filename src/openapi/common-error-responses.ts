@@ -6,7 +6,7 @@ const ERROR_BODY = { $ref: '#/components/schemas/ErrorBodyDto' };
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 /** The error statuses every operation of a kind can answer, whatever its handler does. */
-export function commonErrorStatuses(operation: OperationObject): number[] {
+function commonErrorStatuses(operation: OperationObject): number[] {
   const statuses: number[] = [];
   // The body parser answers 400 for malformed JSON and 413 past the body limit, on every route.
   if (operation.requestBody) statuses.push(400, 413);

@@ -407,8 +407,7 @@ describe('Schema-driven fuzzing', () => {
           if (!problem) return;
           if (!SURVEY) throw new Error(`${problem}: ${describeExchange(answer)}`);
           const key = `${fuzz.operation}: ${problem.slice(0, 160)}`;
-          if (!found.has(key))
-            found.set(key, `${describeExchange(answer)}\n    case: ${String(fc.stringify(fuzz))}`);
+          if (!found.has(key)) found.set(key, `${describeExchange(answer)}\n    case: ${fc.stringify(fuzz)}`);
         }),
         { seed: SEED + index, numRuns: Math.ceil(CASES / PARALLEL), includeErrorInReport: true },
       );

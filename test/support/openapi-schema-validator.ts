@@ -18,7 +18,7 @@ const isObject = (value: unknown): value is JsonObject =>
  */
 const ANNOTATIONS = new Set(['example', 'discriminator', 'xml', 'externalDocs']);
 
-export function toJsonSchema(schema: unknown): unknown {
+function toJsonSchema(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(toJsonSchema);
   if (!isObject(schema)) return schema;
   const { nullable, ...rest } = schema;

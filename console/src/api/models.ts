@@ -3,12 +3,7 @@
  * document (schema.ts, `npm run openapi:types`): nothing here is written by hand, so the console
  * cannot drift from the API. Lists of values come from the document's enums too.
  */
-import {
-  campaignDtoStatusValues,
-  type components,
-  conversationDtoStatusValues,
-  type operations,
-} from './schema';
+import { type components, conversationDtoStatusValues, type operations } from './schema';
 
 type Schemas = components['schemas'];
 /** The JSON body of an operation's response with the given status. */
@@ -23,7 +18,6 @@ type JsonRequest<Operation extends keyof operations> = operations[Operation] ext
   ? Body
   : never;
 
-export type Role = Schemas['MeDto']['role'];
 export type ErrorBody = Schemas['ErrorBodyDto'];
 export type TokenPair = Schemas['TokenPairDto'];
 export type Me = Schemas['MeDto'];
@@ -61,7 +55,6 @@ export type MessageStatusChange = Pick<
 
 export type Campaign = Schemas['CampaignDto'];
 export type CampaignStatus = Campaign['status'];
-export const CAMPAIGN_STATUSES = campaignDtoStatusValues;
 export type CampaignStats = Schemas['CampaignStatsDto'];
 export type CampaignAudience = Schemas['CampaignAudienceDto'];
 export type CreateCampaign = Schemas['CreateCampaignDto'];

@@ -39,7 +39,7 @@ export class CampaignStatsDto {
 }
 
 /** The stored message: `kind` says which of `text` and `template` it carries. */
-export class CampaignMessageViewDto {
+class CampaignMessageViewDto {
   @ApiProperty({ enum: ['text', 'template'], example: 'text' })
   kind!: 'text' | 'template';
 

@@ -9,7 +9,7 @@ import {
   SinchSmsConfigViewDto,
 } from './provider-config.dto.js';
 
-export class CallbackWebhookUrlsDto {
+class CallbackWebhookUrlsDto {
   @ApiProperty({
     description: "The one URL for all of the provider's callbacks",
     example:
@@ -18,7 +18,7 @@ export class CallbackWebhookUrlsDto {
   callback!: string;
 }
 
-export class PlivoWebhookUrlsDto {
+class PlivoWebhookUrlsDto {
   @ApiProperty({
     description: "The Plivo application's message URL",
     example:
@@ -57,7 +57,7 @@ class ChannelFieldsDto {
 
 const MASKED = 'Secret fields are masked (e.g. `••••1a2b`)';
 
-export class SinchSmsChannelDto extends ChannelFieldsDto {
+class SinchSmsChannelDto extends ChannelFieldsDto {
   @ApiProperty({ enum: ['sinch-sms'], example: 'sinch-sms' })
   provider!: 'sinch-sms';
 
@@ -68,7 +68,7 @@ export class SinchSmsChannelDto extends ChannelFieldsDto {
   webhookUrls!: CallbackWebhookUrlsDto;
 }
 
-export class SinchConversationChannelDto extends ChannelFieldsDto {
+class SinchConversationChannelDto extends ChannelFieldsDto {
   @ApiProperty({ enum: ['sinch-conversation'], example: 'sinch-conversation' })
   provider!: 'sinch-conversation';
 
@@ -79,7 +79,7 @@ export class SinchConversationChannelDto extends ChannelFieldsDto {
   webhookUrls!: CallbackWebhookUrlsDto;
 }
 
-export class PlivoChannelDto extends ChannelFieldsDto {
+class PlivoChannelDto extends ChannelFieldsDto {
   @ApiProperty({ enum: ['plivo'], example: 'plivo' })
   provider!: 'plivo';
 
@@ -90,7 +90,7 @@ export class PlivoChannelDto extends ChannelFieldsDto {
   webhookUrls!: PlivoWebhookUrlsDto;
 }
 
-export class SandboxChannelDto extends ChannelFieldsDto {
+class SandboxChannelDto extends ChannelFieldsDto {
   @ApiProperty({ enum: ['sandbox'], example: 'sandbox' })
   provider!: 'sandbox';
 

@@ -26,14 +26,14 @@ export interface Schema {
   discriminator?: { propertyName: string; mapping?: Record<string, string> };
 }
 
-export interface Parameter {
+interface Parameter {
   name: string;
   in: 'path' | 'query' | 'header' | 'cookie';
   required: boolean;
   schema: Schema;
 }
 
-export interface DocumentedResponse {
+interface DocumentedResponse {
   /** Media type → schema (a response without content has none). */
   content: Record<string, Schema | undefined>;
 }

@@ -6,7 +6,7 @@ import { flatten, type Schema } from './openapi-operations.js';
  * client sends. A mutation is `strict` when the document leaves no doubt that the result is
  * invalid: the server must then answer 400 and name the field in `details`.
  */
-export type MutationKind =
+type MutationKind =
   | 'drop required'
   | 'null'
   | 'wrong type'
@@ -68,7 +68,7 @@ const replaceAt = (path: Path, value: unknown) => (root: unknown) =>
 
 const dropAt = (path: Path) => (root: unknown) =>
   setAt(root, path, (parent, key) => {
-    delete parent[key];
+    Reflect.deleteProperty(parent, key);
   });
 
 /** The branch of a `oneOf`/`anyOf` that the value is an instance of (the first, when none is). */
