@@ -209,23 +209,31 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
     }
   }
 
-  /** The whole channel is refused: the campaign fails and its unsent rows with it. */
+  /**
+   * The whole channel is refused: the campaign fails and its unsent rows with it, in one transaction
+   * so nobody reads a failed campaign whose recipients still look queued, and a crash cannot leave
+   * them so.
+   */
   private async fail(id: string, reason: string): Promise<void> {
-    const failed = await queryRows<{ id: string }>(
-      this.dataSource,
-      `UPDATE campaigns SET status = 'failed', failure_reason = $2, completed_at = now(), updated_at = now()
-        WHERE id = $1 AND status = 'sending' RETURNING id`,
-      [id, reason],
-    );
-    if (failed.length === 0) return;
-    await this.dataSource.query(
-      `UPDATE messages SET status = 'failed', status_reason = $2, status_updated_at = now() WHERE campaign_id = $1 AND status = 'queued'`,
-      [id, reason],
-    );
-    await this.dataSource.query(
-      `UPDATE campaign_batches SET done_at = now(), sending_until = NULL WHERE campaign_id = $1 AND done_at IS NULL`,
-      [id],
-    );
+    const failed = await this.dataSource.transaction(async (tx) => {
+      const rows = await queryRows<{ id: string }>(
+        tx,
+        `UPDATE campaigns SET status = 'failed', failure_reason = $2, completed_at = now(), updated_at = now()
+          WHERE id = $1 AND status = 'sending' RETURNING id`,
+        [id, reason],
+      );
+      if (rows.length === 0) return false;
+      await tx.query(
+        `UPDATE messages SET status = 'failed', status_reason = $2, status_updated_at = now() WHERE campaign_id = $1 AND status = 'queued'`,
+        [id, reason],
+      );
+      await tx.query(
+        `UPDATE campaign_batches SET done_at = now(), sending_until = NULL WHERE campaign_id = $1 AND done_at IS NULL`,
+        [id],
+      );
+      return true;
+    });
+    if (!failed) return;
     this.buckets.delete(id);
     this.logger.warn({ campaignId: id, reason }, 'Campaign failed');
   }
