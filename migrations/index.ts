@@ -3,6 +3,7 @@ import { Messaging1732360000000 } from './1732360000000-messaging.js';
 import { ContactsSearch1732370000000 } from './1732370000000-contacts-search.js';
 import { InboxAndAutoReplies1732380000000 } from './1732380000000-inbox-and-auto-replies.js';
 import { Campaigns1732390000000 } from './1732390000000-campaigns.js';
+import { SharedThrottlingAndRetention1732430000000 } from './1732430000000-shared-throttling-and-retention.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   ContactsSearch1732370000000,
   InboxAndAutoReplies1732380000000,
   Campaigns1732390000000,
+  SharedThrottlingAndRetention1732430000000,
 ];

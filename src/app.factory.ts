@@ -29,6 +29,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     rawBody: true,
   });
   app.useLogger(app.get(Logger));
+  if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   app.use(requestIdMiddleware);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });

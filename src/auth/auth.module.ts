@@ -3,15 +3,18 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 
 import { AppConfig } from '../config/app-config.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { DatabaseThrottlerStorage } from './guards/database-throttler.storage.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { clientIpTracker, loginEmailTracker, LoginThrottlerGuard } from './guards/login-throttler.guard.js';
 import { RolesGuard } from './guards/roles.guard.js';
 import { AccessTokensService } from './tokens/access-tokens.service.js';
+import { AuthRecordsRetentionJob } from './tokens/auth-records-retention.job.js';
 import { RefreshToken } from './tokens/refresh-token.entity.js';
 import { RefreshTokensService } from './tokens/refresh-tokens.service.js';
 
@@ -20,10 +23,11 @@ import { RefreshTokensService } from './tokens/refresh-tokens.service.js';
     UsersModule,
     TypeOrmModule.forFeature([RefreshToken]),
     JwtModule.register({}),
-    // Counters live in process memory: with several instances each one enforces its own limit.
+    // Counters live in PostgreSQL: every instance counts the same attempts.
     ThrottlerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
+      inject: [AppConfig, DataSource],
+      useFactory: (config: AppConfig, dataSource: DataSource) => ({
+        storage: new DatabaseThrottlerStorage(dataSource),
         errorMessage: 'Too many login attempts, try again later',
         throttlers: [
           {
@@ -47,6 +51,7 @@ import { RefreshTokensService } from './tokens/refresh-tokens.service.js';
     AuthService,
     AccessTokensService,
     RefreshTokensService,
+    AuthRecordsRetentionJob,
     LoginThrottlerGuard,
     // Order matters: authentication first, then the role check.
     { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -32,6 +32,13 @@ export class AppConfig {
   /** `undefined`: no CORS headers (the console is same-origin); `['*']`: any origin. */
   readonly corsOrigins!: string[] | undefined;
   readonly loginThrottle!: { perIp: number; perEmail: number; windowSeconds: number };
+  /**
+   * Express's `trust proxy`: which proxies' X-Forwarded-For to believe for the client address (login
+   * throttling, logs). `undefined`: none, the socket's address is the client.
+   */
+  readonly trustProxy!: boolean | number | string | undefined;
+  /** Processed provider webhook events are kept this long (deduplication and audit), then deleted. */
+  readonly webhookEventsRetentionDays!: number;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';

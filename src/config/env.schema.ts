@@ -57,6 +57,16 @@ export const envSchema = z
     LOGIN_MAX_ATTEMPTS_PER_IP: positiveInt(30),
     LOGIN_MAX_ATTEMPTS_PER_EMAIL: positiveInt(10),
     LOGIN_THROTTLE_WINDOW: duration.default(60),
+    TRUST_PROXY: optionalString.pipe(
+      z
+        .string()
+        .regex(
+          /^(true|false|\d+|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/,
+          'must be true, false, a hop count or a list of addresses/subnets (e.g. loopback, 10.0.0.0/8)',
+        )
+        .optional(),
+    ),
+    WEBHOOK_EVENTS_RETENTION_DAYS: positiveInt(30),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;

@@ -61,7 +61,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       perEmail: values.LOGIN_MAX_ATTEMPTS_PER_EMAIL,
       windowSeconds: values.LOGIN_THROTTLE_WINDOW,
     },
+    trustProxy: parseTrustProxy(values.TRUST_PROXY),
+    webhookEventsRetentionDays: values.WEBHOOK_EVENTS_RETENTION_DAYS,
   });
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string | undefined {
+  if (value === undefined || value === 'false') return undefined;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 function readOrCreateDevelopmentSecrets(dataDir: string): DevelopmentSecrets {

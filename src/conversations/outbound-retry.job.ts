@@ -1,8 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../database/query-rows.js';
+import { IntervalJob } from '../common/jobs/interval-job.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import type { MessageContent } from '../channels/providers/channel-provider.interface.js';
 import { SEND_LEASE_SECONDS } from './messages.service.js';
@@ -25,46 +25,38 @@ interface ClaimedRow {
  * failed ("interrupted") rather than risking a duplicate text to a customer.
  */
 @Injectable()
-export class OutboundRetryJob {
-  private readonly logger = new Logger(OutboundRetryJob.name);
-  private running = false;
+export class OutboundRetryJob extends IntervalJob {
+  protected readonly intervalMs = 2_000;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly channels: ChannelsService,
     private readonly sender: OutboundSender,
-  ) {}
+  ) {
+    super();
+  }
 
-  @Interval('outbound-retry', 2_000)
-  async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.failInterrupted();
-      for (const row of await this.claimDue()) {
-        try {
-          const channel = await this.channels.activeContext(row.channel_id);
-          await this.sender.send(channel, {
-            id: row.id,
-            recipient: row.recipient,
-            content: row.content,
-            clientReference: row.client_reference,
-            attempts: row.attempts,
-          });
-        } catch (error) {
-          await this.dataSource.query(
-            `UPDATE messages SET status = 'failed', status_reason = $2, sending_until = NULL, next_attempt_at = NULL, status_updated_at = now()
+  protected async pass(): Promise<void> {
+    await this.failInterrupted();
+    // A claimed batch is always finished, even at shutdown: an abandoned claim would be marked
+    // "interrupted" when its lease runs out, and never sent.
+    for (const row of await this.claimDue()) {
+      try {
+        const channel = await this.channels.activeContext(row.channel_id);
+        await this.sender.send(channel, {
+          id: row.id,
+          recipient: row.recipient,
+          content: row.content,
+          clientReference: row.client_reference,
+          attempts: row.attempts,
+        });
+      } catch (error) {
+        await this.dataSource.query(
+          `UPDATE messages SET status = 'failed', status_reason = $2, sending_until = NULL, next_attempt_at = NULL, status_updated_at = now()
               WHERE id = $1 AND status = 'queued'`,
-            [row.id, error instanceof Error ? error.message : 'Could not send'],
-          );
-        }
+          [row.id, error instanceof Error ? error.message : 'Could not send'],
+        );
       }
-    } catch (error) {
-      this.logger.warn(
-        `Outbound retry pass failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    } finally {
-      this.running = false;
     }
   }
 

@@ -9,6 +9,7 @@ import { WebhookChannelCache } from './guards/webhook-channel.cache.js';
 import { WebhookEventProcessor } from './webhook-event.processor.js';
 import { WebhookInboxService } from './webhook-inbox.service.js';
 import { WebhookIntakeService } from './webhook-intake.service.js';
+import { WebhookEventsRetentionJob } from './webhook-events-retention.job.js';
 import { WebhookRetryJob } from './webhook-retry.job.js';
 import { WebhooksController } from './webhooks.controller.js';
 
@@ -24,6 +25,7 @@ import { WebhooksController } from './webhooks.controller.js';
     DeliveryReportQueue,
     WebhookIntakeService,
     WebhookRetryJob,
+    WebhookEventsRetentionJob,
   ],
 })
 export class WebhooksModule {}

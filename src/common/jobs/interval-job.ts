@@ -1,0 +1,46 @@
+import { type BeforeApplicationShutdown, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+
+/**
+ * The one convention for background jobs: a pass every `intervalMs`, never overlapping itself, a
+ * failed pass logged and retried at the next tick, and at shutdown no new pass starts while the
+ * running one is awaited (so it never meets a closed database pool). Each pass must be safe with any
+ * number of instances running it at once: claim work with row locks or compare-and-set.
+ */
+export abstract class IntervalJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  protected readonly logger = new Logger(this.constructor.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopping = false;
+
+  protected abstract readonly intervalMs: number;
+
+  /** One unit of work; throwing is fine, the next tick tries again. */
+  protected abstract pass(): Promise<void>;
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.tick(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Runs a pass now; a call while one runs returns that pass instead of starting another. */
+  tick(): Promise<void> {
+    if (this.running || this.stopping) return this.running ?? Promise.resolve();
+    this.running = this.pass()
+      .catch((error: unknown) => {
+        this.logger.warn(`Pass failed: ${error instanceof Error ? error.message : String(error)}`);
+      })
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  /** True once shutdown began: long passes check it between steps and stop early. */
+  protected get isStopping(): boolean {
+    return this.stopping;
+  }
+}
