@@ -10,6 +10,8 @@ import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 
 import { Conversation } from '../src/conversations/conversation.entity.js';
 import { ConversationsService } from '../src/conversations/conversations.service.js';
+import { InboxEventFeed } from '../src/conversations/inbox-event-feed.js';
+import { InboxEventLog } from '../src/conversations/inbox-event-log.js';
 import { InboxEvents } from '../src/conversations/inbox-events.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { withDatabase } from '../src/database/database-url.js';
@@ -61,10 +63,11 @@ async function main(): Promise<void> {
     );
     await dataSource.query('ANALYZE');
     const [channel] = await dataSource.query<Array<{ id: string }>>(`SELECT id FROM channels LIMIT 1`);
+    const eventLog = new InboxEventLog(dataSource);
     const service = new ConversationsService(
       dataSource.getRepository(Conversation),
       dataSource,
-      new InboxEvents(),
+      new InboxEvents(eventLog, new InboxEventFeed(eventLog, dataSource)),
     );
 
     const first = await service.list({}, 50);

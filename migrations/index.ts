@@ -4,6 +4,7 @@ import { ContactsSearch1732370000000 } from './1732370000000-contacts-search.js'
 import { InboxAndAutoReplies1732380000000 } from './1732380000000-inbox-and-auto-replies.js';
 import { Campaigns1732390000000 } from './1732390000000-campaigns.js';
 import { SharedThrottlingAndRetention1732430000000 } from './1732430000000-shared-throttling-and-retention.js';
+import { InboxEventLog1732440000000 } from './1732440000000-inbox-event-log.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   InboxAndAutoReplies1732380000000,
   Campaigns1732390000000,
   SharedThrottlingAndRetention1732430000000,
+  InboxEventLog1732440000000,
 ];

@@ -15,6 +15,7 @@ import {
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
+  ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -26,6 +27,7 @@ import type { Request, Response } from 'express';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
 import { AcceptsQueryToken } from '../auth/decorators/query-token.decorator.js';
+import { ValidationError } from '../common/errors/domain-error.js';
 import { ApiErrorResponses } from '../common/http/api-error-responses.decorator.js';
 import { PaginationQueryDto } from '../common/pagination/pagination-query.dto.js';
 import { ConversationsService } from './conversations.service.js';
@@ -58,8 +60,22 @@ export class ConversationsController {
   @ApiOperation({
     summary: 'Live inbox updates (Server-Sent Events)',
     description:
-      'Events `message.created`, `message.status` and `conversation.updated`, each with the JSON object as `data`; ' +
-      'a comment line every 15 s keeps proxies from closing the stream. The token may also be given as `?access_token=` (for EventSource).',
+      'Events `message.created`, `message.status` and `conversation.updated`, each with the JSON object as `data` ' +
+      'and its log id as `id`, from every instance; a comment line every 15 s keeps proxies from closing the stream. ' +
+      'A client reconnecting with `Last-Event-ID` (or `?lastEventId=`) first receives, in order, every event after it ' +
+      'still kept (at least 15 minutes), then live ones. The token may also be given as `?access_token=` (for EventSource).',
+  })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'The `id` of the last event received; browsers send it when they reconnect by themselves',
+  })
+  @ApiQuery({
+    name: 'lastEventId',
+    required: false,
+    type: String,
+    description: 'Same as the `Last-Event-ID` header, for clients that cannot set it',
+    example: '1042',
   })
   @ApiQuery({
     name: 'access_token',
@@ -71,8 +87,9 @@ export class ConversationsController {
     description: 'An event stream',
     schema: { type: 'string', example: 'event: message.created\ndata: {"id":"…"}\n\n' },
   })
+  @ApiErrorResponses(400)
   events(@Req() request: Request, @Res() response: Response): void {
-    this.stream.open(request, response);
+    this.stream.open(request, response, lastEventIdOf(request));
   }
 
   @Get()
@@ -147,4 +164,14 @@ export class ConversationsController {
   ): Promise<ConversationDto> {
     return this.conversations.setStatus(id, body.status);
   }
+}
+
+/** `Last-Event-ID` or `?lastEventId=`: a non-negative integer, or undefined when neither is given. */
+function lastEventIdOf(request: Request): number | undefined {
+  const query = request.query.lastEventId;
+  const raw = request.header('last-event-id') ?? (typeof query === 'string' ? query : undefined);
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d{1,15}$/.test(raw.trim()))
+    throw ValidationError.forField('lastEventId', 'must be the id of an event (a non-negative integer)');
+  return Number(raw.trim());
 }

@@ -4,7 +4,10 @@ import { ChannelsModule } from '../channels/channels.module.js';
 import { ContactsModule } from '../contacts/contacts.module.js';
 import { AutoRepliesModule } from '../auto-replies/auto-replies.module.js';
 import { ConversationsController } from './conversations.controller.js';
+import { InboxEventFeed } from './inbox-event-feed.js';
+import { InboxEventLog } from './inbox-event-log.js';
 import { InboxEvents } from './inbox-events.js';
+import { InboxEventsRetentionJob } from './inbox-events-retention.job.js';
 import { InboxStream } from './inbox-stream.js';
 import { InboundPipeline } from './inbound-pipeline.service.js';
 import { Conversation } from './conversation.entity.js';
@@ -33,7 +36,10 @@ import { OutboundSender } from './outbound-sender.service.js';
     DeliveryStatusService,
     InboundMessagesService,
     InboundPipeline,
+    InboxEventLog,
+    InboxEventFeed,
     InboxEvents,
+    InboxEventsRetentionJob,
     InboxStream,
   ],
   exports: [MessagesService, DeliveryStatusService, InboundPipeline, InboxEvents],

@@ -122,7 +122,7 @@ export class ConversationsService {
 
   private async publishUpdate(id: string): Promise<ConversationDto> {
     const conversation = await this.get(id);
-    this.events.publish('conversation.updated', conversation);
+    await this.events.publish('conversation.updated', conversation);
     return conversation;
   }
 

@@ -125,18 +125,26 @@ export class DeliveryStatusService {
     return { known: standIn.map((slot) => slot !== undefined && matched.has(slot)), changes };
   }
 
-  /** Tells live inbox clients and the metrics about committed status changes, each once. */
-  publish(changes: readonly AppliedStatus[]): void {
-    for (const change of changes) {
-      this.statusChanges.inc({ status: change.status });
-      this.events.publish('message.status', {
-        id: change.messageId,
-        conversationId: change.conversationId,
-        status: change.status,
-        statusReason: change.statusReason,
-        errorCode: change.errorCode,
-        statusUpdatedAt: change.statusUpdatedAt.toISOString(),
-      });
-    }
+  /** Counts committed status changes in the metrics. */
+  countCommitted(changes: readonly AppliedStatus[]): void {
+    for (const change of changes) this.statusChanges.inc({ status: change.status });
+  }
+
+  /** Logs the status changes as inbox events, in the transaction that applies them. */
+  async publish(tx: EntityManager, changes: readonly AppliedStatus[]): Promise<void> {
+    await this.events.publishMany(
+      tx,
+      changes.map((change) => ({
+        type: 'message.status' as const,
+        data: {
+          id: change.messageId,
+          conversationId: change.conversationId,
+          status: change.status,
+          statusReason: change.statusReason,
+          errorCode: change.errorCode,
+          statusUpdatedAt: change.statusUpdatedAt.toISOString(),
+        },
+      })),
+    );
   }
 }

@@ -40,7 +40,10 @@ export class InboundPipeline {
       conversationId: received.conversationId,
     };
     if (!received.isNew) return outcome;
-    this.events.publish('message.created', MessageDto.from(await this.messages.get(received.messageId)));
+    await this.events.publish(
+      'message.created',
+      MessageDto.from(await this.messages.get(received.messageId)),
+    );
 
     let contact = await this.contacts.get(received.contactId);
     const decision = await this.autoReplies.decide(

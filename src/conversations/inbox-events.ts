@@ -1,26 +1,35 @@
 import { Injectable } from '@nestjs/common';
-import { type Observable, Subject } from 'rxjs';
+import type { EntityManager } from 'typeorm';
 
-export type InboxEventType = 'message.created' | 'message.status' | 'conversation.updated';
+import { InboxEventFeed } from './inbox-event-feed.js';
+import { type InboxEvent, InboxEventLog, type InboxEventType } from './inbox-event-log.js';
 
-export interface InboxEvent {
-  type: InboxEventType;
-  data: object;
-}
+export type { InboxEventType } from './inbox-event-log.js';
 
 /**
- * Live inbox updates for the SSE stream. Events are published by the instance that made the change,
- * so with several instances a client sees the changes its own instance made plus what it re-reads.
+ * Publishes live inbox updates to the shared event log, so every instance's streams carry them and
+ * reconnecting clients can replay them. Delivery reports, the volume path, log their events in the
+ * transaction that applies them; single changes log theirs right after committing, where a crash in
+ * between loses the live event but never the change (clients re-read the inbox on reconnect).
  */
 @Injectable()
 export class InboxEvents {
-  private readonly subject = new Subject<InboxEvent>();
+  constructor(
+    private readonly log: InboxEventLog,
+    private readonly feed: InboxEventFeed,
+  ) {}
 
-  publish(type: InboxEventType, data: object): void {
-    this.subject.next({ type, data });
+  /** After the change has committed. */
+  async publish(type: InboxEventType, data: object): Promise<void> {
+    await this.log.append([{ type, data }]);
+    this.feed.wake();
   }
 
-  get events(): Observable<InboxEvent> {
-    return this.subject.asObservable();
+  /**
+   * In the transaction of the change: the events exist exactly when the change does. Streams get them
+   * once it commits (its NOTIFY wakes every instance's feed).
+   */
+  publishMany(tx: EntityManager, events: readonly InboxEvent[]): Promise<void> {
+    return this.log.append(events, tx);
   }
 }

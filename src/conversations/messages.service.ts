@@ -149,7 +149,7 @@ export class MessagesService {
       statusReason: 'Replied inline in the webhook answer',
     });
     await this.conversations.recordActivity(conversationId, content, new Date(), false);
-    this.events.publish('message.created', MessageDto.from(await this.get(id)));
+    await this.events.publish('message.created', MessageDto.from(await this.get(id)));
   }
 
   async get(id: string): Promise<Message> {
@@ -201,7 +201,7 @@ export class MessagesService {
       sendingUntil: new Date(Date.now() + SEND_LEASE_SECONDS * 1000),
     });
     await this.conversations.recordActivity(input.conversationId, input.content, new Date(), false);
-    this.events.publish('message.created', MessageDto.from(await this.get(id)));
+    await this.events.publish('message.created', MessageDto.from(await this.get(id)));
     return { id, clientReference };
   }
 
@@ -217,7 +217,7 @@ export class MessagesService {
       attempts: 1,
     });
     const stored = await this.get(id);
-    this.events.publish('message.status', statusEvent(stored));
+    await this.events.publish('message.status', statusEvent(stored));
     return { id, status: stored.status, conversationId: input.conversationId, clientReference };
   }
 }

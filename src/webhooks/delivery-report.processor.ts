@@ -76,9 +76,10 @@ export class DeliveryReportProcessor {
         claimed.map((row) => row.id),
         outcome.known,
       );
+      await this.deliveryStatus.publish(manager, outcome.changes);
       return outcome.changes;
     });
-    this.deliveryStatus.publish(changes);
+    this.deliveryStatus.countCommitted(changes);
   }
 
   private claim(

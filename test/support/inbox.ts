@@ -288,6 +288,7 @@ export function plivoXmlMessages(xml: string): PlivoXmlMessage[] {
 /** One Server-Sent Events block: a comment, or an event with its data. */
 export interface SseEvent {
   comment?: string;
+  id?: string;
   event?: string;
   data?: string;
 }
@@ -402,6 +403,7 @@ function parseBlock(block: string): SseEvent {
     const field = colon < 0 ? line : line.slice(0, colon);
     const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
     if (field === 'event') event.event = value;
+    if (field === 'id') event.id = value;
     if (field === 'data') data.push(value);
   }
   if (comments.length > 0) event.comment = comments.join('\n');

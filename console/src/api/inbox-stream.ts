@@ -20,7 +20,8 @@ const MAX_RETRY_MS = 30_000;
  * closes, so a closed source is reopened here, after a pause and with a token that is still valid,
  * backing off while it keeps failing. The pause matters: a source also closes when the page
  * unloads, and a token refresh sent then would rotate the refresh token without the page ever
- * storing its successor.
+ * storing its successor. A reopened source asks for the events after the last one seen
+ * (`?lastEventId=`), so nothing that happened while it was down is missed.
  */
 export function followInbox(handlers: InboxStreamHandlers): () => void {
   let source: EventSource | undefined;
@@ -28,23 +29,36 @@ export function followInbox(handlers: InboxStreamHandlers): () => void {
   let retryMs = 1000;
   let everConnected = false;
   let stopped = false;
+  let lastEventId: string | undefined;
+  const seen =
+    <T>(handle: (data: T) => void) =>
+    (event: Event) => {
+      const message = event as MessageEvent<string>;
+      if (message.lastEventId) lastEventId = message.lastEventId;
+      handle(JSON.parse(message.data) as T);
+    };
 
   const open = async () => {
     const token = await session.validAccessToken().catch(() => undefined);
     if (stopped) return;
     if (!token) return scheduleRetry();
-    source = new EventSource(apiUrl('/conversations/stream', { access_token: token }));
+    source = new EventSource(apiUrl('/conversations/stream', { access_token: token, lastEventId }));
     source.addEventListener('open', () => {
       retryMs = 1000;
       handlers.connected(everConnected);
       everConnected = true;
     });
-    source.addEventListener('message.created', (event) => handlers.messageCreated(parse<Message>(event)));
-    source.addEventListener('message.status', (event) =>
-      handlers.messageStatus(parse<MessageStatusChange>(event)),
+    source.addEventListener(
+      'message.created',
+      seen<Message>((message) => handlers.messageCreated(message)),
     );
-    source.addEventListener('conversation.updated', (event) =>
-      handlers.conversationUpdated(parse<Conversation>(event)),
+    source.addEventListener(
+      'message.status',
+      seen<MessageStatusChange>((change) => handlers.messageStatus(change)),
+    );
+    source.addEventListener(
+      'conversation.updated',
+      seen<Conversation>((conversation) => handlers.conversationUpdated(conversation)),
     );
     source.addEventListener('error', () => {
       handlers.disconnected();
@@ -67,8 +81,4 @@ export function followInbox(handlers: InboxStreamHandlers): () => void {
     clearTimeout(retryTimer);
     source?.close();
   };
-}
-
-function parse<T>(event: Event): T {
-  return JSON.parse((event as MessageEvent<string>).data) as T;
 }

@@ -443,7 +443,7 @@ export interface paths {
     };
     /**
      * Live inbox updates (Server-Sent Events)
-     * @description Events `message.created`, `message.status` and `conversation.updated`, each with the JSON object as `data`; a comment line every 15 s keeps proxies from closing the stream. The token may also be given as `?access_token=` (for EventSource).
+     * @description Events `message.created`, `message.status` and `conversation.updated`, each with the JSON object as `data` and its log id as `id`, from every instance; a comment line every 15 s keeps proxies from closing the stream. A client reconnecting with `Last-Event-ID` (or `?lastEventId=`) first receives, in order, every event after it still kept (at least 15 minutes), then live ones. The token may also be given as `?access_token=` (for EventSource).
      */
     get: operations['ConversationsController_events'];
     put?: never;
@@ -4224,8 +4224,13 @@ export interface operations {
       query?: {
         /** @description Access token, for clients that cannot set headers */
         access_token?: unknown;
+        /** @description Same as the `Last-Event-ID` header, for clients that cannot set it */
+        lastEventId?: string;
       };
-      header?: never;
+      header?: {
+        /** @description The `id` of the last event received; browsers send it when they reconnect by themselves */
+        'Last-Event-ID'?: string;
+      };
       path?: never;
       cookie?: never;
     };
