@@ -5,6 +5,7 @@ import { InboxAndAutoReplies1732380000000 } from './1732380000000-inbox-and-auto
 import { Campaigns1732390000000 } from './1732390000000-campaigns.js';
 import { SharedThrottlingAndRetention1732430000000 } from './1732430000000-shared-throttling-and-retention.js';
 import { InboxEventLog1732440000000 } from './1732440000000-inbox-event-log.js';
+import { SendBudgets1732450000000 } from './1732450000000-send-budgets.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   Campaigns1732390000000,
   SharedThrottlingAndRetention1732430000000,
   InboxEventLog1732440000000,
+  SendBudgets1732450000000,
 ];

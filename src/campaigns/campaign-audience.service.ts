@@ -15,6 +15,7 @@ interface LockedCampaign {
   channel_id: string;
   provider: ProviderKind;
   rate_per_second: number | null;
+  channel_max_per_second: number | null;
   message: CampaignMessage;
   audience: CampaignAudience;
   materialized_through: string | null;
@@ -53,7 +54,8 @@ export class CampaignAudienceService {
     return this.dataSource.transaction(async (tx) => {
       const [campaign] = await queryRows<LockedCampaign>(
         tx,
-        `SELECT cp.id, cp.channel_id, ch.provider, cp.rate_per_second, cp.message, cp.audience, cp.materialized_through
+        `SELECT cp.id, cp.channel_id, ch.provider, cp.rate_per_second, (ch.config->>'maxPerSecond')::int AS channel_max_per_second,
+                cp.message, cp.audience, cp.materialized_through
            FROM campaigns cp JOIN channels ch ON ch.id = cp.channel_id
           WHERE cp.id = $1 AND cp.status = 'sending' AND cp.materialized_at IS NULL
           FOR UPDATE OF cp SKIP LOCKED`,
@@ -148,7 +150,7 @@ export class CampaignAudienceService {
   ): Promise<number> {
     const plan = sendPlan(
       this.providers.get(campaign.provider).maxRecipientsPerRequest,
-      campaign.rate_per_second,
+      tightestRate(campaign.rate_per_second, campaign.channel_max_per_second),
     );
     // Unique across campaigns and chunks; it is the client reference a batch provider sees.
     const prefix = `cmp_${campaign.id.replaceAll('-', '').slice(0, 12)}_${randomBytes(6).toString('hex')}`;
@@ -221,4 +223,10 @@ function contentSql(message: CampaignMessage, alias: string, params: unknown[]):
     return `$${params.length}::jsonb`;
   }
   return `jsonb_build_object('kind', 'text', 'text', ${renderSql(parseCampaignText(message.text), alias, params)})`;
+}
+
+/** The lower of two optional rates (recipients per second), null when neither is set. */
+export function tightestRate(...rates: Array<number | null | undefined>): number | null {
+  const set = rates.filter((rate): rate is number => typeof rate === 'number' && rate > 0);
+  return set.length > 0 ? Math.min(...set) : null;
 }

@@ -16,7 +16,6 @@ import { queryRows } from '../database/query-rows.js';
 import { CampaignAudienceService } from './campaign-audience.service.js';
 import { CampaignRecoveryService } from './campaign-recovery.service.js';
 import { CampaignSender } from './campaign-sender.service.js';
-import { TokenBucket } from './token-bucket.js';
 
 const INTERVAL_NAME = 'campaign-dispatch';
 const CAMPAIGNS_PER_TICK = 20;
@@ -47,7 +46,6 @@ interface SendingRow {
 @Injectable()
 export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(CampaignDispatcher.name);
-  private readonly buckets = new Map<string, TokenBucket>();
   private readonly loggedAt = new Map<string, number>();
   private running: Promise<void> | undefined;
   private stopping = false;
@@ -136,7 +134,6 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
       throw error;
     }
 
-    const bucket = this.bucketFor(campaign);
     const isActive = cached(
       async () => !this.stopping && (await this.stillSending(campaign.id)),
       STATUS_CHECK_MS,
@@ -153,7 +150,6 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
         const outcome = await this.sender.sendChunk(
           { id: campaign.id, ratePerSecond: campaign.rate_per_second },
           channel,
-          bucket,
           isActive,
         );
         credentialsError ??= outcome.credentialsError;
@@ -203,7 +199,6 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
       [id],
     );
     if (done.length > 0) {
-      this.buckets.delete(id);
       this.loggedAt.delete(id);
       this.logger.log({ campaignId: id }, 'Campaign completed');
     }
@@ -234,18 +229,7 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
       return true;
     });
     if (!failed) return;
-    this.buckets.delete(id);
     this.logger.warn({ campaignId: id, reason }, 'Campaign failed');
-  }
-
-  private bucketFor(campaign: SendingRow): TokenBucket | undefined {
-    if (!campaign.rate_per_second) return undefined;
-    let bucket = this.buckets.get(campaign.id);
-    if (!bucket || bucket.ratePerSecond !== campaign.rate_per_second) {
-      bucket = new TokenBucket(campaign.rate_per_second);
-      this.buckets.set(campaign.id, bucket);
-    }
-    return bucket;
   }
 
   private async logProgress(id: string): Promise<void> {

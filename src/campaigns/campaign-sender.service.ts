@@ -13,11 +13,13 @@ import {
   ProviderTransientError,
 } from '../channels/providers/provider-errors.js';
 import { ProviderRegistry } from '../channels/providers/provider-registry.js';
+import { SendBudget } from '../channels/send-budget.js';
+import { campaignLimit, channelLimit } from '../channels/send-limits.js';
 import { AppConfig } from '../config/app-config.js';
 import { queryRows } from '../database/query-rows.js';
 import { MetricsService } from '../health/metrics.service.js';
+import { tightestRate } from './campaign-audience.service.js';
 import { sendPlan } from './send-units.js';
-import type { TokenBucket } from './token-bucket.js';
 
 /** A send unit is handed to the provider at most this many times before its rows are marked failed. */
 const MAX_CAMPAIGN_SEND_ATTEMPTS = 5;
@@ -117,6 +119,7 @@ export class CampaignSender {
     private readonly providers: ProviderRegistry,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
+    private readonly budget: SendBudget,
   ) {}
 
   /**
@@ -126,14 +129,20 @@ export class CampaignSender {
   async sendChunk(
     campaign: SendingCampaign,
     channel: ChannelContext,
-    bucket: TokenBucket | undefined,
     isActive: () => Promise<boolean>,
   ): Promise<ChunkOutcome> {
     const provider = this.providers.get(channel.provider);
-    const plan = sendPlan(provider.maxRecipientsPerRequest, campaign.ratePerSecond);
+    // The campaign's own rate and its channel's limit, both shared with every instance (and the
+    // channel's with everything else sent through it).
+    const limits = [
+      ...campaignLimit(campaign.id, campaign.ratePerSecond),
+      ...channelLimit(channel.id, channel.config.maxPerSecond),
+    ];
+    const rate = tightestRate(campaign.ratePerSecond, channel.config.maxPerSecond);
+    const plan = sendPlan(provider.maxRecipientsPerRequest, rate);
     const leaseSeconds =
       this.config.campaignLeaseSeconds +
-      Math.ceil((plan.unitSize * plan.unitsPerClaim) / (campaign.ratePerSecond ?? Number.POSITIVE_INFINITY));
+      Math.ceil((plan.unitSize * plan.unitsPerClaim) / (rate ?? Number.POSITIVE_INFINITY));
 
     const units = await this.claim(campaign.id, plan.unitsPerClaim, leaseSeconds);
     if (units.length === 0) return { claimed: 0 };
@@ -152,7 +161,7 @@ export class CampaignSender {
       if (
         credentialsError ||
         !(await isActive()) ||
-        (bucket && !(await bucket.take(group.length))) ||
+        !(await this.budget.take(limits, group.length, async () => !(await isActive()))) ||
         !(await isActive())
       ) {
         unitOutcomes.release(reference);

@@ -5,9 +5,11 @@ describe('sendPlan', () => {
     expect(sendPlan(1000, null)).toEqual({ batched: true, unitSize: 1000, unitsPerClaim: 4, concurrency: 4 });
   });
 
-  it('caps a batch unit at the campaign rate and claims one unit at a time under a rate', () => {
-    expect(sendPlan(1000, 50)).toMatchObject({ batched: true, unitSize: 50, unitsPerClaim: 1 });
-    expect(sendPlan(1000, 5000)).toMatchObject({ unitSize: 1000, unitsPerClaim: 1 });
+  it('caps a batch unit at what the send budget grants at once under a rate: a twentieth of it', () => {
+    expect(sendPlan(1000, 50)).toMatchObject({ batched: true, unitSize: 3 });
+    expect(sendPlan(1000, 2000)).toMatchObject({ unitSize: 100 });
+    expect(sendPlan(1000, 100_000)).toMatchObject({ unitSize: 1000 });
+    expect(sendPlan(1000, 1)).toMatchObject({ unitSize: 1 });
   });
 
   it('cuts single-recipient providers into chunks of ten seconds at the rate, between 16 and 256', () => {

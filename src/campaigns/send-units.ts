@@ -1,8 +1,9 @@
 /**
  * How a campaign's recipients are cut into send units: the rows of one `campaign_batches` row,
  * claimed, leased and retried together. For a provider that takes many recipients a request, a unit
- * is one request (capped by the campaign's rate, so the token bucket can grant it whole); for a
- * one-recipient-a-request provider, a unit is a chunk of single requests sent concurrently.
+ * is one request (capped by what a send budget grants at once under the tightest limit, so no one
+ * request overruns it); for a one-recipient-a-request provider, a unit is a chunk of single requests
+ * sent concurrently.
  */
 export interface SendPlan {
   batched: boolean;
@@ -13,19 +14,20 @@ export interface SendPlan {
   concurrency: number;
 }
 
+import { budgetCapacity } from '../channels/send-limits.js';
+
 const BATCH_CONCURRENCY = 4;
 const PER_RECIPIENT_CONCURRENCY = 16;
 const PER_RECIPIENT_UNIT = 256;
 
+/** `ratePerSecond`: the tightest limit on the campaign (its own rate or its channel's), if any. */
 export function sendPlan(maxRecipientsPerRequest: number, ratePerSecond: number | null): SendPlan {
   if (maxRecipientsPerRequest > 1) {
-    const unitSize = Math.max(
-      1,
-      Math.min(maxRecipientsPerRequest, ratePerSecond ?? Number.POSITIVE_INFINITY),
+    const unitSize = Math.min(
+      maxRecipientsPerRequest,
+      ratePerSecond ? budgetCapacity(ratePerSecond) : Number.POSITIVE_INFINITY,
     );
-    // A rate-limited campaign sends one request at a time: the bucket would only queue the others.
-    const unitsPerClaim = ratePerSecond ? 1 : BATCH_CONCURRENCY;
-    return { batched: true, unitSize, unitsPerClaim, concurrency: BATCH_CONCURRENCY };
+    return { batched: true, unitSize, unitsPerClaim: BATCH_CONCURRENCY, concurrency: BATCH_CONCURRENCY };
   }
   // Ten seconds' worth at the campaign's rate, so a pause is never stuck behind a long unit.
   const unitSize = Math.min(

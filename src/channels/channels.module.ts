@@ -19,6 +19,7 @@ import { SandboxProvider } from './providers/sandbox/sandbox.provider.js';
 import { SinchConversationProvider } from './providers/sinch-conversation/sinch-conversation.provider.js';
 import { SinchOAuthTokenProvider } from './providers/sinch-conversation/sinch-oauth.token-provider.js';
 import { SinchSmsProvider } from './providers/sinch-sms/sinch-sms.provider.js';
+import { SendBudget } from './send-budget.js';
 
 const STRATEGIES = [SinchSmsProvider, SinchConversationProvider, PlivoProvider, SandboxProvider];
 
@@ -28,6 +29,7 @@ const STRATEGIES = [SinchSmsProvider, SinchConversationProvider, PlivoProvider, 
   providers: [
     ChannelsService,
     ChannelChangeFeed,
+    SendBudget,
     SecretBox,
     ProviderHttpClient,
     {
@@ -44,6 +46,13 @@ const STRATEGIES = [SinchSmsProvider, SinchConversationProvider, PlivoProvider, 
     },
     ProviderRegistry,
   ],
-  exports: [ChannelsService, ChannelChangeFeed, ProviderRegistry, SandboxProvider, SinchSmsProvider],
+  exports: [
+    ChannelsService,
+    ChannelChangeFeed,
+    ProviderRegistry,
+    SandboxProvider,
+    SinchSmsProvider,
+    SendBudget,
+  ],
 })
 export class ChannelsModule {}

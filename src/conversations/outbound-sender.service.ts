@@ -12,6 +12,8 @@ import {
   ProviderTransientError,
 } from '../channels/providers/provider-errors.js';
 import { ProviderRegistry } from '../channels/providers/provider-registry.js';
+import { SendBudget } from '../channels/send-budget.js';
+import { channelLimit } from '../channels/send-limits.js';
 import { MetricsService } from '../health/metrics.service.js';
 import { loggableError } from '../common/errors/all-exceptions.filter.js';
 
@@ -39,9 +41,15 @@ export class OutboundSender {
     private readonly providers: ProviderRegistry,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly metrics: MetricsService,
+    private readonly budget: SendBudget,
   ) {}
 
   async send(channel: ChannelContext, message: PendingMessage): Promise<void> {
+    const waitMs = await this.budget.tryTake(channelLimit(channel.id, channel.config.maxPerSecond), 1);
+    if (waitMs > 0) {
+      await this.waitForBudget(message.id, waitMs);
+      return;
+    }
     let result: SendResult;
     const timed = this.metrics.timeDispatch(channel.provider, 'single');
     try {
@@ -59,7 +67,7 @@ export class OutboundSender {
       await this.dataSource.query(
         `UPDATE messages
             SET status = CASE WHEN message_status_rank(status) < message_status_rank('sent') THEN 'sent' ELSE status END,
-                provider_message_id = $2, provider_batch_id = $3, sending_until = NULL, next_attempt_at = NULL,
+                provider_message_id = $2, provider_batch_id = $3, sending_until = NULL, next_attempt_at = NULL, status_reason = NULL,
                 status_updated_at = now()
           WHERE id = $1`,
         [message.id, result.providerMessageId ?? null, result.providerBatchId ?? null],
@@ -69,6 +77,20 @@ export class OutboundSender {
       await this.finish(message.id, 'rejected', result.reason, result.errorCode);
       this.metrics.countSends(channel, 'single', 'rejected');
     }
+  }
+
+  /**
+   * The channel's send limit is spent for now: the message stays `queued` and the retry job sends it
+   * when the budget allows. Waiting is not an attempt, so it gives the attempt back.
+   */
+  private async waitForBudget(id: string, waitMs: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE messages
+          SET sending_until = NULL, attempts = greatest(attempts - 1, 0),
+              next_attempt_at = now() + make_interval(secs => $2 / 1000.0), status_reason = $3
+        WHERE id = $1 AND status = 'queued'`,
+      [id, waitMs, 'Waiting for the channel’s sending limit'],
+    );
   }
 
   private async recordFailure(

@@ -899,6 +899,11 @@ export interface components {
       role: 'admin' | 'agent';
     };
     SinchSmsConfigViewDto: {
+      /**
+       * @description The provider’s sending limit for this sender or account, in recipients per second. Everything sent through the channel (campaigns, single sends, replies, auto-replies) stays within it together, on every instance
+       * @example 25
+       */
+      maxPerSecond?: number;
       /** @example a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4 */
       servicePlanId: string;
       /**
@@ -961,6 +966,11 @@ export interface components {
       webhookUrls: components['schemas']['CallbackWebhookUrlsDto'];
     };
     SinchConversationConfigViewDto: {
+      /**
+       * @description The provider’s sending limit for this sender or account, in recipients per second. Everything sent through the channel (campaigns, single sends, replies, auto-replies) stays within it together, on every instance
+       * @example 25
+       */
+      maxPerSecond?: number;
       /** @example c36f3d3d-1513-2edd-ae42-11995557ff61 */
       projectId: string;
       /** @example 01EB37HMH1M6SV18BSNS3G135H */
@@ -1059,6 +1069,11 @@ export interface components {
       webhookUrls: components['schemas']['CallbackWebhookUrlsDto'];
     };
     PlivoConfigViewDto: {
+      /**
+       * @description The provider’s sending limit for this sender or account, in recipients per second. Everything sent through the channel (campaigns, single sends, replies, auto-replies) stays within it together, on every instance
+       * @example 25
+       */
+      maxPerSecond?: number;
       /** @example MAXXXXXXXXXXXXXXXXXX */
       authId: string;
       /** @example https://api.plivo.com */
@@ -1114,6 +1129,11 @@ export interface components {
     };
     SandboxConfigViewDto: {
       /**
+       * @description The provider’s sending limit for this sender or account, in recipients per second. Everything sent through the channel (campaigns, single sends, replies, auto-replies) stays within it together, on every instance
+       * @example 25
+       */
+      maxPerSecond?: number;
+      /**
        * @description Delay before the simulated delivery report
        * @default 500
        * @example 500
@@ -1158,6 +1178,11 @@ export interface components {
       webhookUrls: components['schemas']['CallbackWebhookUrlsDto'];
     };
     SinchSmsConfigDto: {
+      /**
+       * @description The provider’s sending limit for this sender or account, in recipients per second. Everything sent through the channel (campaigns, single sends, replies, auto-replies) stays within it together, on every instance
+       * @example 25
+       */
+      maxPerSecond?: number;
       /** @example a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4 */
       servicePlanId: string;
       /**
@@ -1197,6 +1222,11 @@ export interface components {
       config: components['schemas']['SinchSmsConfigDto'];
     };
     SinchConversationConfigDto: {
+      /**
+       * @description The provider’s sending limit for this sender or account, in recipients per second. Everything sent through the channel (campaigns, single sends, replies, auto-replies) stays within it together, on every instance
+       * @example 25
+       */
+      maxPerSecond?: number;
       /** @example c36f3d3d-1513-2edd-ae42-11995557ff61 */
       projectId: string;
       /** @example 01EB37HMH1M6SV18BSNS3G135H */
@@ -1279,6 +1309,11 @@ export interface components {
       config: components['schemas']['SinchConversationConfigDto'];
     };
     PlivoConfigDto: {
+      /**
+       * @description The provider’s sending limit for this sender or account, in recipients per second. Everything sent through the channel (campaigns, single sends, replies, auto-replies) stays within it together, on every instance
+       * @example 25
+       */
+      maxPerSecond?: number;
       /** @example MAXXXXXXXXXXXXXXXXXX */
       authId: string;
       /**
@@ -1305,6 +1340,11 @@ export interface components {
       config: components['schemas']['PlivoConfigDto'];
     };
     SandboxConfigDto: {
+      /**
+       * @description The provider’s sending limit for this sender or account, in recipients per second. Everything sent through the channel (campaigns, single sends, replies, auto-replies) stays within it together, on every instance
+       * @example 25
+       */
+      maxPerSecond?: number;
       /**
        * @description Delay before the simulated delivery report
        * @default 500

@@ -27,7 +27,24 @@ const ORIGIN_MESSAGE =
   'must be an origin such as https://eu.sms.api.sinch.com (scheme, host and optional port, no path)';
 const IDENTIFIER = /^[A-Za-z0-9_.:-]+$/;
 
-export class SinchSmsConfigDto {
+/** What every provider's config has. */
+class SendingLimitConfigDto {
+  @ApiPropertyOptional({
+    description:
+      'The provider’s sending limit for this sender or account, in recipients per second. Everything sent ' +
+      'through the channel (campaigns, single sends, replies, auto-replies) stays within it together, on every instance',
+    minimum: 1,
+    maximum: 100_000,
+    example: 25,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  maxPerSecond?: number;
+}
+
+export class SinchSmsConfigDto extends SendingLimitConfigDto {
   @ApiProperty({ example: 'a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4' })
   @IsString()
   @Matches(IDENTIFIER)
@@ -66,7 +83,7 @@ export class SinchSmsConfigDto {
   webhookSecret?: string;
 }
 
-export class SinchConversationConfigDto {
+export class SinchConversationConfigDto extends SendingLimitConfigDto {
   @ApiProperty({ example: 'c36f3d3d-1513-2edd-ae42-11995557ff61' })
   @IsString()
   @Matches(IDENTIFIER)
@@ -132,7 +149,7 @@ export class SinchConversationConfigDto {
   authUrl?: string;
 }
 
-export class PlivoConfigDto {
+export class PlivoConfigDto extends SendingLimitConfigDto {
   @ApiProperty({ example: 'MAXXXXXXXXXXXXXXXXXX' })
   @IsString()
   @Matches(/^[A-Z0-9]+$/, { message: 'authId must be upper-case letters and digits' })
@@ -154,7 +171,7 @@ export class PlivoConfigDto {
   baseUrl?: string;
 }
 
-export class SandboxConfigDto {
+export class SandboxConfigDto extends SendingLimitConfigDto {
   @ApiPropertyOptional({
     description: 'Delay before the simulated delivery report',
     default: 500,
