@@ -16,13 +16,11 @@
  */
 import 'reflect-metadata';
 
-import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import type { INestApplication } from '@nestjs/common';
@@ -41,6 +39,7 @@ import { withDatabase } from '../src/database/database-url.js';
 import { EmbeddedDatabase } from '../src/database/embedded-database.js';
 import { UsersService } from '../src/users/users.service.js';
 import { Api } from './support/api.js';
+import { FakeSinch } from './support/fake-sinch.js';
 import { benchLogger, mb, round, runBench } from './support/format.js';
 
 const { values: flags } = parseArgs({
@@ -155,57 +154,6 @@ function timingTable<T extends Timing>(map: Map<string, T>, top: number): Array<
 
 // ---------------------------------------------------------------------------------------------
 // The fake Sinch SMS server, in a child process.
-
-interface FakeStats {
-  batches: number;
-  recipients: number;
-  rejected: number;
-  duplicateReferences: number;
-  firstAt: number;
-  lastAt: number;
-  rssMb: number;
-}
-
-class FakeSinch {
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly origin: string,
-  ) {}
-
-  static start(): Promise<FakeSinch> {
-    const script = join(dirname(fileURLToPath(import.meta.url)), 'fake-sinch-sms.js');
-    const child = fork(script, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    return new Promise((resolve, reject) => {
-      child.once('error', reject);
-      child.once('exit', (code) => reject(new Error(`The fake Sinch SMS server exited with code ${code}`)));
-      child.once('message', (message: { type: string; port: number }) => {
-        if (message.type === 'listening') resolve(new FakeSinch(child, `http://127.0.0.1:${message.port}`));
-      });
-    });
-  }
-
-  stats(): Promise<FakeStats> {
-    return new Promise((resolve) => {
-      const onMessage = (message: FakeStats & { type: string }) => {
-        if (message.type !== 'stats') return;
-        this.child.off('message', onMessage);
-        resolve(message);
-      };
-      this.child.on('message', onMessage);
-      this.child.send({ type: 'stats' });
-    });
-  }
-
-  stop(): Promise<void> {
-    if (this.child.exitCode !== null) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.child.removeAllListeners('exit');
-      this.child.once('exit', () => resolve());
-      this.child.send({ type: 'stop' });
-      setTimeout(() => this.child.kill('SIGKILL'), 3000).unref();
-    });
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // A tiny HTTP client for the app's API.

@@ -16,6 +16,8 @@ let firstAt = 0;
 let lastAt = 0;
 const references = new Set<string>();
 let duplicateReferences = 0;
+/** Recipients per wall-clock second, for benchmarks that check a sending limit. */
+const perSecond: Record<string, number> = {};
 
 function reply(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -49,6 +51,8 @@ function handle(req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
   lastAt = now;
   batches += 1;
   recipients += to.length;
+  const second = String(Math.floor(now / 1000));
+  perSecond[second] = (perSecond[second] ?? 0) + to.length;
   if (typeof body.client_reference === 'string') {
     if (references.has(body.client_reference)) duplicateReferences += 1;
     else references.add(body.client_reference);
@@ -81,6 +85,7 @@ process.on('message', (message: { type?: string }) => {
       duplicateReferences,
       firstAt,
       lastAt,
+      perSecond,
       rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
     });
   } else if (message?.type === 'stop') {

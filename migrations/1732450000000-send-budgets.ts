@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Send budgets shared by every instance: one token bucket row per limited channel (its `maxPerSecond`)
- * and per rate-limited campaign (its `ratePerSecond`). See SendBudget.
+ * Send budgets shared by every instance: one row per limited channel (its `maxPerSecond`) and per
+ * rate-limited campaign (its `ratePerSecond`), holding when the limit is next free. See SendBudget.
  */
 export class SendBudgets1732450000000 implements MigrationInterface {
   name = 'SendBudgets1732450000000';
@@ -12,9 +12,7 @@ export class SendBudgets1732450000000 implements MigrationInterface {
       CREATE TABLE send_budgets (
         key text PRIMARY KEY,
         per_second double precision NOT NULL CHECK (per_second > 0),
-        capacity double precision NOT NULL CHECK (capacity >= 1),
-        tokens double precision NOT NULL,
-        refilled_at timestamptz NOT NULL
+        next_free_at timestamptz NOT NULL
       )`);
   }
 

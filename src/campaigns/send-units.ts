@@ -14,7 +14,7 @@ export interface SendPlan {
   concurrency: number;
 }
 
-import { budgetCapacity } from '../channels/send-limits.js';
+import { requestCap } from '../channels/send-limits.js';
 
 const BATCH_CONCURRENCY = 4;
 const PER_RECIPIENT_CONCURRENCY = 16;
@@ -25,7 +25,7 @@ export function sendPlan(maxRecipientsPerRequest: number, ratePerSecond: number 
   if (maxRecipientsPerRequest > 1) {
     const unitSize = Math.min(
       maxRecipientsPerRequest,
-      ratePerSecond ? budgetCapacity(ratePerSecond) : Number.POSITIVE_INFINITY,
+      ratePerSecond ? requestCap(ratePerSecond) : Number.POSITIVE_INFINITY,
     );
     return { batched: true, unitSize, unitsPerClaim: BATCH_CONCURRENCY, concurrency: BATCH_CONCURRENCY };
   }

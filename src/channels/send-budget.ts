@@ -3,70 +3,62 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
 import { queryRows } from '../database/query-rows.js';
-import { budgetCapacity, largestRequest, type SendLimit, waitForTokensMs } from './send-limits.js';
-
-interface BudgetRow {
-  granted: boolean;
-  available: number;
-  per_second: number;
-}
+import { largestRequest, type SendLimit } from './send-limits.js';
 
 /**
- * Token buckets in PostgreSQL, one row per limit (`send_budgets`), so a channel's `maxPerSecond` and
- * a campaign's `ratePerSecond` hold across campaigns, single sends and instances. A take locks the
- * rows of all its limits (in key order, so two takes never deadlock), refills them by the time
- * passed on the database's clock, and takes from all or from none.
+ * Send limits shared by every instance, as schedules in PostgreSQL (`send_budgets`, one row per limit):
+ * each row says when its limit is next free. A request of k recipients reserves the next free moment
+ * of all its limits together and moves each one on by k / rate, so requests are spaced exactly at the
+ * rate whoever makes them; nothing is lost to polling, and no one-second window carries more than the
+ * rate plus one request. The rows are locked in key order, so two reservations never deadlock, and the
+ * database's clock is the only clock.
  */
 @Injectable()
 export class SendBudget {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Takes `count` tokens from every limit at once. Returns 0 when taken, otherwise the milliseconds
-   * until they should be there (nothing was taken). `count` must not exceed `largestRequest(limits)`.
+   * Reserves `count` recipients' worth of every limit; returns the milliseconds until the reserved
+   * moment (0: now). With `onlyIfFree`, reserves only when that moment is now, and otherwise returns
+   * the wait without reserving anything.
    */
-  async tryTake(limits: readonly SendLimit[], count: number): Promise<number> {
+  async reserve(limits: readonly SendLimit[], count: number, onlyIfFree = false): Promise<number> {
     if (limits.length === 0) return 0;
-    const wanted = count;
+    const keys = limits.map((limit) => limit.key);
     await this.dataSource.query(
-      `INSERT INTO send_budgets (key, per_second, capacity, tokens, refilled_at)
-       SELECT key, per_second, capacity, capacity, clock_timestamp()
-         FROM unnest($1::text[], $2::float8[], $3::float8[]) AS l(key, per_second, capacity)
-       ON CONFLICT (key) DO UPDATE SET per_second = EXCLUDED.per_second, capacity = EXCLUDED.capacity
-        WHERE send_budgets.per_second <> EXCLUDED.per_second OR send_budgets.capacity <> EXCLUDED.capacity`,
-      [
-        limits.map((limit) => limit.key),
-        limits.map((limit) => limit.perSecond),
-        limits.map((limit) => budgetCapacity(limit.perSecond)),
-      ],
+      `INSERT INTO send_budgets (key, per_second, next_free_at)
+       SELECT key, per_second, clock_timestamp() FROM unnest($1::text[], $2::float8[]) AS l(key, per_second)
+       ON CONFLICT (key) DO UPDATE SET per_second = EXCLUDED.per_second
+        WHERE send_budgets.per_second <> EXCLUDED.per_second`,
+      [keys, limits.map((limit) => limit.perSecond)],
     );
-    const rows = await queryRows<BudgetRow>(
+    const [row] = await queryRows<{ wait_ms: number }>(
       this.dataSource,
       `WITH clock AS (SELECT clock_timestamp() AS at),
        current AS (
-         SELECT b.key, b.per_second,
-                least(b.capacity, b.tokens + extract(epoch FROM clock.at - b.refilled_at) * b.per_second) AS available
+         SELECT b.key, b.per_second, greatest(b.next_free_at, clock.at) AS free_at
            FROM send_budgets b, clock
           WHERE b.key = ANY($1::text[])
           ORDER BY b.key
             FOR UPDATE OF b),
-       decision AS (SELECT bool_and(available >= $2) AS granted FROM current)
-       UPDATE send_budgets b
-          SET tokens = current.available - CASE WHEN decision.granted THEN $2 ELSE 0 END,
-              refilled_at = clock.at
-         FROM current, decision, clock
-        WHERE b.key = current.key
-       RETURNING decision.granted, current.available, current.per_second`,
-      [limits.map((limit) => limit.key), wanted],
+       slot AS (SELECT max(free_at) AS start_at FROM current),
+       reserved AS (
+         UPDATE send_budgets b
+            SET next_free_at = slot.start_at + make_interval(secs => $2 / current.per_second)
+           FROM current, slot, clock
+          WHERE b.key = current.key AND (NOT $3 OR slot.start_at <= clock.at)
+         RETURNING b.key)
+       SELECT greatest(0, extract(epoch FROM slot.start_at - clock.at) * 1000)::float8 AS wait_ms
+         FROM slot, clock`,
+      [keys, count, onlyIfFree],
     );
-    if (rows.every((row) => row.granted)) return 0;
-    return Math.max(1, ...rows.map((row) => waitForTokensMs(wanted, row.available, row.per_second)));
+    return Math.ceil(row.wait_ms);
   }
 
   /**
-   * Waits until `count` tokens are taken, in steps of at most `largestRequest(limits)` (a request cut
-   * for a higher limit than today's still goes out, at the limit on average). False when `shouldStop`
-   * said so first.
+   * Reserves `count` recipients' worth and waits for it, in steps of at most `largestRequest(limits)`
+   * (a request cut for a higher limit than today's still goes out, at the limit on average). False when
+   * `shouldStop` said so after a wait: the reservation is then simply not used.
    */
   async take(
     limits: readonly SendLimit[],
@@ -75,15 +67,11 @@ export class SendBudget {
   ): Promise<boolean> {
     const step = largestRequest(limits);
     if (step === undefined) return true;
-    for (let remaining = count; remaining > 0;) {
-      const taking = Math.min(remaining, step);
-      const waitMs = await this.tryTake(limits, taking);
-      if (waitMs === 0) {
-        remaining -= taking;
-        continue;
-      }
-      if (await shouldStop()) return false;
+    for (let remaining = count; remaining > 0; remaining -= step) {
+      const waitMs = await this.reserve(limits, Math.min(remaining, step));
+      if (waitMs === 0) continue;
       await new Promise((resolve) => setTimeout(resolve, waitMs));
+      if (await shouldStop()) return false;
     }
     return true;
   }

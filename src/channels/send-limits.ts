@@ -5,23 +5,17 @@ export interface SendLimit {
 }
 
 /**
- * How much a budget may hold: a twentieth of a second's rate (at least one). Small on purpose: any
- * one-second window then carries at most 5 % more than the rate, however the senders interleave,
- * and one request may carry at most this many recipients (see `largestRequest`).
+ * The most recipients one request may carry under a rate: a twentieth of a second's worth (at least
+ * one), so that one request never takes more than 5 % of a second's budget at once.
  */
-export function budgetCapacity(perSecond: number): number {
+export function requestCap(perSecond: number): number {
   return Math.max(1, Math.ceil(perSecond / 20));
 }
 
 /** The most recipients one request may carry under these limits (undefined: no limit applies). */
 export function largestRequest(limits: readonly SendLimit[]): number | undefined {
   if (limits.length === 0) return undefined;
-  return Math.min(...limits.map((limit) => budgetCapacity(limit.perSecond)));
-}
-
-/** How long until `wanted` tokens are there, given what is `available` now, at `perSecond`. */
-export function waitForTokensMs(wanted: number, available: number, perSecond: number): number {
-  return available >= wanted ? 0 : Math.ceil(((wanted - available) / perSecond) * 1000);
+  return Math.min(...limits.map((limit) => requestCap(limit.perSecond)));
 }
 
 export const channelLimit = (channelId: string, perSecond: number | undefined): SendLimit[] =>

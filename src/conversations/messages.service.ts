@@ -20,10 +20,7 @@ import { MessageDto } from './dto/message.dto.js';
 import { InboxEvents } from './inbox-events.js';
 import { Message } from './message.entity.js';
 import { assertChannelCanCarry, isWhatsAppChannel } from './message-content.js';
-import { OutboundSender } from './outbound-sender.service.js';
-
-/** How long one instance may hold a message while handing it to the provider (retries included). */
-export const SEND_LEASE_SECONDS = 120;
+import { OutboundSender, SEND_LEASE_SECONDS } from './outbound-sender.service.js';
 
 export interface OutgoingMessage {
   channelId: string;

@@ -5,8 +5,7 @@ import { queryRows } from '../database/query-rows.js';
 import { IntervalJob } from '../common/jobs/interval-job.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import type { MessageContent } from '../channels/providers/channel-provider.interface.js';
-import { SEND_LEASE_SECONDS } from './messages.service.js';
-import { OutboundSender } from './outbound-sender.service.js';
+import { OutboundSender, SEND_LEASE_SECONDS, WAITING_FOR_SEND_LIMIT } from './outbound-sender.service.js';
 
 const BATCH = 50;
 
@@ -17,6 +16,7 @@ interface ClaimedRow {
   content: MessageContent;
   client_reference: string;
   attempts: number;
+  status_reason: string | null;
 }
 
 /**
@@ -49,6 +49,7 @@ export class OutboundRetryJob extends IntervalJob {
           content: row.content,
           clientReference: row.client_reference,
           attempts: row.attempts,
+          reserved: row.status_reason === WAITING_FOR_SEND_LIMIT,
         });
       } catch (error) {
         await this.dataSource.query(
@@ -72,7 +73,7 @@ export class OutboundRetryJob extends IntervalJob {
            ORDER BY next_attempt_at
            LIMIT $2
            FOR UPDATE SKIP LOCKED)
-        RETURNING m.id, m.channel_id, m.recipient, m.content, m.client_reference, m.attempts`,
+        RETURNING m.id, m.channel_id, m.recipient, m.content, m.client_reference, m.attempts, m.status_reason`,
       [SEND_LEASE_SECONDS, BATCH],
     );
   }

@@ -15,11 +15,26 @@ import { ProviderRegistry } from '../channels/providers/provider-registry.js';
 import { SendBudget } from '../channels/send-budget.js';
 import { channelLimit } from '../channels/send-limits.js';
 import { MetricsService } from '../health/metrics.service.js';
+import { queryRows } from '../database/query-rows.js';
 import { loggableError } from '../common/errors/all-exceptions.filter.js';
 
 /** How many times a single message is handed to a provider before it is marked failed. */
 const MAX_SEND_ATTEMPTS = 5;
 const RETRY_BASE_MS = 5_000;
+
+/** The reason a message waiting for its channel's send limit shows; it also marks its moment as reserved. */
+interface ClaimedMessage {
+  id: string;
+  recipient: string;
+  content: MessageContent;
+  client_reference: string;
+  attempts: number;
+}
+
+/** How long one instance may hold a message while handing it to the provider (retries included). */
+export const SEND_LEASE_SECONDS = 120;
+
+export const WAITING_FOR_SEND_LIMIT = 'Waiting for the channel’s sending limit';
 
 export interface PendingMessage {
   id: string;
@@ -27,6 +42,8 @@ export interface PendingMessage {
   content: MessageContent;
   clientReference: string;
   attempts: number;
+  /** Its moment under the channel's send limit is already reserved (see waitForBudget). */
+  reserved?: boolean;
 }
 
 /**
@@ -45,10 +62,13 @@ export class OutboundSender {
   ) {}
 
   async send(channel: ChannelContext, message: PendingMessage): Promise<void> {
-    const waitMs = await this.budget.tryTake(channelLimit(channel.id, channel.config.maxPerSecond), 1);
-    if (waitMs > 0) {
-      await this.waitForBudget(message.id, waitMs);
-      return;
+    if (!message.reserved) {
+      const waitMs = await this.budget.reserve(channelLimit(channel.id, channel.config.maxPerSecond), 1);
+      if (waitMs > 0) {
+        await this.waitForBudget(message.id, waitMs);
+        this.sendWhenDue(channel, message.id, waitMs);
+        return;
+      }
     }
     let result: SendResult;
     const timed = this.metrics.timeDispatch(channel.provider, 'single');
@@ -80,8 +100,9 @@ export class OutboundSender {
   }
 
   /**
-   * The channel's send limit is spent for now: the message stays `queued` and the retry job sends it
-   * when the budget allows. Waiting is not an attempt, so it gives the attempt back.
+   * The channel's send limit is taken for now: the message keeps the moment reserved for it, stays
+   * `queued`, and the retry job sends it then without reserving again. Waiting is not an attempt, so
+   * it gives the attempt back.
    */
   private async waitForBudget(id: string, waitMs: number): Promise<void> {
     await this.dataSource.query(
@@ -89,7 +110,44 @@ export class OutboundSender {
           SET sending_until = NULL, attempts = greatest(attempts - 1, 0),
               next_attempt_at = now() + make_interval(secs => $2 / 1000.0), status_reason = $3
         WHERE id = $1 AND status = 'queued'`,
-      [id, waitMs, 'Waiting for the channel’s sending limit'],
+      [id, waitMs, WAITING_FOR_SEND_LIMIT],
+    );
+  }
+
+  /**
+   * Sends a message at the moment reserved for it, if no instance's retry job (the fallback, should
+   * this process stop first) has claimed it by then.
+   */
+  private sendWhenDue(channel: ChannelContext, id: string, waitMs: number): void {
+    setTimeout(() => {
+      void this.claimReserved(id)
+        .then((message) => (message ? this.send(channel, message) : undefined))
+        .catch((error: unknown) => {
+          this.logger.warn(
+            { err: loggableError(error), messageId: id },
+            'A message waiting for its send limit failed',
+          );
+        });
+    }, waitMs).unref();
+  }
+
+  private async claimReserved(id: string): Promise<PendingMessage | undefined> {
+    const [row] = await queryRows<ClaimedMessage>(
+      this.dataSource,
+      `UPDATE messages SET sending_until = now() + make_interval(secs => $2), attempts = attempts + 1
+        WHERE id = $1 AND status = 'queued' AND sending_until IS NULL
+        RETURNING id, recipient, content, client_reference, attempts`,
+      [id, SEND_LEASE_SECONDS],
+    );
+    return (
+      row && {
+        id: row.id,
+        recipient: row.recipient,
+        content: row.content,
+        clientReference: row.client_reference,
+        attempts: row.attempts,
+        reserved: true,
+      }
     );
   }
 
