@@ -35,14 +35,48 @@ export class SwitchboardApi {
     return new SwitchboardApi(baseUrl, this.accessToken);
   }
 
-  async createSinchSmsChannel(fake: FakeSinchSmsServer): Promise<string> {
+  async createSinchSmsChannel(
+    fake: FakeSinchSmsServer,
+    config: Record<string, unknown> = {},
+  ): Promise<string> {
     const channel = await this.request<{ id: string }>('POST', '/api/v1/channels', {
       name: `Reliability Sinch SMS ${Date.now()}`,
       provider: 'sinch-sms',
       sender: '+12025550142',
-      config: { servicePlanId: fake.servicePlanId, apiToken: fake.apiToken, region: 'us', baseUrl: fake.url },
+      config: {
+        servicePlanId: fake.servicePlanId,
+        apiToken: fake.apiToken,
+        region: 'us',
+        baseUrl: fake.url,
+        ...config,
+      },
     });
     return channel.id;
+  }
+
+  async createSandboxChannel(): Promise<string> {
+    const channel = await this.request<{ id: string }>('POST', '/api/v1/channels', {
+      name: `Reliability sandbox ${Date.now()}`,
+      provider: 'sandbox',
+      sender: '+12025550145',
+      config: {},
+    });
+    return channel.id;
+  }
+
+  /** The sandbox channel receives `text` from `from`, as if a customer had sent it. */
+  simulateInbound(channelId: string, from: string, text: string): Promise<unknown> {
+    return this.request('POST', `/api/v1/channels/${channelId}/simulate-inbound`, { from, text });
+  }
+
+  /** POST /messages: one text to one number. */
+  send(channelId: string, to: string, text: string): Promise<{ id: string; status: string }> {
+    return this.request('POST', '/api/v1/messages', { channelId, to, text });
+  }
+
+  /** The bearer header, for clients that make their own requests (the SSE stream). */
+  get authorization(): Record<string, string> {
+    return { authorization: `Bearer ${this.accessToken}` };
   }
 
   createCampaign(body: {
