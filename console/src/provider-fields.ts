@@ -24,6 +24,15 @@ export interface ConfigField<Name extends string = string> {
 
 const CONVERSATION_CHANNELS = sinchConversationConfigDtoChannelValues;
 
+/** Every provider's config takes it; typed against one provider, the same for all. */
+const MAX_PER_SECOND = {
+  name: 'maxPerSecond',
+  label: 'Sending limit (recipients per second)',
+  kind: 'number',
+  required: false,
+  help: 'Optional: the provider’s limit for this sender or account. Campaigns, sends and replies through the channel share it, on every instance.',
+} as const satisfies ConfigField<'maxPerSecond'>;
+
 const ORIGIN_HELP =
   'Optional origin (scheme://host[:port]) replacing the provider’s host, for a proxy or regional endpoint.';
 
@@ -56,6 +65,7 @@ export const PROVIDER_FIELDS: { [K in ProviderKind]: Array<ConfigField<keyof Con
       required: false,
       help: 'Optional: when set, callbacks must carry a valid Sinch HMAC signature.',
     },
+    MAX_PER_SECOND,
   ],
   'sinch-conversation': [
     { name: 'projectId', label: 'Project id', kind: 'text', required: true },
@@ -99,11 +109,13 @@ export const PROVIDER_FIELDS: { [K in ProviderKind]: Array<ConfigField<keyof Con
       required: false,
       help: 'Optional origin replacing https://auth.sinch.com.',
     },
+    MAX_PER_SECOND,
   ],
   plivo: [
     { name: 'authId', label: 'Auth id', kind: 'text', required: true },
     { name: 'authToken', label: 'Auth token', kind: 'secret', required: true },
     { name: 'baseUrl', label: 'Base URL', kind: 'origin', required: false, help: ORIGIN_HELP },
+    MAX_PER_SECOND,
   ],
   sandbox: [
     {
@@ -120,6 +132,7 @@ export const PROVIDER_FIELDS: { [K in ProviderKind]: Array<ConfigField<keyof Con
       required: false,
       help: 'Optional, comma-separated: recipients starting with one of these fail delivery (e.g. +1555).',
     },
+    MAX_PER_SECOND,
   ],
 };
 
