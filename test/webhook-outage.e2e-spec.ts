@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { expect } from '@jest/globals';
 
-import { computeSinchSignature } from '../src/webhooks/signatures/sinch-signature.js';
+import { computeSinchSignature } from '../src/channels/providers/signatures/sinch-signature.js';
 import { bodyOf } from './support/bodies.js';
 import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database.js';
 import type { ChannelView } from './support/messaging.js';

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 
 import type { MessageStatus } from '../../src/channels/providers/channel-provider.interface.js';
 import { statusRank } from '../../src/channels/providers/delivery-status.js';
-import { computePlivoV3Signature } from '../../src/webhooks/signatures/plivo-signature.js';
-import { computeSinchSignature } from '../../src/webhooks/signatures/sinch-signature.js';
+import { computePlivoV3Signature } from '../../src/channels/providers/signatures/plivo-signature.js';
+import { computeSinchSignature } from '../../src/channels/providers/signatures/sinch-signature.js';
 
 /**
  * The delivery reports the webhook benchmark sends: for each pre-created message a short story of

@@ -2,11 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ChannelsService } from '../channels/channels.service.js';
-import type { ChannelContext } from '../channels/providers/channel-provider.interface.js';
-import {
-  type SinchBatchRecord,
-  SinchSmsProvider,
-} from '../channels/providers/sinch-sms/sinch-sms.provider.js';
+import type { ChannelContext, SentBatchRecord } from '../channels/providers/channel-provider.interface.js';
+import { ProviderRegistry } from '../channels/providers/provider-registry.js';
 import { queryRows } from '../database/query-rows.js';
 
 /** How long one instance holds an expired unit while it asks the provider what became of it. */
@@ -19,10 +16,11 @@ interface ExpiredUnit {
 }
 
 /**
- * Send units whose sender crashed mid-request (lease expired, not done). A Sinch SMS request carried
- * the unit's reference, fixed beforehand, so Sinch can say whether it arrived: the recipients in the
- * found batch are `sent`, the others go back to the queue with the unit. Other providers cannot be
- * asked: the unit's unsent rows become `failed` ("interrupted") rather than risk a duplicate text.
+ * Send units whose sender crashed mid-request (lease expired, not done). A request carried the unit's
+ * reference, fixed beforehand, so a provider that can look batches up by it (`findSentBatches`, Sinch
+ * SMS) says whether it arrived: the recipients in the found batch are `sent`, the others go back to
+ * the queue with the unit. Other providers cannot be asked: the unit's unsent rows become `failed`
+ * ("interrupted") rather than risk a duplicate text.
  */
 @Injectable()
 export class CampaignRecoveryService {
@@ -31,7 +29,7 @@ export class CampaignRecoveryService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly channels: ChannelsService,
-    private readonly sinchSms: SinchSmsProvider,
+    private readonly providers: ProviderRegistry,
   ) {}
 
   async recoverExpired(): Promise<void> {
@@ -116,8 +114,9 @@ export class CampaignRecoveryService {
   private async lookUp(
     channel: ChannelContext | undefined,
     reference: string,
-  ): Promise<SinchBatchRecord[] | undefined> {
-    if (!channel || channel.provider !== 'sinch-sms') return undefined;
-    return this.sinchSms.findBatchesByClientReference(channel as ChannelContext<'sinch-sms'>, reference);
+  ): Promise<SentBatchRecord[] | undefined> {
+    if (!channel) return undefined;
+    const provider = this.providers.get(channel.provider);
+    return provider.findSentBatches ? provider.findSentBatches(channel, reference) : undefined;
   }
 }

@@ -46,13 +46,6 @@ const STRATEGIES = [SinchSmsProvider, SinchConversationProvider, PlivoProvider, 
     },
     ProviderRegistry,
   ],
-  exports: [
-    ChannelsService,
-    ChannelChangeFeed,
-    ProviderRegistry,
-    SandboxProvider,
-    SinchSmsProvider,
-    SendBudget,
-  ],
+  exports: [ChannelsService, ChannelChangeFeed, ProviderRegistry, SendBudget],
 })
 export class ChannelsModule {}

@@ -16,7 +16,6 @@ import { validateChannelConfig } from './channel-config.validation.js';
 import { MASK_PREFIX, maskedConfig, splitSecrets } from './channel-secrets.js';
 import type { ChannelContext, ProviderKind, WebhookUrls } from './providers/channel-provider.interface.js';
 import { ProviderRegistry } from './providers/provider-registry.js';
-import { SandboxProvider } from './providers/sandbox/sandbox.provider.js';
 import { webhookUrlsFor } from './webhook-urls.js';
 
 export interface NewChannel {
@@ -51,7 +50,6 @@ export class ChannelsService {
     @InjectRepository(Channel) private readonly channels: Repository<Channel>,
     private readonly secretBox: SecretBox,
     private readonly providers: ProviderRegistry,
-    private readonly sandbox: SandboxProvider,
     private readonly config: AppConfig,
     private readonly changeFeed: ChannelChangeFeed,
   ) {}
@@ -130,13 +128,10 @@ export class ChannelsService {
   /** Makes a sandbox channel receive a message, through its signed webhook like a real provider's. */
   async simulateInbound(id: string, from: string, text: string): Promise<string> {
     const context = await this.activeContext(id);
-    if (context.provider !== 'sandbox')
+    const provider = this.providers.get(context.provider);
+    if (!provider.simulateInbound)
       throw new UnprocessableError('Only sandbox channels can simulate inbound messages');
-    return this.sandbox.simulateInbound(
-      context as ChannelContext<'sandbox'>,
-      toE164OrThrow(from, 'from'),
-      text,
-    );
+    return provider.simulateInbound(context, toE164OrThrow(from, 'from'), text);
   }
 
   /** The channel as its provider needs it, secrets decrypted. 404 unknown, 409 disabled. */

@@ -218,6 +218,19 @@ export type WebhookEvent =
     }
   | { type: 'ignored'; reason: string };
 
+/** A batch the provider holds, found by the client reference it was sent with. */
+export interface SentBatchRecord {
+  batchId: string;
+  /** E.164 with `+`. */
+  recipients: string[];
+  createdAt?: Date;
+  canceled: boolean;
+}
+
+/**
+ * One provider's wire protocol. The optional members are capabilities only some providers have;
+ * callers ask the registry's provider for them instead of injecting a concrete provider.
+ */
 export interface ChannelProvider<K extends ProviderKind = ProviderKind> {
   readonly kind: K;
   /** sinch-sms: 1000; others: 1. */
@@ -234,4 +247,8 @@ export interface ChannelProvider<K extends ProviderKind = ProviderKind> {
   parseWebhook(channel: ChannelContext<K>, request: RawWebhookRequest): WebhookEvent[];
   /** Calls the provider with the channel's credentials. */
   verifyCredentials(channel: ChannelContext<K>): Promise<{ ok: boolean; detail: string }>;
+  /** The batches sent under `clientReference`, so a send a crash interrupted can be reconciled. */
+  findSentBatches?(channel: ChannelContext<K>, clientReference: string): Promise<SentBatchRecord[]>;
+  /** Makes the channel receive a message from `from`, through its own webhook (the sandbox). */
+  simulateInbound?(channel: ChannelContext<K>, from: string, text: string): string;
 }

@@ -5,7 +5,7 @@ import { ProviderRegistry } from '../../channels/providers/provider-registry.js'
 import { NotFoundError, UnauthenticatedError, ValidationError } from '../../common/errors/domain-error.js';
 import { AppConfig } from '../../config/app-config.js';
 import { withStorableText } from '../../common/http/unstorable-text.middleware.js';
-import { safeEqual } from '../signatures/safe-equal.js';
+import { safeEqual } from '../../common/crypto/safe-equal.js';
 import { lowerCaseHeaders, type WebhookHttpRequest } from '../webhook-request.js';
 import { WEBHOOK_ROUTE, type WebhookRouteMetadata } from '../webhook-route.decorator.js';
 import { WebhookChannelCache } from './webhook-channel.cache.js';

@@ -1,7 +1,7 @@
 import { expect } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { FakePlivoServer } from '../../../../test/fakes/fake-plivo.server.js';
-import { computePlivoV3Signature } from '../../../webhooks/signatures/plivo-signature.js';
+import { computePlivoV3Signature } from '../signatures/plivo-signature.js';
 import type {
   ChannelContext,
   MessageContent,

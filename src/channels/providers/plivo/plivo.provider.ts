@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { verifyPlivoSignature } from '../../../webhooks/signatures/plivo-signature.js';
+import { verifyPlivoSignature } from '../signatures/plivo-signature.js';
 import type {
   ChannelContext,
   ChannelProvider,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { computeSinchSignature, verifySinchSignature } from '../../../webhooks/signatures/sinch-signature.js';
+import { computeSinchSignature, verifySinchSignature } from '../signatures/sinch-signature.js';
 import type {
   ChannelContext,
   ChannelProvider,

@@ -1,7 +1,7 @@
 import { expect } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { FakeSinchConversationServer } from '../../../../test/fakes/fake-sinch-conversation.server.js';
-import { computeSinchSignature } from '../../../webhooks/signatures/sinch-signature.js';
+import { computeSinchSignature } from '../signatures/sinch-signature.js';
 import type {
   ChannelContext,
   MessageContent,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { verifySinchSignature } from '../../../webhooks/signatures/sinch-signature.js';
+import { verifySinchSignature } from '../signatures/sinch-signature.js';
 import type {
   ChannelContext,
   ChannelProvider,

@@ -1,7 +1,7 @@
 import { expect } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { FakeSinchSmsServer } from '../../../../test/fakes/fake-sinch-sms.server.js';
-import { computeSinchSignature } from '../../../webhooks/signatures/sinch-signature.js';
+import { computeSinchSignature } from '../signatures/sinch-signature.js';
 import type { ChannelContext, OutboundRecipient, SendResult } from '../channel-provider.interface.js';
 import {
   ProviderHttpClient,
@@ -372,14 +372,14 @@ describe('SinchSmsProvider', () => {
     });
   });
 
-  describe('findBatchesByClientReference', () => {
+  describe('findSentBatches', () => {
     it("finds only the batches with that reference, paging through Sinch's listing", async () => {
       for (let i = 0; i < 105; i++) {
         await provider.send(channel(), { clientReference: 'campaign-9', recipients: [text(i, `m${i}`)] });
       }
       await provider.send(channel(), { clientReference: 'other', recipients: [text(999, 'x')] });
 
-      const found = await provider.findBatchesByClientReference(channel(), 'campaign-9');
+      const found = await provider.findSentBatches(channel(), 'campaign-9');
 
       expect(found).toHaveLength(105);
       expect(new Set(found.map((b) => b.batchId))).toEqual(
@@ -394,22 +394,20 @@ describe('SinchSmsProvider', () => {
     it('passes since as start_date', async () => {
       const since = new Date('2026-01-02T03:04:05.000Z');
 
-      await provider.findBatchesByClientReference(channel(), 'x', since);
+      await provider.findSentBatches(channel(), 'x', since);
 
       expect(fake.requests[0].query.start_date).toBe('2026-01-02T03:04:05.000Z');
     });
 
     it('throws ProviderCredentialsError on a rejected token', async () => {
-      await expect(
-        provider.findBatchesByClientReference(channel({ apiToken: 'nope' }), 'x'),
-      ).rejects.toBeInstanceOf(ProviderCredentialsError);
+      await expect(provider.findSentBatches(channel({ apiToken: 'nope' }), 'x')).rejects.toBeInstanceOf(
+        ProviderCredentialsError,
+      );
     });
 
     it('throws ProviderTransientError when the listing keeps failing', async () => {
       fake.failWithStatus(4, 500);
-      await expect(provider.findBatchesByClientReference(channel(), 'x')).rejects.toBeInstanceOf(
-        ProviderTransientError,
-      );
+      await expect(provider.findSentBatches(channel(), 'x')).rejects.toBeInstanceOf(ProviderTransientError);
     });
   });
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { verifySinchSignature } from '../../../webhooks/signatures/sinch-signature.js';
+import { verifySinchSignature } from '../signatures/sinch-signature.js';
 import type {
   ChannelContext,
   ChannelProvider,
@@ -7,6 +7,7 @@ import type {
   OutboundRecipient,
   RawWebhookRequest,
   SendResult,
+  SentBatchRecord,
   SinchSmsConfig,
   WebhookEvent,
 } from '../channel-provider.interface.js';
@@ -24,14 +25,6 @@ import { parseSinchSmsWebhook } from './sinch-sms-webhook.js';
 type Channel = ChannelContext<'sinch-sms'>;
 
 /** A batch found by its client reference: what a crashed dispatcher needs to settle its rows. */
-export interface SinchBatchRecord {
-  batchId: string;
-  /** E.164 with `+`. */
-  recipients: string[];
-  createdAt?: Date;
-  canceled: boolean;
-}
-
 // Sinch answers 403 for some request problems too (SMS API error codes); those are not about the token.
 const REQUEST_LEVEL_403_CODES = new Set(['unknown_group', 'unknown_campaign', 'missing_callback_url']);
 const LIST_PAGE_SIZE = 100;
@@ -130,12 +123,8 @@ export class SinchSmsProvider implements ChannelProvider<'sinch-sms'> {
    * Batches sent with this client reference (Sinch's list filter `client_reference`), from
    * `since` on; Sinch's own default window is the last 24 hours.
    */
-  async findBatchesByClientReference(
-    channel: Channel,
-    clientReference: string,
-    since?: Date,
-  ): Promise<SinchBatchRecord[]> {
-    const records: SinchBatchRecord[] = [];
+  async findSentBatches(channel: Channel, clientReference: string, since?: Date): Promise<SentBatchRecord[]> {
+    const records: SentBatchRecord[] = [];
     for (let page = 0; page < MAX_LIST_PAGES; page++) {
       const query = new URLSearchParams({
         client_reference: clientReference,
@@ -174,7 +163,7 @@ export class SinchSmsProvider implements ChannelProvider<'sinch-sms'> {
     channel: Channel,
     clientReference: string,
   ): Promise<ProviderHttpResponse | undefined> {
-    const [found] = (await this.findBatchesByClientReference(channel, clientReference)).filter(
+    const [found] = (await this.findSentBatches(channel, clientReference)).filter(
       (record) => !record.canceled,
     );
     return found ? { status: 201, headers: {}, body: { id: found.batchId } } : undefined;

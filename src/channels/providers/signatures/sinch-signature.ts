@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { safeEqual } from './safe-equal.js';
+import { safeEqual } from '../../../common/crypto/safe-equal.js';
 
 const SIGNATURE_HEADER = 'x-sinch-webhook-signature';
 const NONCE_HEADER = 'x-sinch-webhook-signature-nonce';

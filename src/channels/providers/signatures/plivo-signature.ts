@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { safeEqual } from './safe-equal.js';
+import { safeEqual } from '../../../common/crypto/safe-equal.js';
 
 const V3_HEADERS = ['x-plivo-signature-v3', 'x-plivo-signature-ma-v3'] as const;
 const V3_NONCE_HEADER = 'x-plivo-signature-v3-nonce';
