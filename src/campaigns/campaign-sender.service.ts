@@ -7,12 +7,9 @@ import type {
   OutboundBatch,
   SendResult,
 } from '../channels/providers/channel-provider.interface.js';
-import {
-  ProviderCredentialsError,
-  ProviderRequestError,
-  ProviderTransientError,
-} from '../channels/providers/provider-errors.js';
+import type { ProviderCredentialsError } from '../channels/providers/provider-errors.js';
 import { ProviderRegistry } from '../channels/providers/provider-registry.js';
+import { SendFailurePolicy } from '../channels/providers/send-failure-policy.js';
 import { SendBudget } from '../channels/send-budget.js';
 import { campaignLimit, channelLimit } from '../channels/send-limits.js';
 import { AppConfig } from '../config/app-config.js';
@@ -21,10 +18,13 @@ import { MetricsService } from '../health/metrics.service.js';
 import { tightestRate } from './campaign-audience.service.js';
 import { sendPlan } from './send-units.js';
 
-/** A send unit is handed to the provider at most this many times before its rows are marked failed. */
-const MAX_CAMPAIGN_SEND_ATTEMPTS = 5;
-const RETRY_BASE_MS = 1_000;
-const RETRY_MAX_MS = 5 * 60_000;
+/** A send unit goes to the provider at most 5 times; a unit that may have arrived is checked first. */
+const SEND_FAILURES = new SendFailurePolicy({
+  maxAttempts: 5,
+  baseDelayMs: 2_000,
+  maxDelayMs: 5 * 60_000,
+  canReconcile: true,
+});
 
 export interface SendingCampaign {
   id: string;
@@ -176,60 +176,36 @@ export class CampaignSender {
         const results = await provider.send(channel, batch);
         finals.push(...results.map((result) => finalOf(result, attempts)));
       } catch (error) {
-        if (error instanceof ProviderCredentialsError) {
-          credentialsError = error;
-          unitOutcomes.release(reference);
-        } else if (
-          error instanceof ProviderTransientError &&
-          error.ambiguous &&
-          attempts < MAX_CAMPAIGN_SEND_ATTEMPTS
-        ) {
-          // It may have been sent: the unit is settled like one a crash left behind (see CampaignRecoveryService).
-          unitOutcomes.reconcile(reference);
-          retries.push(
-            ...group.map((r) => ({
-              id: r.id,
-              attempts,
-              reason: `Checking with the provider: ${error.message}`,
-            })),
-          );
-        } else if (error instanceof ProviderTransientError && attempts < MAX_CAMPAIGN_SEND_ATTEMPTS) {
-          const delayMs = error.retryAfterMs ?? Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempts - 1));
-          unitOutcomes.retry(reference, delayMs);
-          retries.push(...group.map((r) => ({ id: r.id, attempts, reason: `Retrying: ${error.message}` })));
-        } else if (error instanceof ProviderTransientError) {
-          const unknown = error.ambiguous ? ' (whether the last attempt arrived is unknown)' : '';
-          finals.push(
-            ...group.map((r): Final => ({
-              id: r.id,
-              status: 'failed',
-              attempts,
-              reason: `Provider unavailable after ${attempts} attempts${unknown}: ${error.message}`,
-            })),
-          );
-        } else if (error instanceof ProviderRequestError) {
-          finals.push(
-            ...group.map((r): Final => ({
-              id: r.id,
-              status: 'rejected',
-              attempts,
-              reason: error.message,
-              errorCode: error.errorCode,
-            })),
-          );
-        } else {
-          this.logger.error(
-            { err: error, campaignId: campaign.id },
-            'Unexpected error while sending a campaign request',
-          );
-          finals.push(
-            ...group.map((r): Final => ({
-              id: r.id,
-              status: 'failed',
-              attempts,
-              reason: 'Internal error while sending',
-            })),
-          );
+        const decision = SEND_FAILURES.decide(error, attempts);
+        switch (decision.action) {
+          case 'refused':
+            credentialsError = decision.error;
+            unitOutcomes.release(reference);
+            break;
+          case 'reconcile':
+            // It may have been sent: the unit is settled like one a crash left behind (see CampaignRecoveryService).
+            unitOutcomes.reconcile(reference);
+            retries.push(...group.map((r) => ({ id: r.id, attempts, reason: decision.reason })));
+            break;
+          case 'retry':
+            unitOutcomes.retry(reference, decision.delayMs);
+            retries.push(...group.map((r) => ({ id: r.id, attempts, reason: decision.reason })));
+            break;
+          case 'final':
+            if (decision.unexpected)
+              this.logger.error(
+                { err: error, campaignId: campaign.id },
+                'Unexpected error while sending a campaign request',
+              );
+            finals.push(
+              ...group.map((r): Final => ({
+                id: r.id,
+                status: decision.status,
+                attempts,
+                reason: decision.reason,
+                errorCode: decision.errorCode,
+              })),
+            );
         }
       } finally {
         timed();

@@ -6,11 +6,7 @@ import type {
   MessageContent,
   SendResult,
 } from '../channels/providers/channel-provider.interface.js';
-import {
-  ProviderCredentialsError,
-  ProviderRequestError,
-  ProviderTransientError,
-} from '../channels/providers/provider-errors.js';
+import { SendFailurePolicy } from '../channels/providers/send-failure-policy.js';
 import { ProviderRegistry } from '../channels/providers/provider-registry.js';
 import { SendBudget } from '../channels/send-budget.js';
 import { channelLimit } from '../channels/send-limits.js';
@@ -18,9 +14,16 @@ import { MetricsService } from '../health/metrics.service.js';
 import { queryRows } from '../database/query-rows.js';
 import { loggableError } from '../common/errors/all-exceptions.filter.js';
 
-/** How many times a single message is handed to a provider before it is marked failed. */
-const MAX_SEND_ATTEMPTS = 5;
-const RETRY_BASE_MS = 5_000;
+/**
+ * A single message goes to the provider at most 5 times; one that may have arrived is failed as
+ * interrupted (the agent sees why and can resend) rather than risk texting the customer twice.
+ */
+const SEND_FAILURES = new SendFailurePolicy({
+  maxAttempts: 5,
+  baseDelayMs: 10_000,
+  maxDelayMs: 5 * 60_000,
+  canReconcile: false,
+});
 
 /** The reason a message waiting for its channel's send limit shows; it also marks its moment as reserved. */
 interface ClaimedMessage {
@@ -156,46 +159,29 @@ export class OutboundSender {
     message: PendingMessage,
     error: unknown,
   ): Promise<void> {
-    if (error instanceof ProviderTransientError && error.ambiguous) {
-      // Sending again could text the customer twice; the agent sees why and can decide to resend.
-      await this.finish(
-        message.id,
-        'failed',
-        `interrupted: the provider did not answer and may or may not have sent it (${error.message})`,
-      );
-      this.metrics.countSends(channel, 'single', 'failed');
-      return;
-    }
-    if (error instanceof ProviderTransientError && message.attempts < MAX_SEND_ATTEMPTS) {
-      const delayMs = error.retryAfterMs ?? RETRY_BASE_MS * 2 ** (message.attempts - 1);
-      await this.dataSource.query(
-        `UPDATE messages SET sending_until = NULL, next_attempt_at = now() + make_interval(secs => $2), status_reason = $3 WHERE id = $1`,
-        [message.id, delayMs / 1000, `Retrying: ${error.message}`],
-      );
-      this.metrics.countSends(channel, 'single', 'retry');
-      return;
-    }
-    if (error instanceof ProviderCredentialsError) {
-      await this.finish(
-        message.id,
-        'failed',
-        `The provider rejected the channel's credentials (HTTP ${error.httpStatus})`,
-        String(error.httpStatus),
-      );
-    } else if (error instanceof ProviderRequestError) {
-      await this.finish(message.id, 'rejected', error.message, error.errorCode);
-    } else if (error instanceof ProviderTransientError) {
-      await this.finish(
-        message.id,
-        'failed',
-        `Provider unavailable after ${message.attempts} attempts: ${error.message}`,
-      );
-    } else {
-      this.logger.error(
-        { err: loggableError(error), messageId: message.id },
-        'Unexpected error while sending',
-      );
-      await this.finish(message.id, 'failed', 'Internal error while sending');
+    const decision = SEND_FAILURES.decide(error, message.attempts);
+    switch (decision.action) {
+      case 'retry':
+        await this.dataSource.query(
+          `UPDATE messages SET sending_until = NULL, next_attempt_at = now() + make_interval(secs => $2), status_reason = $3 WHERE id = $1`,
+          [message.id, decision.delayMs / 1000, decision.reason],
+        );
+        this.metrics.countSends(channel, 'single', 'retry');
+        return;
+      case 'refused':
+        await this.finish(message.id, 'failed', decision.reason, decision.errorCode);
+        break;
+      case 'reconcile':
+        // Not offered for single messages (canReconcile: false); kept exhaustive.
+        await this.finish(message.id, 'failed', decision.reason);
+        break;
+      case 'final':
+        if (decision.unexpected)
+          this.logger.error(
+            { err: loggableError(error), messageId: message.id },
+            'Unexpected error while sending',
+          );
+        await this.finish(message.id, decision.status, decision.reason, decision.errorCode);
     }
     this.metrics.countSends(channel, 'single', 'failed');
   }

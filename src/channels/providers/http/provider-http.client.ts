@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { errors, Pool } from 'undici';
 import { ProviderTransientError } from '../provider-errors.js';
+import { backoffDelayMs } from '../../../common/retry/backoff.js';
 import {
-  backoffDelayMs,
   DEFAULT_RETRY_POLICY,
   isRetryableStatus,
   parseRetryAfterMs,

@@ -1,9 +1,9 @@
+import type { BackoffSchedule } from '../../../common/retry/backoff.js';
+
 /** How persistently one provider call is retried before the caller gets a ProviderTransientError. */
-export interface RetryPolicy {
+export interface RetryPolicy extends BackoffSchedule {
   /** Attempts in total, the first one included. */
   maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
   /**
    * The longest Retry-After worth waiting for inside one call. A provider asking for more gets no
    * in-call retry: the error carries its Retry-After so the caller can reschedule the work instead
@@ -22,15 +22,6 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = {
 /** 429 and every 5xx are worth another try; any other status is the provider's final word. */
 export function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
-}
-
-/**
- * "Full jitter" exponential backoff: a uniform delay in [0, min(max, base * 2^(retry-1))], so
- * clients that failed together do not retry together. `retry` counts from 1.
- */
-export function backoffDelayMs(policy: RetryPolicy, retry: number, random: () => number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-  return Math.floor(random() * ceiling);
 }
 
 /** Retry-After as delta-seconds or an HTTP-date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
