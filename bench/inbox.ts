@@ -19,8 +19,9 @@ import { Pool } from 'undici';
 import { encodeCursor } from '../src/common/pagination/cursor.js';
 import { Api } from './support/api.js';
 import { type AppProcess, startAppProcess } from './support/app-process.js';
-import { benchLogger, type LatencySummary, round, runBench, summariseLatencies } from './support/format.js';
+import { benchLogger, type LatencySummary, round, runBench } from './support/format.js';
 import { createFreshDatabase, type FreshDatabase, requirePostgresUrl } from './support/fresh-database.js';
+import { type TimedRead, timeRead } from './support/http-timing.js';
 
 const CONVERSATIONS = Number(process.env.CONVERSATIONS ?? 100_000);
 const MESSAGES = Number(process.env.MESSAGES ?? 1_000_000);
@@ -114,26 +115,6 @@ async function seed(db: pg.Client, channelIds: string[]): Promise<void> {
   await db.query('VACUUM ANALYZE contacts, conversations, messages');
 }
 
-interface Case {
-  name: string;
-  path: () => string;
-}
-
-async function timeCase(pool: Pool, api: Api, item: Case): Promise<LatencySummary> {
-  const samples: number[] = [];
-  for (let i = 0; i < WARMUP + REQUESTS; i += 1) {
-    const path = item.path();
-    const started = performance.now();
-    const response = await pool.request({ method: 'GET', path, headers: api.authorization() });
-    const body = await response.body.text();
-    const elapsed = performance.now() - started;
-    if (response.statusCode !== 200)
-      throw new Error(`${item.name}: GET ${path} answered ${response.statusCode}: ${body.slice(0, 300)}`);
-    if (i >= WARMUP) samples.push(elapsed);
-  }
-  return summariseLatencies(samples);
-}
-
 async function main(): Promise<void> {
   const server = requirePostgresUrl('inbox');
   const loadBefore = loadavg()[0];
@@ -180,7 +161,7 @@ async function main(): Promise<void> {
       `SELECT count(*) FROM contacts WHERE first_name = 'Grace' AND last_name = 'Hopper'`,
     );
 
-    const cases: Case[] = [
+    const cases: TimedRead[] = [
       { name: 'firstPage', path: () => `/api/v1/conversations?limit=${PAGE_SIZE}` },
       { name: 'deepCursorPage', path: () => `/api/v1/conversations?limit=${PAGE_SIZE}&cursor=${deepCursor}` },
       {
@@ -198,7 +179,11 @@ async function main(): Promise<void> {
     ];
     const pool = new Pool(app.url, { connections: 1 });
     const latencyMs: Record<string, LatencySummary> = {};
-    for (const item of cases) latencyMs[item.name] = await timeCase(pool, api, item);
+    for (const item of cases)
+      latencyMs[item.name] = await timeRead(pool, api.authorization(), item, {
+        requests: REQUESTS,
+        warmup: WARMUP,
+      });
     await pool.close();
 
     const worstP95 = Math.max(...Object.values(latencyMs).map((summary) => summary.p95));

@@ -6,6 +6,7 @@ import { Campaigns1732390000000 } from './1732390000000-campaigns.js';
 import { SharedThrottlingAndRetention1732430000000 } from './1732430000000-shared-throttling-and-retention.js';
 import { InboxEventLog1732440000000 } from './1732440000000-inbox-event-log.js';
 import { SendBudgets1732450000000 } from './1732450000000-send-budgets.js';
+import { ContactSearchTrigrams1732470000000 } from './1732470000000-contact-search-trigrams.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   SharedThrottlingAndRetention1732430000000,
   InboxEventLog1732440000000,
   SendBudgets1732450000000,
+  ContactSearchTrigrams1732470000000,
 ];

@@ -176,6 +176,42 @@ describe('Contacts', () => {
       expect(ids(await list({ search: phone.slice(-7) }))).toContain(contact.id);
     });
 
+    it('finds a match among thousands of newer contacts, and pages a common term newest first without gaps', async () => {
+      const rare = uniqueWord('Rarest');
+      const common = uniqueWord('Common');
+      const prefix = `+1303${randomInt(100, 999)}`;
+      // In the past, so they never push other tests' contacts off a first page; the rare one is older
+      // than more contacts than a search walks before it asks the trigram index.
+      const [old] = await sut.dataSource.query<Array<{ id: string }>>(
+        `INSERT INTO contacts (phone, name, created_at) VALUES ($1 || '9999', $2, now() - interval '3 hours') RETURNING id`,
+        [prefix, `The ${rare} one`],
+      );
+      await sut.dataSource.query(
+        `INSERT INTO contacts (phone, name, created_at)
+         SELECT $2::text || lpad(g::text, 4, '0'), $1::text || ' ' || g, now() - make_interval(secs => 6000 - g)
+           FROM generate_series(1, 5200) g`,
+        [common, prefix],
+      );
+
+      expect(ids(await list({ search: rare.toLowerCase() }))).toEqual([old.id]);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = bodyOf<PageView<ContactBody>>(
+          await sut.http
+            .get('/api/v1/contacts')
+            .query({ search: common, limit: 100, ...(cursor ? { cursor } : {}) })
+            .set(bearer(admin))
+            .expect(200),
+        );
+        seen.push(...page.items.map((contact) => contact.name!));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen).toHaveLength(5200);
+      expect(seen.slice(0, 3)).toEqual([`${common} 5200`, `${common} 5199`, `${common} 5198`]);
+      expect(new Set(seen).size).toBe(5200);
+    });
+
     it('takes LIKE wildcards in a search literally', async () => {
       const word = uniqueWord('Percent');
       const literal = await contactFactory.create({ name: `${word} 100%_off` });

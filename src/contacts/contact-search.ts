@@ -1,11 +1,10 @@
 /**
- * How `GET /contacts?search=` reads its term. The embedded database cannot install pg_trgm, so
- * there is no index for infix matches: a term that starts like an international number (`+49151`,
- * `0049151`) becomes a prefix match on the E.164 phone, served by `contacts_phone_pattern_idx`
- * (text_pattern_ops); other digit-only terms (`(415) 555-0100`, `5550100`) match anywhere in the
- * phone; anything else matches names case-insensitively anywhere. The infix matches filter rows
- * while walking the newest-first index, which stays cheap for common terms and costs one scan of
- * the table for a rare one.
+ * How `GET /contacts?search=` reads its term. A term that starts like an international number
+ * (`+49151`, `0049151`) becomes a prefix match on the E.164 phone, served by
+ * `contacts_phone_pattern_idx` (text_pattern_ops); other digit-only terms (`(415) 555-0100`,
+ * `5550100`) match anywhere in the phone; anything else matches names case-insensitively anywhere.
+ * The infix matches are served by trigram indexes (`contacts_*_trgm_idx`) for terms of three
+ * characters or more; shorter ones filter rows while walking the newest-first index.
  */
 export type ContactSearch =
   | { kind: 'phone-prefix'; pattern: string }

@@ -44,6 +44,9 @@ export interface ContactFilter {
   optedOut?: boolean;
 }
 
+/** How many of the newest contacts a search looks through before it asks the trigram index. */
+const RECENT_SEARCH_WINDOW = 5_000;
+
 @Injectable()
 export class ContactsService {
   constructor(
@@ -82,32 +85,66 @@ export class ContactsService {
 
   /** Newest first, erased contacts left out; the cursor is stable under concurrent inserts. */
   async list(filter: ContactFilter, limit: number, cursor?: string): Promise<Page<Contact>> {
-    const query = this.contacts
-      .createQueryBuilder('c')
-      .where('c.erased_at IS NULL')
-      .orderBy('c.created_at', 'DESC')
-      .addOrderBy('c.id', 'DESC')
-      .limit(limit + 1);
-    if (cursor) query.andWhere('(c.created_at, c.id) < (:at, :id)', decodeCursor(cursor));
-    if (filter.tag !== undefined) query.andWhere('c.tags @> ARRAY[:tag]::text[]', { tag: filter.tag });
-    if (filter.optedOut !== undefined) {
-      query.andWhere(filter.optedOut ? 'c.opted_out_at IS NOT NULL' : 'c.opted_out_at IS NULL');
+    const position = cursor ? decodeCursor(cursor) : undefined;
+    /** `walkNewest`: the search as a plain filter, so no index serves it and the newest rows are walked. */
+    const build = (walkNewest = false) => {
+      const query = this.contacts
+        .createQueryBuilder('c')
+        .where('c.erased_at IS NULL')
+        .orderBy('c.created_at', 'DESC')
+        .addOrderBy('c.id', 'DESC')
+        .limit(limit + 1);
+      if (position) query.andWhere('(c.created_at, c.id) < (:at, :id)', position);
+      if (filter.tag !== undefined) query.andWhere('c.tags @> ARRAY[:tag]::text[]', { tag: filter.tag });
+      if (filter.optedOut !== undefined) {
+        query.andWhere(filter.optedOut ? 'c.opted_out_at IS NOT NULL' : 'c.opted_out_at IS NULL');
+      }
+      const search = parseContactSearch(filter.search);
+      // The name function is what contacts_name_trgm_idx indexes (migration 1732470000000).
+      const match =
+        search?.kind === 'name'
+          ? `contact_search_name(c.name, c.first_name, c.last_name) LIKE lower(:pattern)`
+          : search && 'c.phone LIKE :pattern';
+      if (match) query.andWhere(walkNewest ? `(${match}) IS TRUE` : match, { pattern: search?.pattern });
+      return query;
+    };
+    const page = (rows: Contact[]) =>
+      toPage(
+        rows,
+        limit,
+        (contact) => ({ at: contact.createdAt, id: contact.id }),
+        (contact) => contact,
+      );
+
+    if (!filter.search) return page(await build().getMany());
+    // An infix search either matches many contacts, and a page is found among the newest few
+    // thousand, or few, and the trigram index finds them all at once. PostgreSQL cannot tell which
+    // from its statistics (it guesses a tenth of a percent for any infix LIKE, and then reads every
+    // match of a common term to sort them), so the newest rows are walked first, bounded, and the
+    // index is asked only when they do not fill the page.
+    const boundary = await this.nthNewest(RECENT_SEARCH_WINDOW, position);
+    if (boundary) {
+      const recent = await build(true).andWhere('(c.created_at, c.id) >= (:bat, :bid)', boundary).getMany();
+      if (recent.length > limit) return page(recent);
     }
-    const search = parseContactSearch(filter.search);
-    if (search?.kind === 'name') {
-      query.andWhere(`lower(concat_ws(' ', c.name, c.first_name, c.last_name)) LIKE lower(:pattern)`, {
-        pattern: search.pattern,
-      });
-    } else if (search) {
-      query.andWhere('c.phone LIKE :pattern', { pattern: search.pattern });
-    }
-    const rows = await query.getMany();
-    return toPage(
-      rows,
-      limit,
-      (contact) => ({ at: contact.createdAt, id: contact.id }),
-      (contact) => contact,
+    return page(await build().getMany());
+  }
+
+  /** The position of the n-th newest active contact after `position`, if there are that many. */
+  private async nthNewest(
+    n: number,
+    position: { at: string; id: string } | undefined,
+  ): Promise<{ bat: Date; bid: string } | undefined> {
+    const params: unknown[] = [n - 1];
+    const after = position ? `AND (created_at, id) < ($2, $3)` : '';
+    if (position) params.push(position.at, position.id);
+    const [row] = await queryRows<{ created_at: Date; id: string }>(
+      this.dataSource,
+      `SELECT created_at, id FROM contacts WHERE erased_at IS NULL ${after}
+        ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT 1`,
+      params,
     );
+    return row && { bat: row.created_at, bid: row.id };
   }
 
   async update(id: string, changes: ContactChanges): Promise<Contact> {

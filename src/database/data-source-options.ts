@@ -14,7 +14,7 @@ export function dataSourceOptions(url: string, poolSize = DEFAULT_POOL_SIZE): Da
     migrations,
     migrationsTableName: 'migrations',
     namingStrategy: new SnakeNamingStrategy(),
-    // gen_random_uuid() is built in; the embedded database cannot install extensions.
+    // gen_random_uuid() is built in; the migrations create the one extension they need (pg_trgm).
     uuidExtension: 'pgcrypto',
     installExtensions: false,
     synchronize: false,

@@ -2,10 +2,13 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 
 import { PgliteServer } from './pglite-server.js';
 
 const LOCK_FILE = 'embedded-db.lock';
+/** The extensions the migrations create, loaded into PGlite (PostgreSQL ships them as contrib). */
+const EXTENSIONS = { pg_trgm };
 
 interface LockContents {
   pid: number;
@@ -35,7 +38,7 @@ export class EmbeddedDatabase {
     const lockPath = join(dataDir, LOCK_FILE);
     acquireLock(lockPath);
     try {
-      const db = await PGlite.create({ dataDir: join(dataDir, 'pgdata') });
+      const db = await PGlite.create({ dataDir: join(dataDir, 'pgdata'), extensions: EXTENSIONS });
       const server = new PgliteServer(db);
       const url = `postgres://postgres@127.0.0.1:${await server.listen()}/postgres`;
       writeLock(lockPath, { pid: process.pid, url });

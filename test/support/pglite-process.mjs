@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 
 process.stdout.on('error', () => undefined);
 
@@ -17,7 +18,7 @@ if (!existsSync(serverModule)) {
 const { PgliteServer } = await import(serverModule.href);
 
 const [dataDir, port = '0'] = process.argv.slice(2);
-const db = await PGlite.create(dataDir ? { dataDir } : {});
+const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
 const server = new PgliteServer(db);
 process.stdout.write(`READY ${await server.listen(Number(port))}\n`);
 
