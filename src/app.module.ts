@@ -5,6 +5,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { AuthModule } from './auth/auth.module.js';
 import { AutoRepliesModule } from './auto-replies/auto-replies.module.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
+import { CannedResponsesModule } from './canned-responses/canned-responses.module.js';
 import { ChannelsModule } from './channels/channels.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import type { AppConfig } from './config/app-config.js';
@@ -34,6 +35,7 @@ export class AppModule {
         ChannelsModule,
         ContactsModule,
         AutoRepliesModule,
+        CannedResponsesModule,
         ConversationsModule,
         WebhooksModule,
         CampaignsModule,

@@ -22,6 +22,8 @@ export class AppConfig {
   /** 32-byte AES-256-GCM key for channel secrets at rest. */
   readonly credentialsKey!: Buffer;
   readonly campaignDispatchIntervalMs!: number;
+  /** How often snoozed conversations whose time has come are reopened. */
+  readonly snoozeWakeIntervalMs!: number;
   /** Audience members materialised per transaction (see CampaignAudienceService). */
   readonly campaignMaterialiseChunk!: number;
   /** How long an instance may hold claimed send units beyond what its rate limit needs; then they are reconciled. */

@@ -49,6 +49,7 @@ export const envSchema = z
         .optional(),
     ),
     CAMPAIGN_DISPATCH_INTERVAL_MS: positiveInt(1000),
+    SNOOZE_WAKE_INTERVAL_MS: positiveInt(15_000),
     CAMPAIGN_MATERIALISE_CHUNK: positiveInt(25_000),
     CAMPAIGN_LEASE_SECONDS: positiveInt(120),
     PROVIDER_TIMEOUT_MS: positiveInt(10_000),

@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       publicBaseUrl: 'http://localhost:3000',
       campaignDispatchIntervalMs: 1000,
+      snoozeWakeIntervalMs: 15_000,
       campaignMaterialiseChunk: 25_000,
       campaignLeaseSeconds: 120,
       providerTimeoutMs: 10_000,
@@ -61,6 +62,7 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ PUBLIC_BASE_URL: 'ftp://example.com' }, 'PUBLIC_BASE_URL must be an http(s) URL'],
     [{ CAMPAIGN_DISPATCH_INTERVAL_MS: '0' }, 'CAMPAIGN_DISPATCH_INTERVAL_MS'],
+    [{ SNOOZE_WAKE_INTERVAL_MS: 'soon' }, 'SNOOZE_WAKE_INTERVAL_MS'],
     [{ CAMPAIGN_MATERIALISE_CHUNK: 'many' }, 'CAMPAIGN_MATERIALISE_CHUNK'],
     [{ ADMIN_PASSWORD: 'long enough password' }, 'ADMIN_EMAIL'],
   ])('rejects %o with one line naming the variable', (env, expected) => {

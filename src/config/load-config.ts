@@ -49,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicBaseUrl: (values.PUBLIC_BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
     credentialsKey: Buffer.from(values.CREDENTIALS_KEY ?? devSecrets!.credentialsKey, 'base64'),
     campaignDispatchIntervalMs: values.CAMPAIGN_DISPATCH_INTERVAL_MS,
+    snoozeWakeIntervalMs: values.SNOOZE_WAKE_INTERVAL_MS,
     campaignMaterialiseChunk: values.CAMPAIGN_MATERIALISE_CHUNK,
     campaignLeaseSeconds: values.CAMPAIGN_LEASE_SECONDS,
     providerTimeoutMs: values.PROVIDER_TIMEOUT_MS,

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export const CONVERSATION_STATUSES = ['open', 'closed', 'archived'] as const;
+export const CONVERSATION_STATUSES = ['open', 'snoozed', 'closed', 'archived'] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
 
 /** The thread between one contact and one channel. */
@@ -17,6 +17,14 @@ export class Conversation {
 
   @Column({ type: 'text' })
   status!: ConversationStatus;
+
+  /** The user who owns the conversation; null when unassigned. */
+  @Column({ type: 'uuid', nullable: true })
+  assigneeId!: string | null;
+
+  /** When a snoozed conversation reopens by itself; set exactly when the status is `snoozed`. */
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  snoozedUntil!: Date | null;
 
   @Column({ type: 'timestamptz', precision: 3 })
   lastMessageAt!: Date;

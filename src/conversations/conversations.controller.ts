@@ -40,7 +40,8 @@ import {
 } from './dto/conversation.dto.js';
 import { MessageDto, MessagePageDto, SendMessageResultDto } from './dto/message.dto.js';
 import { InboxStream } from './inbox-stream.js';
-import { contentFrom } from './message-content.js';
+import { ConversationWorkflowService } from './conversation-workflow.service.js';
+import { replyContentFrom } from './message-content.js';
 import { MessagesService } from './messages.service.js';
 
 @ApiTags('conversations')
@@ -52,6 +53,7 @@ export class ConversationsController {
     private readonly conversations: ConversationsService,
     private readonly messages: MessagesService,
     private readonly stream: InboxStream,
+    private readonly workflow: ConversationWorkflowService,
   ) {}
 
   // Declared before `:id` so that "stream" is not taken for an id.
@@ -60,7 +62,8 @@ export class ConversationsController {
   @ApiOperation({
     summary: 'Live inbox updates (Server-Sent Events)',
     description:
-      'Events `message.created`, `message.status` and `conversation.updated`, each with the JSON object as `data` ' +
+      'Events `message.created`, `message.status`, `conversation.updated` (also for assignment, status and snooze ' +
+      'changes) and `note.created`, each with the JSON object as `data` ' +
       'and its log id as `id`, from every instance; a comment line every 15 s keeps proxies from closing the stream. ' +
       'A client reconnecting with `Last-Event-ID` (or `?lastEventId=`) first receives, in order, every event after it ' +
       'still kept (at least 15 minutes), then live ones. The token may also be given as `?access_token=` (for EventSource).',
@@ -93,12 +96,21 @@ export class ConversationsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'The inbox: conversations with the newest activity first' })
+  @ApiOperation({
+    summary: 'The inbox: conversations with the newest activity first',
+    description:
+      'Every status unless `?status` is given; `?assigneeId=me` the caller’s, `none` the unassigned ones.',
+  })
   @ApiOkResponse({ type: ConversationPageDto })
   @ApiErrorResponses(400)
-  list(@Query() query: ListConversationsQueryDto): Promise<ConversationPageDto> {
+  list(
+    @Query() query: ListConversationsQueryDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<ConversationPageDto> {
+    const assigneeId =
+      query.assigneeId === 'me' ? user.id : query.assigneeId === 'none' ? null : query.assigneeId;
     return this.conversations.list(
-      { status: query.status, channelId: query.channelId, search: query.search },
+      { status: query.status, channelId: query.channelId, search: query.search, assigneeId },
       query.limit,
       query.cursor,
     );
@@ -133,7 +145,8 @@ export class ConversationsController {
   @ApiOperation({
     summary: 'Reply in the conversation',
     description:
-      'Same rules as POST /messages: 403 when the contact opted out, 422 outside the WhatsApp 24-hour window (send a template).',
+      'Same rules as POST /messages: 403 when the contact opted out, 422 outside the WhatsApp 24-hour window (send a template). ' +
+      'With `cannedResponseId` the canned response is sent as text, its placeholders filled for the contact (404 for an unknown one).',
   })
   @ApiAcceptedResponse({ type: SendMessageResultDto })
   @ApiErrorResponses(400, 403, 404, 409, 422)
@@ -142,7 +155,7 @@ export class ConversationsController {
     @Body() body: ReplyDto,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<SendMessageResultDto> {
-    return this.messages.reply(id, contentFrom(body), user.id);
+    return this.messages.reply(id, replyContentFrom(body), user.id);
   }
 
   @Post(':id/read')
@@ -155,14 +168,33 @@ export class ConversationsController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Open, close or archive the conversation' })
+  @ApiOperation({
+    summary: 'Assign, snooze, close, reopen or archive the conversation',
+    description:
+      '`assigneeId` must be an active user (400), `null` unassigns. Agents may take an unassigned conversation or ' +
+      "unassign their own; assigning a colleague or reassigning someone else's conversation is for admins (403). " +
+      '`status: "snoozed"` needs a future `snoozedUntil` (400); the conversation reopens by itself then, or when ' +
+      'the contact writes. `conversation.updated` on the stream.',
+  })
   @ApiOkResponse({ type: ConversationDto })
-  @ApiErrorResponses(400, 404)
+  @ApiErrorResponses(400, 403, 404)
   update(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: UpdateConversationDto,
+    @CurrentUser() user: AuthenticatedUser,
   ): Promise<ConversationDto> {
-    return this.conversations.setStatus(id, body.status);
+    return this.workflow.update(
+      id,
+      {
+        status: body.status,
+        assigneeId: body.assigneeId,
+        snoozedUntil:
+          body.snoozedUntil === undefined || body.snoozedUntil === null
+            ? body.snoozedUntil
+            : new Date(body.snoozedUntil),
+      },
+      user,
+    );
   }
 }
 

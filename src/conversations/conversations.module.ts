@@ -3,6 +3,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ChannelsModule } from '../channels/channels.module.js';
 import { ContactsModule } from '../contacts/contacts.module.js';
 import { AutoRepliesModule } from '../auto-replies/auto-replies.module.js';
+import { CannedResponsesModule } from '../canned-responses/canned-responses.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { ConversationWorkflowService } from './conversation-workflow.service.js';
+import { ConversationNote } from './notes/conversation-note.entity.js';
+import { ConversationNotesController } from './notes/conversation-notes.controller.js';
+import { ConversationNotesService } from './notes/conversation-notes.service.js';
+import { SnoozeWakeJob } from './snooze-wake.job.js';
 import { ConversationsController } from './conversations.controller.js';
 import { InboxEventFeed } from './inbox-event-feed.js';
 import { InboxEventLog } from './inbox-event-log.js';
@@ -22,12 +29,14 @@ import { OutboundSender } from './outbound-sender.service.js';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Conversation, Message]),
+    TypeOrmModule.forFeature([Conversation, Message, ConversationNote]),
     ChannelsModule,
     ContactsModule,
     AutoRepliesModule,
+    CannedResponsesModule,
+    UsersModule,
   ],
-  controllers: [MessagesController, ConversationsController],
+  controllers: [MessagesController, ConversationsController, ConversationNotesController],
   providers: [
     ConversationsService,
     MessagesService,
@@ -41,6 +50,9 @@ import { OutboundSender } from './outbound-sender.service.js';
     InboxEvents,
     InboxEventsRetentionJob,
     InboxStream,
+    ConversationWorkflowService,
+    ConversationNotesService,
+    SnoozeWakeJob,
   ],
   exports: [MessagesService, DeliveryStatusService, InboundPipeline, InboxEvents],
 })

@@ -28,6 +28,8 @@ export interface ConversationFilter {
   status?: ConversationStatus;
   channelId?: string;
   search?: string;
+  /** A user's id, or `null` for the unassigned ones. */
+  assigneeId?: string | null;
 }
 
 @Injectable()
@@ -61,7 +63,8 @@ export class ConversationsService {
           SET last_message_at = GREATEST(last_message_at, $2),
               last_message_preview = $3,
               unread_count = unread_count + $4,
-              status = CASE WHEN $4 > 0 AND status = 'closed' THEN 'open' ELSE status END,
+              status = CASE WHEN $4 > 0 AND status IN ('closed', 'snoozed') THEN 'open' ELSE status END,
+              snoozed_until = CASE WHEN $4 > 0 THEN NULL ELSE snoozed_until END,
               updated_at = now()
         WHERE id = $1`,
       [conversationId, at, previewOf(content), unread ? 1 : 0],
@@ -77,6 +80,9 @@ export class ConversationsService {
       .limit(limit + 1);
     if (filter.status) query.andWhere('c.status = :status', { status: filter.status });
     if (filter.channelId) query.andWhere('c.channel_id = :channelId', { channelId: filter.channelId });
+    if (filter.assigneeId === null) query.andWhere('c.assignee_id IS NULL');
+    else if (filter.assigneeId)
+      query.andWhere('c.assignee_id = :assigneeId', { assigneeId: filter.assigneeId });
     if (filter.search) {
       const { nameQuery, reversedPhonePrefix } = parseInboxSearch(filter.search);
       const conditions = [
@@ -114,13 +120,14 @@ export class ConversationsService {
     await this.publishUpdate(id);
   }
 
-  async setStatus(id: string, status: ConversationStatus): Promise<ConversationDto> {
-    await this.getRow(id);
-    await this.conversations.update({ id }, { status, updatedAt: new Date() });
-    return this.publishUpdate(id);
+  /** Tells the live stream about each of these conversations as they now are. */
+  async publishUpdates(ids: string[]): Promise<void> {
+    const rows = await this.baseQuery().andWhere('c.id = ANY(:ids)', { ids }).getRawMany<ConversationRow>();
+    for (const row of rows) this.events.publish('conversation.updated', toDto(row));
   }
 
-  private async publishUpdate(id: string): Promise<ConversationDto> {
+  /** Tells the live stream about the conversation as it now is, and returns it. */
+  async publishUpdate(id: string): Promise<ConversationDto> {
     const conversation = await this.get(id);
     await this.events.publish('conversation.updated', conversation);
     return conversation;
@@ -134,6 +141,8 @@ export class ConversationsService {
         'c.id',
         'c.channelId',
         'c.status',
+        'c.assigneeId',
+        'c.snoozedUntil',
         'c.lastMessageAt',
         'c.lastMessagePreview',
         'c.unreadCount',
@@ -154,6 +163,8 @@ interface ConversationRow {
   c_id: string;
   c_channel_id: string;
   c_status: ConversationStatus;
+  c_assignee_id: string | null;
+  c_snoozed_until: Date | null;
   c_last_message_at: Date;
   c_last_message_preview: string | null;
   c_unread_count: number;
@@ -182,6 +193,8 @@ function toDto(row: ConversationRow): ConversationDto {
       whatsappWindowExpiresAt: row.ct_wa_window_expires_at?.toISOString() ?? null,
     },
     status: row.c_status,
+    assigneeId: row.c_assignee_id,
+    snoozedUntil: row.c_snoozed_until?.toISOString() ?? null,
     lastMessageAt: row.c_last_message_at.toISOString(),
     lastMessagePreview: row.c_last_message_preview,
     unreadCount: row.c_unread_count,

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 
 import { queryRows } from '../database/query-rows.js';
 
-export type InboxEventType = 'message.created' | 'message.status' | 'conversation.updated';
+export type InboxEventType = 'message.created' | 'message.status' | 'conversation.updated' | 'note.created';
 
 export interface InboxEvent {
   type: InboxEventType;

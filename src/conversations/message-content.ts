@@ -1,6 +1,10 @@
 import type { ChannelContext, MessageContent } from '../channels/providers/channel-provider.interface.js';
 import { UnprocessableError, ValidationError } from '../common/errors/domain-error.js';
+import type { ReplyDto } from './dto/conversation.dto.js';
 import type { MessageBodyDto } from './dto/send-message.dto.js';
+
+/** What an agent replies with: a message, or a canned response filled in for the contact. */
+export type ReplyContent = MessageContent | { kind: 'canned'; cannedResponseId: string };
 
 /** Exactly one of text, template and media. */
 export function contentFrom(body: MessageBodyDto): MessageContent {
@@ -15,6 +19,17 @@ export function contentFrom(body: MessageBodyDto): MessageContent {
   if (body.text !== undefined) return { kind: 'text', text: body.text };
   if (body.template !== undefined) return { kind: 'template', template: { ...body.template } };
   return { kind: 'media', media: { ...body.media! } };
+}
+
+/** Exactly one of text, template, media and cannedResponseId. */
+export function replyContentFrom(body: ReplyDto): ReplyContent {
+  if (body.cannedResponseId === undefined) return contentFrom(body);
+  if (body.text !== undefined || body.template !== undefined || body.media !== undefined) {
+    throw new ValidationError('Give exactly one of text, template, media and cannedResponseId', [
+      { field: 'cannedResponseId', messages: ['cannot be combined with text, template or media'] },
+    ]);
+  }
+  return { kind: 'canned', cannedResponseId: body.cannedResponseId };
 }
 
 /** What each provider can carry; asking for more is a 422 rather than a message that fails later. */

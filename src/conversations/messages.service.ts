@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { loggableError } from '../common/errors/all-exceptions.filter.js';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { CannedResponsesService } from '../canned-responses/canned-responses.service.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import type {
   ChannelContext,
@@ -19,7 +20,7 @@ import { ConversationsService } from './conversations.service.js';
 import { MessageDto } from './dto/message.dto.js';
 import { InboxEvents } from './inbox-events.js';
 import { Message } from './message.entity.js';
-import { assertChannelCanCarry, isWhatsAppChannel } from './message-content.js';
+import { assertChannelCanCarry, isWhatsAppChannel, type ReplyContent } from './message-content.js';
 import { OutboundSender, SEND_LEASE_SECONDS } from './outbound-sender.service.js';
 
 export interface OutgoingMessage {
@@ -57,6 +58,7 @@ export class MessagesService {
     private readonly conversations: ConversationsService,
     private readonly sender: OutboundSender,
     private readonly events: InboxEvents,
+    private readonly cannedResponses: CannedResponsesService,
   ) {}
 
   /** POST /messages: the contact and conversation are created when new. */
@@ -77,13 +79,22 @@ export class MessagesService {
     });
   }
 
-  /** An agent's reply in a conversation: the same rules as POST /messages. */
-  async reply(conversationId: string, content: MessageContent, sentByUserId: string): Promise<SendOutcome> {
+  /**
+   * An agent's reply in a conversation: the same rules as POST /messages. A canned response is sent
+   * as text, its placeholders filled for the conversation's contact.
+   */
+  async reply(conversationId: string, reply: ReplyContent, sentByUserId: string): Promise<SendOutcome> {
     const conversation = await this.conversations.getRow(conversationId);
+    const contact = await this.contacts.get(conversation.contactId);
+    const content: MessageContent =
+      reply.kind === 'canned'
+        ? { kind: 'text', text: await this.cannedResponses.renderFor(reply.cannedResponseId, contact) }
+        : reply;
     const channel = await this.channels.activeContext(conversation.channelId);
     assertChannelCanCarry(channel, content);
-    const contact = await this.contacts.get(conversation.contactId);
     if (!contact.phone) throw new UnprocessableError('This contact has no phone number to reply to');
+    if (content.kind === 'text' && content.text.trim() === '')
+      throw new UnprocessableError('The canned response is empty for this contact');
     assertMaySend(channel, contact, content);
     return this.dispatch({
       channel,

@@ -1,9 +1,11 @@
 import { RefreshToken } from '../auth/tokens/refresh-token.entity.js';
 import { AutoReply } from '../auto-replies/auto-reply.entity.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
+import { CannedResponse } from '../canned-responses/canned-response.entity.js';
 import { Channel } from '../channels/channel.entity.js';
 import { Contact } from '../contacts/contact.entity.js';
 import { Conversation } from '../conversations/conversation.entity.js';
+import { ConversationNote } from '../conversations/notes/conversation-note.entity.js';
 import { Message } from '../conversations/message.entity.js';
 import { User } from '../users/user.entity.js';
 import { WebhookEventRecord } from '../webhooks/webhook-event.entity.js';
@@ -19,4 +21,6 @@ export const entities = [
   WebhookEventRecord,
   AutoReply,
   Campaign,
+  ConversationNote,
+  CannedResponse,
 ];

@@ -74,6 +74,11 @@ export class UsersService {
     return user;
   }
 
+  /** Whether `id` names a user who may work: one that exists and is not disabled. */
+  isActive(id: string): Promise<boolean> {
+    return this.users.existsBy({ id, disabled: false });
+  }
+
   findById(id: string): Promise<User | null> {
     return this.users.findOneBy({ id });
   }

@@ -1,9 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsOmittable } from '../../common/validation/field-presence.decorators.js';
 import { PageDto } from '../../common/pagination/page.js';
 import { PaginationQueryDto } from '../../common/pagination/pagination-query.dto.js';
 import { CONVERSATION_STATUSES, type ConversationStatus } from '../conversation.entity.js';
 import { MessageBodyDto } from './send-message.dto.js';
+
+const ASSIGNEE_FILTER =
+  /^(me|none|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
 
 export class ConversationContactDto {
   @ApiProperty({ format: 'uuid' })
@@ -47,6 +51,24 @@ export class ConversationDto {
   @ApiProperty({ enum: CONVERSATION_STATUSES, example: 'open' })
   status!: ConversationStatus;
 
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The user who owns the conversation; null when unassigned',
+    example: null,
+  })
+  assigneeId!: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When a snoozed conversation reopens by itself; null unless the status is `snoozed`',
+    example: null,
+  })
+  snoozedUntil!: string | null;
+
   @ApiProperty({ format: 'date-time' })
   lastMessageAt!: string;
 
@@ -81,13 +103,63 @@ export class ListConversationsQueryDto extends PaginationQueryDto {
   @IsString()
   @MaxLength(100)
   search?: string;
+
+  @ApiPropertyOptional({
+    description: "A user's id, `me` (the caller's) or `none` (unassigned)",
+    pattern: ASSIGNEE_FILTER.source,
+    example: 'me',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(ASSIGNEE_FILTER, { message: "assigneeId must be a user's id, me or none" })
+  assigneeId?: string;
 }
 
 export class UpdateConversationDto {
-  @ApiProperty({ enum: CONVERSATION_STATUSES, example: 'closed' })
+  @ApiPropertyOptional({
+    enum: CONVERSATION_STATUSES,
+    description: '`snoozed` needs a future `snoozedUntil`; leaving `snoozed` clears it',
+    example: 'closed',
+  })
+  @IsOmittable()
   @IsIn(CONVERSATION_STATUSES)
-  status!: ConversationStatus;
+  status?: ConversationStatus;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description:
+      'An active user, or null to unassign. Agents may take an unassigned conversation or unassign their own; ' +
+      "reassigning someone else's, or assigning a colleague, is for admins (403)",
+    example: '0b9e3b5e-4a0f-4d3c-9f0e-2d6c1a7b8c9d',
+  })
+  @IsOptional()
+  @IsUUID()
+  assigneeId?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'When the snoozed conversation reopens by itself; only with the status `snoozed`, in the future',
+    example: '2030-01-01T09:00:00.000Z',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  snoozedUntil?: string | null;
 }
 
-/** An agent's reply: `text`, `template` or `media`, as for POST /messages. */
-export class ReplyDto extends MessageBodyDto {}
+/** An agent's reply: `text`, `template` or `media`, as for POST /messages, or a canned response. */
+export class ReplyDto extends MessageBodyDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      "A canned response, sent with its placeholders filled for the conversation's contact (instead of text, template or media)",
+    example: '5f0c6a1e-2b7d-4e0a-9c3f-8d1e2f3a4b5c',
+  })
+  @IsOptional()
+  @IsUUID()
+  cannedResponseId?: string;
+}

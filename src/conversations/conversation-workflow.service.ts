@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { ForbiddenError, ValidationError } from '../common/errors/domain-error.js';
+import { queryRows } from '../database/query-rows.js';
+import { UsersService } from '../users/users.service.js';
+import { assertMayAssign, type ConversationChanges, nextSnoozeState } from './conversation-changes.js';
+import { ConversationsService } from './conversations.service.js';
+import type { ConversationDto } from './dto/conversation.dto.js';
+
+/** The team's side of a conversation: who owns it, and whether it is open, snoozed, closed or archived. */
+@Injectable()
+export class ConversationWorkflowService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly conversations: ConversationsService,
+    private readonly users: UsersService,
+  ) {}
+
+  async update(id: string, changes: ConversationChanges, actor: AuthenticatedUser): Promise<ConversationDto> {
+    const current = await this.conversations.getRow(id);
+    const assigning = changes.assigneeId !== undefined;
+    if (changes.assigneeId && !(await this.users.isActive(changes.assigneeId)))
+      throw ValidationError.forField('assigneeId', 'must be the id of an active user');
+    if (assigning) assertMayAssign(actor, current.assigneeId, changes.assigneeId ?? null);
+    const next = nextSnoozeState(current, changes, new Date());
+
+    // An agent's (un)assignment holds only while the conversation is still theirs or nobody's:
+    // checked again in the UPDATE, so a colleague's assignment made meanwhile is never overwritten.
+    const guardAssignee = assigning && actor.role !== 'admin';
+    const updated = await queryRows<{ id: string }>(
+      this.dataSource,
+      `UPDATE conversations
+          SET status = $2,
+              snoozed_until = $3,
+              assignee_id = CASE WHEN $4 THEN $5::uuid ELSE assignee_id END,
+              updated_at = now()
+        WHERE id = $1 AND (NOT $6 OR assignee_id IS NULL OR assignee_id = $7)
+        RETURNING id`,
+      [id, next.status, next.snoozedUntil, assigning, changes.assigneeId ?? null, guardAssignee, actor.id],
+    );
+    if (updated.length === 0)
+      throw new ForbiddenError(
+        'This conversation is assigned to someone else; only an admin can reassign it',
+      );
+    return this.conversations.publishUpdate(id);
+  }
+}
