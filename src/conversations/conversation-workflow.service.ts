@@ -20,6 +20,11 @@ export class ConversationWorkflowService {
   ) {}
 
   async update(id: string, changes: ConversationChanges, actor: AuthenticatedUser): Promise<ConversationDto> {
+    if (Object.values(changes).every((value) => value === undefined)) {
+      throw new ValidationError('Give at least one of status, assigneeId and snoozedUntil', [
+        { field: 'status', messages: ['at least one of status, assigneeId and snoozedUntil is required'] },
+      ]);
+    }
     const current = await this.conversations.getRow(id);
     const assigning = changes.assigneeId !== undefined;
     if (changes.assigneeId && !(await this.users.isActive(changes.assigneeId)))

@@ -5,8 +5,8 @@ import { CannedResponse } from '../canned-responses/canned-response.entity.js';
 import { Channel } from '../channels/channel.entity.js';
 import { Contact } from '../contacts/contact.entity.js';
 import { Conversation } from '../conversations/conversation.entity.js';
-import { ConversationNote } from '../conversations/notes/conversation-note.entity.js';
 import { Message } from '../conversations/message.entity.js';
+import { ConversationNote } from '../conversations/notes/conversation-note.entity.js';
 import { User } from '../users/user.entity.js';
 import { WebhookEventRecord } from '../webhooks/webhook-event.entity.js';
 

@@ -26,6 +26,8 @@ export interface ConversationView {
     whatsappWindowExpiresAt: string | null;
   };
   status: string;
+  assigneeId: string | null;
+  snoozedUntil: string | null;
   lastMessageAt: string;
   lastMessagePreview: string | null;
   unreadCount: number;
