@@ -10,6 +10,7 @@ export interface ApiFixtures {
   channels: string;
   contacts: string;
   'auto-replies': string;
+  'canned-responses': string;
   messages: string;
   conversations: string;
   campaigns: string;
@@ -64,6 +65,13 @@ export async function createApiFixtures(client: HttpClient, adminToken: string):
     }),
     201,
   );
+  const cannedResponse = expectStatus<WithId>(
+    await client.post('/api/v1/canned-responses', {
+      json: { shortcode: `fixture${randomInt(1e6)}`, text: 'Hi {{firstName}}, fixture reply' },
+      token,
+    }),
+    201,
+  );
   const sent = expectStatus<{ id: string; conversationId: string }>(
     await client.post('/api/v1/messages', {
       json: { channelId: channel.id, to: randomUsPhone(), text: 'Fixture message' },
@@ -94,6 +102,7 @@ export async function createApiFixtures(client: HttpClient, adminToken: string):
     channels: channel.id,
     contacts: contact.id,
     'auto-replies': autoReply.id,
+    'canned-responses': cannedResponse.id,
     messages: sent.id,
     conversations: sent.conversationId,
     campaigns: campaign.id,
