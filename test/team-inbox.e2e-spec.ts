@@ -477,6 +477,8 @@ describe('The team inbox: assignment, status and snooze, notes, canned responses
       const both = await reply({ cannedResponseId: canned.id, text: 'Hi' }).expect(400);
       expect(fieldsOf(both)).toEqual(['cannedResponseId']);
       await reply({ cannedResponseId: '7d1b3c52-9a4e-4f0b-8c6d-2e5f7a9b1c3d' }).expect(404);
+      const nothing = await reply({ cannedResponseId: null }).expect(400);
+      expect(fieldsOf(nothing)).toEqual(['cannedResponseId']);
 
       const { contact } = await getConversation(sut, ada, first.conversationId);
       await sut.http.post(`/api/v1/contacts/${contact.id}/opt-out`).set(bearer(admin)).expect(200);

@@ -159,7 +159,7 @@ export class ReplyDto extends MessageBodyDto {
       "A canned response, sent with its placeholders filled for the conversation's contact (instead of text, template or media)",
     example: '5f0c6a1e-2b7d-4e0a-9c3f-8d1e2f3a4b5c',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   cannedResponseId?: string;
 }
