@@ -8,6 +8,7 @@ import { Link, type Location, match, navigate, useLocation } from './router';
 import { CampaignDetail } from './screens/campaign-detail';
 import { CampaignNew } from './screens/campaign-new';
 import { Campaigns } from './screens/campaigns';
+import { CannedResponses } from './screens/canned-responses';
 import { ChannelDetail } from './screens/channel-detail';
 import { ChannelNew } from './screens/channel-new';
 import { Channels } from './screens/channels';
@@ -76,6 +77,7 @@ const NAV: NavItem[] = [
   { path: '/contacts', label: 'Contacts', adminOnly: false },
   { path: '/campaigns', label: 'Campaigns', adminOnly: true },
   { path: '/channels', label: 'Channels', adminOnly: true },
+  { path: '/canned-responses', label: 'Canned responses', adminOnly: true },
 ];
 
 function Shell({ user, path, children }: { user: Me; path: string; children: ComponentChildren }) {
@@ -127,11 +129,12 @@ function Screen({ user, location }: { user: Me; location: Location }) {
 
   if (path === '/' || path === SIGN_IN) return <Loading what="the inbox" />;
   if ((params = match('/inbox', path) ?? match('/inbox/:id', path)))
-    return <Inbox conversationId={params.id} location={location} />;
+    return <Inbox conversationId={params.id} location={location} user={user} />;
   if (match('/contacts', path)) return <Contacts location={location} />;
   if (match('/campaigns', path)) return admin(<Campaigns />);
   if (match('/campaigns/new', path)) return admin(<CampaignNew />);
   if ((params = match('/campaigns/:id', path))) return admin(<CampaignDetail id={params.id} />);
+  if (match('/canned-responses', path)) return admin(<CannedResponses />);
   if (match('/channels', path)) return admin(<Channels />);
   if (match('/channels/new', path)) return admin(<ChannelNew />);
   if ((params = match('/channels/:id', path))) return admin(<ChannelDetail id={params.id} />);

@@ -28,6 +28,7 @@ function subscribe(listener: { current: Listener }): () => void {
     messageCreated: (message) => dispatch('messageCreated', message),
     messageStatus: (change) => dispatch('messageStatus', change),
     conversationUpdated: (conversation) => dispatch('conversationUpdated', conversation),
+    noteCreated: (note) => dispatch('noteCreated', note),
     connected: (reconnected) => dispatch('connected', reconnected),
     disconnected: () => dispatch('disconnected'),
   });

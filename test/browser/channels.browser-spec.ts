@@ -54,6 +54,8 @@ describe('console: channels', () => {
     await screenshot(page, 'channel-detail');
 
     await page.getByRole('link', { name: 'Inbox' }).click();
+    // The inbox opens on the admin's own conversations; a simulated message is nobody's yet.
+    await page.getByRole('button', { name: 'Unassigned' }).click();
     await page.getByRole('link').filter({ hasText: 'Hello from the channel page' }).waitFor();
     await context.close();
   });

@@ -26,10 +26,13 @@ describe('console: the inbox', () => {
     await server?.stop();
   });
 
-  /** Opens the inbox and waits until the live stream is connected. */
+  /**
+   * Opens the inbox on every conversation (it opens on the signed-in user's open ones otherwise;
+   * team-inbox.browser-spec.ts covers the filters) and waits until the live stream is connected.
+   */
   async function openInbox(width = DESKTOP): Promise<Page> {
     const { page } = await openConsole(browser, server.url, width);
-    await signIn(page, '/console/inbox');
+    await signIn(page, '/console/inbox?assignee=all&status=any');
     await page.getByText('Live: new messages appear here').waitFor();
     return page;
   }

@@ -2,20 +2,25 @@ import { call } from './client';
 import type { Query } from './http';
 import type {
   Campaign,
+  CannedResponse,
   Channel,
   Contact,
   ContactFilter,
   Conversation,
+  ConversationChanges,
   ConversationStatus,
   CreateCampaign,
+  CreateCannedResponse,
   CreateChannel,
   CreateContact,
   ImportResult,
   Message,
+  Note,
   Page,
   Reply,
   SendResult,
   SimulatedInbound,
+  User,
   VerifyResult,
 } from './models';
 
@@ -26,7 +31,11 @@ export const MAX_PAGE_SIZE = 200;
 const page = (limit: number, cursor?: string): Query => ({ limit, cursor });
 
 export const conversationsApi = {
-  list: (filter: { status?: ConversationStatus; search?: string }, limit = 50, cursor?: string) =>
+  list: (
+    filter: { status?: ConversationStatus; search?: string; assigneeId?: string },
+    limit = 50,
+    cursor?: string,
+  ) =>
     call<Page<Conversation>>({
       method: 'GET',
       path: '/conversations',
@@ -38,8 +47,31 @@ export const conversationsApi = {
   reply: (id: string, reply: Reply) =>
     call<SendResult>({ method: 'POST', path: `/conversations/${id}/messages`, json: reply }),
   markRead: (id: string) => call<undefined>({ method: 'POST', path: `/conversations/${id}/read` }),
-  setStatus: (id: string, status: ConversationStatus) =>
-    call<Conversation>({ method: 'PATCH', path: `/conversations/${id}`, json: { status } }),
+  update: (id: string, changes: ConversationChanges) =>
+    call<Conversation>({ method: 'PATCH', path: `/conversations/${id}`, json: changes }),
+  notes: (id: string, cursor?: string) =>
+    call<Page<Note>>({
+      method: 'GET',
+      path: `/conversations/${id}/notes`,
+      query: page(MAX_PAGE_SIZE, cursor),
+    }),
+  addNote: (id: string, text: string) =>
+    call<Note>({ method: 'POST', path: `/conversations/${id}/notes`, json: { text } }),
+};
+
+export const cannedResponsesApi = {
+  list: () =>
+    call<Page<CannedResponse>>({ method: 'GET', path: '/canned-responses', query: page(MAX_PAGE_SIZE) }),
+  create: (response: CreateCannedResponse) =>
+    call<CannedResponse>({ method: 'POST', path: '/canned-responses', json: response }),
+  update: (id: string, changes: Partial<CreateCannedResponse>) =>
+    call<CannedResponse>({ method: 'PATCH', path: `/canned-responses/${id}`, json: changes }),
+  remove: (id: string) => call<undefined>({ method: 'DELETE', path: `/canned-responses/${id}` }),
+};
+
+export const usersApi = {
+  /** Admins only. */
+  list: () => call<Page<User>>({ method: 'GET', path: '/users', query: page(MAX_PAGE_SIZE) }),
 };
 
 export const messagesApi = {
@@ -49,6 +81,7 @@ export const messagesApi = {
 export const contactsApi = {
   list: (filter: ContactFilter, limit = 50, cursor?: string) =>
     call<Page<Contact>>({ method: 'GET', path: '/contacts', query: { ...filter, ...page(limit, cursor) } }),
+  get: (id: string) => call<Contact>({ method: 'GET', path: `/contacts/${id}` }),
   create: (contact: CreateContact) => call<Contact>({ method: 'POST', path: '/contacts', json: contact }),
   optOut: (id: string) => call<Contact>({ method: 'POST', path: `/contacts/${id}/opt-out` }),
   optIn: (id: string) => call<Contact>({ method: 'POST', path: `/contacts/${id}/opt-in` }),

@@ -1,11 +1,12 @@
 import { apiUrl } from './http';
-import type { Conversation, Message, MessageStatusChange } from './models';
+import type { Conversation, Message, MessageStatusChange, Note } from './models';
 import { session } from './session';
 
 export interface InboxStreamHandlers {
   messageCreated(message: Message): void;
   messageStatus(change: MessageStatusChange): void;
   conversationUpdated(conversation: Conversation): void;
+  noteCreated(note: Note): void;
   /** The stream (re)connected: events may have been missed while it was down. */
   connected(reconnected: boolean): void;
   disconnected(): void;
@@ -60,6 +61,7 @@ export function followInbox(handlers: InboxStreamHandlers): () => void {
       'conversation.updated',
       seen<Conversation>((conversation) => handlers.conversationUpdated(conversation)),
     );
+    source.addEventListener('note.created', (event) => handlers.noteCreated(parse<Note>(event)));
     source.addEventListener('error', () => {
       handlers.disconnected();
       if (source?.readyState === EventSource.CLOSED) {

@@ -37,6 +37,11 @@ export type ContactFilter = Omit<
 export type ImportResult = Schemas['ImportResultDto'];
 
 export type Conversation = Schemas['ConversationDto'];
+export type ConversationChanges = Schemas['UpdateConversationDto'];
+export type Note = Schemas['NoteDto'];
+export type CannedResponse = Schemas['CannedResponseDto'];
+export type CreateCannedResponse = Schemas['CreateCannedResponseDto'];
+export type User = Schemas['UserDto'];
 export type ConversationContact = Schemas['ConversationContactDto'];
 export type ConversationStatus = Conversation['status'];
 export const CONVERSATION_STATUSES = conversationDtoStatusValues;

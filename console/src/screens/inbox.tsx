@@ -5,15 +5,17 @@ import {
   type Conversation,
   CONVERSATION_STATUSES,
   type ConversationStatus,
+  type Me,
   type Message,
 } from '../api/models';
 import { channelLabel, useChannels } from '../channels-cache';
 import { ErrorAlert, Loading } from '../components/feedback';
 import { PageHeading } from '../components/page-heading';
+import { isShortcut, ShortcutsHelp } from '../components/shortcuts-help';
 import { contactName, contentSummary, formatWhen } from '../format';
 import { useDebounced } from '../hooks';
 import { useInboxEvents } from '../live-inbox';
-import { Link, type Location, setQuery } from '../router';
+import { Link, type Location, navigate, setQuery } from '../router';
 import { Thread } from './inbox-thread';
 
 const PAGE_SIZE = 50;
@@ -21,12 +23,35 @@ const PAGE_SIZE = 50;
 interface Filter {
   status: ConversationStatus | undefined;
   search: string;
+  /** A user's id, `none`, or undefined for everyone's. */
+  assigneeId: string | undefined;
 }
 
-export function Inbox({ conversationId, location }: { conversationId?: string; location: Location }) {
-  const statusParam = location.query.get('status');
+/** Whose conversations the list shows; the inbox opens on the signed-in user's own. */
+const ASSIGNEE_FILTERS = [
+  { value: 'mine', label: 'Mine' },
+  { value: 'unassigned', label: 'Unassigned' },
+  { value: 'all', label: 'All' },
+] as const;
+type AssigneeFilter = (typeof ASSIGNEE_FILTERS)[number]['value'];
+
+export function Inbox({
+  conversationId,
+  location,
+  user,
+}: {
+  conversationId?: string;
+  location: Location;
+  user: Me;
+}) {
+  // The inbox opens on Open + Mine; `status=any` shows every status.
+  const statusParam = location.query.get('status') ?? 'open';
   const status = CONVERSATION_STATUSES.find((value) => value === statusParam);
+  const assignee: AssigneeFilter =
+    ASSIGNEE_FILTERS.find((filter) => filter.value === location.query.get('assignee'))?.value ?? 'mine';
+  const assigneeId = assignee === 'mine' ? user.id : assignee === 'unassigned' ? 'none' : undefined;
   const search = location.query.get('q') ?? '';
+  const [showShortcuts, setShowShortcuts] = useState(false);
   const [searchInput, setSearchInput] = useState(search);
   const debouncedSearch = useDebounced(searchInput.trim());
   const channels = useChannels();
@@ -37,7 +62,29 @@ export function Inbox({ conversationId, location }: { conversationId?: string; l
     if (debouncedSearch !== search) setQuery({ q: debouncedSearch || undefined });
   }, [debouncedSearch]);
 
-  const list = useConversationList({ status, search });
+  const list = useConversationList({ status, search, assigneeId });
+
+  const query = location.query.toString();
+  const suffix = query ? `?${query}` : '';
+
+  // j / k move through the list, ? lists the shortcuts.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!isShortcut(event)) return;
+      if (event.key === '?') {
+        event.preventDefault();
+        setShowShortcuts(true);
+      } else if ((event.key === 'j' || event.key === 'k') && list.items && list.items.length > 0) {
+        event.preventDefault();
+        const index = list.items.findIndex((item) => item.id === conversationId);
+        const next =
+          index < 0 ? 0 : Math.min(list.items.length - 1, Math.max(0, index + (event.key === 'j' ? 1 : -1)));
+        navigate(`/inbox/${list.items[next].id}${suffix}`);
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [list.items, conversationId, suffix]);
 
   useInboxEvents({
     messageCreated: (message: Message) => {
@@ -48,7 +95,11 @@ export function Inbox({ conversationId, location }: { conversationId?: string; l
         );
       }
     },
-    conversationUpdated: (conversation) => list.replace(conversation),
+    // An assignment or status change can move a conversation into or out of the filtered list.
+    conversationUpdated: (conversation) => {
+      list.replace(conversation);
+      list.refreshSoon();
+    },
     connected: (reconnected) => {
       setLive(true);
       if (reconnected) list.refreshSoon();
@@ -56,13 +107,32 @@ export function Inbox({ conversationId, location }: { conversationId?: string; l
     disconnected: () => setLive(false),
   });
 
-  const query = location.query.toString();
-  const suffix = query ? `?${query}` : '';
-
   return (
     <div class={`inbox${conversationId ? ' has-thread' : ''}`}>
       <section class="conversation-list" aria-labelledby="inbox-title">
-        <PageHeading title="Inbox" id="inbox-title" />
+        <PageHeading title="Inbox" id="inbox-title">
+          <button
+            type="button"
+            class="link-button small"
+            aria-keyshortcuts="?"
+            onClick={() => setShowShortcuts(true)}
+          >
+            Keyboard shortcuts
+          </button>
+        </PageHeading>
+        <div class="segmented" role="group" aria-label="Whose conversations">
+          {ASSIGNEE_FILTERS.map((filter) => (
+            <button
+              key={filter.value}
+              type="button"
+              class="segment"
+              aria-pressed={assignee === filter.value}
+              onClick={() => setQuery({ assignee: filter.value === 'mine' ? undefined : filter.value })}
+            >
+              {filter.label}
+            </button>
+          ))}
+        </div>
         <p class={`live-indicator${live ? ' is-live' : ''}`}>
           {live ? 'Live: new messages appear here' : 'Connecting to live updates…'}
         </p>
@@ -81,10 +151,14 @@ export function Inbox({ conversationId, location }: { conversationId?: string; l
             <label for="inbox-status">Status</label>
             <select
               id="inbox-status"
-              value={status ?? ''}
-              onChange={(event) => setQuery({ status: event.currentTarget.value || undefined })}
+              value={status ?? 'any'}
+              onChange={(event) =>
+                setQuery({
+                  status: event.currentTarget.value === 'open' ? undefined : event.currentTarget.value,
+                })
+              }
             >
-              <option value="">Any status</option>
+              <option value="any">Any status</option>
               {CONVERSATION_STATUSES.map((value) => (
                 <option key={value} value={value}>
                   {value[0].toUpperCase() + value.slice(1)}
@@ -98,7 +172,7 @@ export function Inbox({ conversationId, location }: { conversationId?: string; l
           <Loading what="conversations" />
         ) : list.items.length === 0 ? (
           <p class="empty">
-            {search || status
+            {search || status || assigneeId
               ? 'No conversation matches these filters.'
               : 'No conversations yet. Inbound messages start one.'}
           </p>
@@ -129,6 +203,11 @@ export function Inbox({ conversationId, location }: { conversationId?: string; l
                   <span class="conversation-channel small muted">
                     {channelLabel(channels?.find((channel) => channel.id === conversation.channelId))}
                     {conversation.status !== 'open' ? ` · ${conversation.status}` : ''}
+                    {conversation.assigneeId === null
+                      ? ' · unassigned'
+                      : conversation.assigneeId === user.id
+                        ? ' · mine'
+                        : ' · assigned'}
                     {conversation.contact.optedOut ? ' · opted out' : ''}
                   </span>
                 </Link>
@@ -149,7 +228,13 @@ export function Inbox({ conversationId, location }: { conversationId?: string; l
       </section>
       <section class="thread-pane" aria-label="Conversation">
         {conversationId ? (
-          <Thread key={conversationId} id={conversationId} channels={channels} backTo={`/inbox${suffix}`} />
+          <Thread
+            key={conversationId}
+            id={conversationId}
+            channels={channels}
+            backTo={`/inbox${suffix}`}
+            user={user}
+          />
         ) : (
           <p class="empty thread-placeholder">Choose a conversation to read and reply.</p>
         )}
@@ -157,6 +242,7 @@ export function Inbox({ conversationId, location }: { conversationId?: string; l
       <p class="visually-hidden" aria-live="polite">
         {announcement}
       </p>
+      {showShortcuts ? <ShortcutsHelp onClose={() => setShowShortcuts(false)} /> : null}
     </div>
   );
 }
@@ -176,7 +262,7 @@ function useConversationList(filter: Filter) {
     const limit = Math.min(MAX_PAGE_SIZE, Math.max(PAGE_SIZE, loaded.current));
     try {
       const page = await conversationsApi.list(
-        { status: filter.status, search: filter.search || undefined },
+        { status: filter.status, search: filter.search || undefined, assigneeId: filter.assigneeId },
         limit,
       );
       if (id !== request.current) return;
@@ -187,7 +273,7 @@ function useConversationList(filter: Filter) {
     } catch (caught) {
       if (id === request.current) setError(caught);
     }
-  }, [filter.status, filter.search]);
+  }, [filter.status, filter.search, filter.assigneeId]);
 
   useEffect(() => {
     loaded.current = 0;
@@ -214,7 +300,7 @@ function useConversationList(filter: Filter) {
       const id = request.current;
       try {
         const page = await conversationsApi.list(
-          { status: filter.status, search: filter.search || undefined },
+          { status: filter.status, search: filter.search || undefined, assigneeId: filter.assigneeId },
           PAGE_SIZE,
           nextCursor,
         );

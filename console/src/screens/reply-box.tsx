@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 
 import { conversationsApi } from '../api/endpoints';
 import { ApiError, messageOf } from '../api/errors';
-import type { Channel, Conversation, Reply, Template } from '../api/models';
+import type { Channel, Conversation, Note, Reply, Template } from '../api/models';
 import { isWhatsApp } from '../channels-cache';
 import {
   EMPTY_TEMPLATE,
@@ -11,11 +11,21 @@ import {
   type TemplateInput,
 } from '../components/template-fields';
 import { contactName } from '../format';
+import { CannedPicker, cannedQueryAt, useCannedResponses } from './canned-picker';
+
+type Mode = 'text' | 'template' | 'note';
+
+/** What the thread's keyboard shortcuts can ask of the box. */
+export interface ReplyBoxHandle {
+  focus(mode: 'text' | 'note'): void;
+}
 
 interface Props {
   conversation: Conversation;
   channel: Channel | undefined;
   onSent: (messageId: string) => Promise<void>;
+  onNoted: (note: Note) => void;
+  controls: { current: ReplyBoxHandle | null };
 }
 
 /**
@@ -23,9 +33,16 @@ interface Props {
  * why and what to do instead: an opted-out contact (403) must opt back in, and outside WhatsApp's
  * 24-hour window (422) only a template can be sent.
  */
-export function ReplyBox({ conversation, channel, onSent }: Props) {
-  const [mode, setMode] = useState<'text' | 'template'>('text');
+export function ReplyBox({ conversation, channel, onSent, onNoted, controls }: Props) {
+  const [mode, setMode] = useState<Mode>('text');
   const [text, setText] = useState('');
+  const [noteText, setNoteText] = useState('');
+  const [caret, setCaret] = useState(0);
+  const [pickerClosed, setPickerClosed] = useState(false);
+  const textArea = useRef<HTMLTextAreaElement>(null);
+  const noteArea = useRef<HTMLTextAreaElement>(null);
+  const canned = useCannedResponses(conversation.contact);
+  const cannedQuery = mode === 'text' && !pickerClosed ? cannedQueryAt(text, caret) : undefined;
   const [template, setTemplate] = useState<TemplateInput>(EMPTY_TEMPLATE);
   const [busy, setBusy] = useState(false);
   const [refusal, setRefusal] = useState<unknown>();
@@ -41,8 +58,52 @@ export function ReplyBox({ conversation, channel, onSent }: Props) {
     if (mode === 'template') templateId.current?.focus();
   }, [mode]);
 
+  useEffect(() => {
+    controls.current = {
+      focus: (target) => {
+        setMode(target);
+        // The textarea of the new mode exists after the render.
+        setTimeout(() => (target === 'note' ? noteArea : textArea).current?.focus());
+      },
+    };
+  });
+
+  useEffect(() => {
+    if (cannedQuery !== undefined) canned.load();
+  }, [cannedQuery !== undefined]);
+
+  const insertCanned = (rendered: string) => {
+    const before = text.slice(0, caret);
+    const start = before.lastIndexOf('/');
+    const next = text.slice(0, start) + rendered + text.slice(caret);
+    setText(next);
+    const position = start + rendered.length;
+    setCaret(position);
+    setTimeout(() => {
+      textArea.current?.focus();
+      textArea.current?.setSelectionRange(position, position);
+    });
+  };
+
   const submit = async (event: Event) => {
     event.preventDefault();
+    if (mode === 'note') {
+      if (!noteText.trim()) return;
+      setBusy(true);
+      setRefusal(undefined);
+      setSentNotice('');
+      try {
+        const note = await conversationsApi.addNote(conversation.id, noteText);
+        setNoteText('');
+        setSentNotice('Note added.');
+        onNoted(note);
+      } catch (caught) {
+        setRefusal(caught);
+      } finally {
+        setBusy(false);
+      }
+      return;
+    }
     let reply: Reply;
     if (mode === 'text') {
       if (!text.trim()) return;
@@ -82,10 +143,34 @@ export function ReplyBox({ conversation, channel, onSent }: Props) {
   }
 
   return (
-    <form class="reply-box" onSubmit={(event) => void submit(event)} aria-labelledby="reply-title">
+    <form
+      class={`reply-box${mode === 'note' ? ' is-note' : ''}`}
+      onSubmit={(event) => void submit(event)}
+      aria-labelledby="reply-title"
+    >
       <h3 id="reply-title" class="visually-hidden">
         Reply
       </h3>
+      <div class="segmented reply-modes" role="group" aria-label="Write">
+        <button
+          type="button"
+          class="segment"
+          aria-pressed={mode !== 'note'}
+          aria-keyshortcuts="r"
+          onClick={() => setMode('text')}
+        >
+          Reply
+        </button>
+        <button
+          type="button"
+          class="segment"
+          aria-pressed={mode === 'note'}
+          aria-keyshortcuts="n"
+          onClick={() => setMode('note')}
+        >
+          Internal note
+        </button>
+      </div>
       {notes.length > 0 ? (
         <div id="reply-notes" class="alert alert-warning">
           {notes.map((note) => (
@@ -96,7 +181,7 @@ export function ReplyBox({ conversation, channel, onSent }: Props) {
       {refusal ? (
         <div class="alert alert-error" role="alert">
           <p>
-            <strong>Reply not sent: </strong>
+            <strong>{mode === 'note' ? 'Note not added: ' : 'Reply not sent: '}</strong>
             {messageOf(refusal)}
           </p>
           {status === 403 ? (
@@ -116,22 +201,57 @@ export function ReplyBox({ conversation, channel, onSent }: Props) {
           ) : null}
         </div>
       ) : null}
-      {mode === 'text' ? (
+      {mode === 'note' ? (
         <div class="field">
+          <label for="note-text">Internal note (only your team sees it)</label>
+          <textarea
+            id="note-text"
+            ref={noteArea}
+            rows={3}
+            maxLength={4096}
+            value={noteText}
+            onInput={(event) => setNoteText(event.currentTarget.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter' && (event.ctrlKey || event.metaKey))
+                event.currentTarget.form?.requestSubmit();
+            }}
+          />
+        </div>
+      ) : mode === 'text' ? (
+        <div class="field canned-anchor">
           <label for="reply-text">Reply to {name}</label>
           <textarea
             id="reply-text"
+            ref={textArea}
             rows={3}
             maxLength={4096}
             value={text}
+            placeholder="Type / for canned responses"
             aria-describedby={notes.length > 0 ? 'reply-notes' : undefined}
-            onInput={(event) => setText(event.currentTarget.value)}
+            aria-expanded={cannedQuery !== undefined}
+            aria-controls={cannedQuery !== undefined ? 'canned-list' : undefined}
+            aria-activedescendant={cannedQuery !== undefined ? canned.activeId : undefined}
+            onInput={(event) => {
+              setText(event.currentTarget.value);
+              setCaret(event.currentTarget.selectionStart);
+              setPickerClosed(false);
+            }}
+            onClick={(event) => setCaret(event.currentTarget.selectionStart)}
             onKeyDown={(event) => {
+              if (cannedQuery !== undefined && canned.handleKey(event, cannedQuery, insertCanned)) return;
+              if (cannedQuery !== undefined && event.key === 'Escape') {
+                event.preventDefault();
+                setPickerClosed(true);
+                return;
+              }
               // Ctrl/⌘+Enter sends; Enter alone adds a line.
               if (event.key === 'Enter' && (event.ctrlKey || event.metaKey))
                 event.currentTarget.form?.requestSubmit();
             }}
           />
+          {cannedQuery !== undefined ? (
+            <CannedPicker query={cannedQuery} state={canned} onPick={insertCanned} />
+          ) : null}
         </div>
       ) : (
         <fieldset>
@@ -146,15 +266,23 @@ export function ReplyBox({ conversation, channel, onSent }: Props) {
       )}
       <div class="reply-actions">
         <button type="submit" disabled={busy}>
-          {busy ? 'Sending…' : mode === 'text' ? 'Send reply' : 'Send template'}
+          {busy
+            ? 'Sending…'
+            : mode === 'note'
+              ? 'Add note'
+              : mode === 'text'
+                ? 'Send reply'
+                : 'Send template'}
         </button>
-        <button
-          type="button"
-          class="link-button"
-          onClick={() => setMode(mode === 'text' ? 'template' : 'text')}
-        >
-          {mode === 'text' ? 'Use a template' : 'Write text instead'}
-        </button>
+        {mode !== 'note' ? (
+          <button
+            type="button"
+            class="link-button"
+            onClick={() => setMode(mode === 'text' ? 'template' : 'text')}
+          >
+            {mode === 'text' ? 'Use a template' : 'Write text instead'}
+          </button>
+        ) : null}
         <span class="small muted" role="status">
           {sentNotice}
         </span>

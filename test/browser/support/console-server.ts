@@ -58,6 +58,14 @@ interface ContactView {
   optedOut: boolean;
 }
 
+export interface ConversationView {
+  id: string;
+  status: string;
+  assigneeId: string | null;
+  snoozedUntil: string | null;
+  contact: { phone: string | null };
+}
+
 interface MessageView {
   id: string;
   status: string;
@@ -106,6 +114,20 @@ class AdminApi {
 
   send(channelId: string, to: string, text: string): Promise<MessageView> {
     return this.call('POST', '/messages', { channelId, to, text });
+  }
+
+  conversations(query: string): Promise<{ items: ConversationView[] }> {
+    return this.call('GET', `/conversations?${query}`);
+  }
+
+  messagesOf(
+    conversationId: string,
+  ): Promise<{ items: Array<{ direction: string; content: { text?: string } }> }> {
+    return this.call('GET', `/conversations/${conversationId}/messages`);
+  }
+
+  createCannedResponse(shortcode: string, text: string): Promise<{ id: string }> {
+    return this.call('POST', '/canned-responses', { shortcode, text });
   }
 
   contacts(search: string): Promise<{ items: ContactView[] }> {
