@@ -19,7 +19,8 @@ describe('console: the team inbox', () => {
   let phoneSequence = 0;
 
   beforeAll(async () => {
-    server = await startConsoleServer();
+    // Every test signs in afresh, more often than the login throttle allows one email per minute.
+    server = await startConsoleServer({ LOGIN_MAX_ATTEMPTS_PER_EMAIL: '100' });
     channel = await server.api.createSandboxChannel('Sandbox SMS');
     await server.api.createCannedResponse('hours', "Hi {{firstName}}, we're open 9 to 5.");
     await server.api.createCannedResponse('returns', 'Returns are free within 30 days.');
@@ -66,7 +67,11 @@ describe('console: the team inbox', () => {
         await page.getByRole('button', { name: 'Unassigned' }).click();
         await conversationLink(page, text).click();
         await page.getByLabel('Assignee').selectOption({ label: 'Me (Administrator)' });
-        await page.getByLabel('Assignee').locator('option:checked').filter({ hasText: 'Me' }).waitFor();
+        await page
+          .getByLabel('Assignee')
+          .locator('option:checked')
+          .filter({ hasText: 'Me' })
+          .waitFor({ state: 'attached' });
         // On a phone the list and the thread take turns.
         if (width === PHONE) await page.getByRole('link', { name: '← All conversations' }).click();
         await page.getByRole('button', { name: 'Mine' }).click();
@@ -193,7 +198,11 @@ describe('console: the team inbox', () => {
           .filter({ hasText: /^Closed$/ })
           .waitFor();
         await page.keyboard.press('a');
-        await page.getByLabel('Assignee').locator('option:checked').filter({ hasText: /^Me / }).waitFor();
+        await page
+          .getByLabel('Assignee')
+          .locator('option:checked')
+          .filter({ hasText: /^Me / })
+          .waitFor({ state: 'attached' });
         await page.keyboard.press('n');
         await page.getByLabel('Internal note (only your team sees it)').waitFor();
         await page.context().close();
