@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, type EntityManager, Repository } from 'typeorm';
 import type { MessageContent } from '../channels/providers/channel-provider.interface.js';
 import { NotFoundError } from '../common/errors/domain-error.js';
 import { decodeCursor } from '../common/pagination/cursor.js';
 import { type Page, toPage } from '../common/pagination/page.js';
 import { Contact } from '../contacts/contact.entity.js';
+import { queryRows } from '../database/query-rows.js';
 import { Conversation, type ConversationStatus } from './conversation.entity.js';
 import type { ConversationDto } from './dto/conversation.dto.js';
 import { InboxEvents } from './inbox-events.js';
@@ -120,10 +121,29 @@ export class ConversationsService {
     await this.publishUpdate(id);
   }
 
-  /** Tells the live stream about each of these conversations as they now are. */
-  async publishUpdates(ids: string[]): Promise<void> {
-    const rows = await this.baseQuery().andWhere('c.id = ANY(:ids)', { ids }).getRawMany<ConversationRow>();
-    for (const row of rows) this.events.publish('conversation.updated', toDto(row));
+  /**
+   * Reopens every snoozed conversation whose time has come, with its `conversation.updated` event in
+   * the same transaction. One UPDATE finds and reopens them, so with several instances each
+   * conversation is woken, and announced, exactly once. Returns how many woke.
+   */
+  async wakeDueSnoozes(): Promise<number> {
+    return this.dataSource.transaction(async (tx) => {
+      const woken = await queryRows<{ id: string }>(
+        tx,
+        `UPDATE conversations SET status = 'open', snoozed_until = NULL, updated_at = now()
+          WHERE status = 'snoozed' AND snoozed_until <= now()
+          RETURNING id`,
+      );
+      if (woken.length === 0) return 0;
+      const rows = await this.baseQuery(tx)
+        .andWhere('c.id IN (:...ids)', { ids: woken.map((row) => row.id) })
+        .getRawMany<ConversationRow>();
+      await this.events.publishMany(
+        tx,
+        rows.map((row) => ({ type: 'conversation.updated' as const, data: toDto(row) })),
+      );
+      return woken.length;
+    });
   }
 
   /** Tells the live stream about the conversation as it now is, and returns it. */
@@ -133,8 +153,8 @@ export class ConversationsService {
     return conversation;
   }
 
-  private baseQuery() {
-    return this.conversations
+  private baseQuery(tx?: EntityManager) {
+    return (tx ? tx.getRepository(Conversation) : this.conversations)
       .createQueryBuilder('c')
       .innerJoin(Contact, 'ct', 'ct.id = c.contact_id')
       .select([

@@ -61,7 +61,10 @@ export function followInbox(handlers: InboxStreamHandlers): () => void {
       'conversation.updated',
       seen<Conversation>((conversation) => handlers.conversationUpdated(conversation)),
     );
-    source.addEventListener('note.created', (event) => handlers.noteCreated(parse<Note>(event)));
+    source.addEventListener(
+      'note.created',
+      seen<Note>((note) => handlers.noteCreated(note)),
+    );
     source.addEventListener('error', () => {
       handlers.disconnected();
       if (source?.readyState === EventSource.CLOSED) {

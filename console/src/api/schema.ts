@@ -397,6 +397,46 @@ export interface paths {
     patch: operations['AutoRepliesController_update'];
     trace?: never;
   };
+  '/api/v1/canned-responses': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List canned responses, newest first */
+    get: operations['CannedResponsesController_list'];
+    put?: never;
+    /**
+     * Create a canned response (admin)
+     * @description The shortcode is unique regardless of case (409); the text takes the campaign placeholders.
+     */
+    post: operations['CannedResponsesController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/canned-responses/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One canned response */
+    get: operations['CannedResponsesController_get'];
+    put?: never;
+    post?: never;
+    /** Delete a canned response (admin) */
+    delete: operations['CannedResponsesController_remove'];
+    options?: never;
+    head?: never;
+    /** Change a canned response (admin) */
+    patch: operations['CannedResponsesController_update'];
+    trace?: never;
+  };
   '/api/v1/messages': {
     parameters: {
       query?: never;
@@ -443,7 +483,7 @@ export interface paths {
     };
     /**
      * Live inbox updates (Server-Sent Events)
-     * @description Events `message.created`, `message.status` and `conversation.updated`, each with the JSON object as `data` and its log id as `id`, from every instance; a comment line every 15 s keeps proxies from closing the stream. A client reconnecting with `Last-Event-ID` (or `?lastEventId=`) first receives, in order, every event after it still kept (at least 15 minutes), then live ones. The token may also be given as `?access_token=` (for EventSource).
+     * @description Events `message.created`, `message.status`, `conversation.updated` (also for assignment, status and snooze changes) and `note.created`, each with the JSON object as `data` and its log id as `id`, from every instance; a comment line every 15 s keeps proxies from closing the stream. A client reconnecting with `Last-Event-ID` (or `?lastEventId=`) first receives, in order, every event after it still kept (at least 15 minutes), then live ones. The token may also be given as `?access_token=` (for EventSource).
      */
     get: operations['ConversationsController_events'];
     put?: never;
@@ -461,7 +501,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The inbox: conversations with the newest activity first */
+    /**
+     * The inbox: conversations with the newest activity first
+     * @description Every status unless `?status` is given; `?assigneeId=me` the caller’s, `none` the unassigned ones.
+     */
     get: operations['ConversationsController_list'];
     put?: never;
     post?: never;
@@ -485,7 +528,10 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** Open, close or archive the conversation */
+    /**
+     * Assign, snooze, close, reopen or archive the conversation
+     * @description `assigneeId` must be an active user (400), `null` unassigns. Agents may take an unassigned conversation or unassign their own; assigning a colleague or reassigning someone else's conversation is for admins (403). `status: "snoozed"` needs a future `snoozedUntil` (400); the conversation reopens by itself then, or when the contact writes. `conversation.updated` on the stream.
+     */
     patch: operations['ConversationsController_update'];
     trace?: never;
   };
@@ -504,7 +550,7 @@ export interface paths {
     put?: never;
     /**
      * Reply in the conversation
-     * @description Same rules as POST /messages: 403 when the contact opted out, 422 outside the WhatsApp 24-hour window (send a template).
+     * @description Same rules as POST /messages: 403 when the contact opted out, 422 outside the WhatsApp 24-hour window (send a template). With `cannedResponseId` the canned response is sent as text, its placeholders filled for the contact (404 for an unknown one).
      */
     post: operations['ConversationsController_reply'];
     delete?: never;
@@ -524,6 +570,27 @@ export interface paths {
     put?: never;
     /** Mark the conversation read (unread count to 0) */
     post: operations['ConversationsController_markRead'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/conversations/{id}/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The internal notes, oldest first */
+    get: operations['ConversationNotesController_list'];
+    put?: never;
+    /**
+     * Leave an internal note
+     * @description For the team only: never sent to the contact, not counted as unread; `note.created` on the stream.
+     */
+    post: operations['ConversationNotesController_create'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1696,6 +1763,47 @@ export interface components {
        */
       enabled: boolean;
     };
+    CreateCannedResponseDto: {
+      /**
+       * @description Typed after `/` in the reply box: letters, digits, `-` and `_`; unique regardless of case
+       * @example hours
+       */
+      shortcode: string;
+      /**
+       * @description The reply; `{{name}}`, `{{firstName}}`, `{{lastName}}`, `{{phone}}` and `{{attributes.<key>}}` are filled for the contact, as in campaigns
+       * @example Hi {{firstName}}, we're open 9–5.
+       */
+      text: string;
+    };
+    CannedResponseDto: {
+      /** Format: uuid */
+      id: string;
+      /** @example hours */
+      shortcode: string;
+      /** @example Hi {{firstName}}, we're open 9–5. */
+      text: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    CannedResponsePageDto: {
+      items: components['schemas']['CannedResponseDto'][];
+      /** @example null */
+      nextCursor: string | null;
+    };
+    UpdateCannedResponseDto: {
+      /**
+       * @description Typed after `/` in the reply box: letters, digits, `-` and `_`; unique regardless of case
+       * @example hours
+       */
+      shortcode?: string;
+      /**
+       * @description The reply; `{{name}}`, `{{firstName}}`, `{{lastName}}`, `{{phone}}` and `{{attributes.<key>}}` are filled for the contact, as in campaigns
+       * @example Hi {{firstName}}, we're open 9–5.
+       */
+      text?: string;
+    };
     TemplateDto: {
       /** @example order_update */
       id: string;
@@ -1854,7 +1962,19 @@ export interface components {
        * @example open
        * @enum {string}
        */
-      status: 'open' | 'closed' | 'archived';
+      status: 'open' | 'snoozed' | 'closed' | 'archived';
+      /**
+       * Format: uuid
+       * @description The user who owns the conversation; null when unassigned
+       * @example null
+       */
+      assigneeId: string | null;
+      /**
+       * Format: date-time
+       * @description When a snoozed conversation reopens by itself; null unless the status is `snoozed`
+       * @example null
+       */
+      snoozedUntil: string | null;
       /** Format: date-time */
       lastMessageAt: string;
       /** @example Is my order on its way? */
@@ -1881,13 +2001,56 @@ export interface components {
       text?: string;
       template?: components['schemas']['TemplateDto'];
       media?: components['schemas']['MediaDto'];
+      /**
+       * Format: uuid
+       * @description A canned response, sent with its placeholders filled for the conversation's contact (instead of text, template or media)
+       * @example 5f0c6a1e-2b7d-4e0a-9c3f-8d1e2f3a4b5c
+       */
+      cannedResponseId?: string;
     };
     UpdateConversationDto: {
       /**
+       * @description `snoozed` needs a future `snoozedUntil`; leaving `snoozed` clears it
        * @example closed
        * @enum {string}
        */
-      status: 'open' | 'closed' | 'archived';
+      status?: 'open' | 'snoozed' | 'closed' | 'archived';
+      /**
+       * Format: uuid
+       * @description An active user, or null to unassign. Agents may take an unassigned conversation or unassign their own; reassigning someone else's, or assigning a colleague, is for admins (403)
+       * @example 0b9e3b5e-4a0f-4d3c-9f0e-2d6c1a7b8c9d
+       */
+      assigneeId?: string | null;
+      /**
+       * Format: date-time
+       * @description When the snoozed conversation reopens by itself; only with the status `snoozed`, in the future
+       * @example 2030-01-01T09:00:00.000Z
+       */
+      snoozedUntil?: string | null;
+    };
+    CreateNoteDto: {
+      /** @example Called her back; the parcel left the depot this morning. */
+      text: string;
+    };
+    NoteDto: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      conversationId: string;
+      /**
+       * Format: uuid
+       * @description The user who wrote it
+       */
+      authorId: string;
+      /** @example Called her back; the parcel left the depot this morning. */
+      text: string;
+      /** Format: date-time */
+      createdAt: string;
+    };
+    NotePageDto: {
+      items: components['schemas']['NoteDto'][];
+      /** @example null */
+      nextCursor: string | null;
     };
     WebhookAcceptedDto: {
       /**
@@ -2131,6 +2294,10 @@ export type CreateAutoReplyDto = components['schemas']['CreateAutoReplyDto'];
 export type AutoReplyDto = components['schemas']['AutoReplyDto'];
 export type AutoReplyPageDto = components['schemas']['AutoReplyPageDto'];
 export type UpdateAutoReplyDto = components['schemas']['UpdateAutoReplyDto'];
+export type CreateCannedResponseDto = components['schemas']['CreateCannedResponseDto'];
+export type CannedResponseDto = components['schemas']['CannedResponseDto'];
+export type CannedResponsePageDto = components['schemas']['CannedResponsePageDto'];
+export type UpdateCannedResponseDto = components['schemas']['UpdateCannedResponseDto'];
 export type TemplateDto = components['schemas']['TemplateDto'];
 export type MediaDto = components['schemas']['MediaDto'];
 export type SendMessageDto = components['schemas']['SendMessageDto'];
@@ -2143,6 +2310,9 @@ export type ConversationPageDto = components['schemas']['ConversationPageDto'];
 export type MessagePageDto = components['schemas']['MessagePageDto'];
 export type ReplyDto = components['schemas']['ReplyDto'];
 export type UpdateConversationDto = components['schemas']['UpdateConversationDto'];
+export type CreateNoteDto = components['schemas']['CreateNoteDto'];
+export type NoteDto = components['schemas']['NoteDto'];
+export type NotePageDto = components['schemas']['NotePageDto'];
 export type WebhookAcceptedDto = components['schemas']['WebhookAcceptedDto'];
 export type CampaignMessageDto = components['schemas']['CampaignMessageDto'];
 export type CampaignAudienceDto = components['schemas']['CampaignAudienceDto'];
@@ -4107,6 +4277,343 @@ export interface operations {
       };
     };
   };
+  CannedResponsesController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CannedResponsePageDto'];
+        };
+      };
+      /** @description Invalid input; `details` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency (the database) is unavailable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  CannedResponsesController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateCannedResponseDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CannedResponseDto'];
+        };
+      };
+      /** @description Invalid input; `details` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but the role does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Body larger than 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency (the database) is unavailable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  CannedResponsesController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CannedResponseDto'];
+        };
+      };
+      /** @description Invalid input; `details` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency (the database) is unavailable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  CannedResponsesController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input; `details` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but the role does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency (the database) is unavailable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  CannedResponsesController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateCannedResponseDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CannedResponseDto'];
+        };
+      };
+      /** @description Invalid input; `details` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but the role does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Body larger than 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency (the database) is unavailable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
   MessagesController_send: {
     parameters: {
       query?: never;
@@ -4320,10 +4827,12 @@ export interface operations {
         limit?: number;
         /** @description The `nextCursor` of the previous page */
         cursor?: string;
-        status?: 'open' | 'closed' | 'archived';
+        status?: 'open' | 'snoozed' | 'closed' | 'archived';
         channelId?: string;
         /** @description Part of the contact's name or number */
         search?: string;
+        /** @description A user's id, `me` (the caller's) or `none` (unassigned) */
+        assigneeId?: string;
       };
       header?: never;
       path?: never;
@@ -4459,6 +4968,15 @@ export interface operations {
       };
       /** @description Missing, invalid or expired credentials */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but the role does not allow this */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -4691,6 +5209,137 @@ export interface operations {
       };
       /** @description No such resource */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency (the database) is unavailable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  ConversationNotesController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotePageDto'];
+        };
+      };
+      /** @description Invalid input; `details` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency (the database) is unavailable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  ConversationNotesController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateNoteDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NoteDto'];
+        };
+      };
+      /** @description Invalid input; `details` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Body larger than 1 MiB */
+      413: {
         headers: {
           [name: string]: unknown;
         };
@@ -5660,7 +6309,7 @@ type ReadonlyArray<T> = [Exclude<T, undefined>] extends [unknown[]]
   : Readonly<Exclude<T, undefined>[]>;
 export const pathsApiV1ConversationsGetParametersQueryStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/v1/conversations']['get']['parameters']['query']['status']
-> = ['open', 'closed', 'archived'];
+> = ['open', 'snoozed', 'closed', 'archived'];
 export const pathsApiV1CampaignsIdMessagesGetParametersQueryStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/v1/campaigns/{id}/messages']['get']['parameters']['query']['status']
 > = ['queued', 'sent', 'delivered', 'read', 'failed', 'rejected', 'received'];
@@ -5811,10 +6460,10 @@ export const messageDtoStatusValues: ReadonlyArray<
 > = ['queued', 'sent', 'delivered', 'read', 'failed', 'rejected', 'received'];
 export const conversationDtoStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ConversationDto']['status']
-> = ['open', 'closed', 'archived'];
+> = ['open', 'snoozed', 'closed', 'archived'];
 export const updateConversationDtoStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['UpdateConversationDto']['status']
-> = ['open', 'closed', 'archived'];
+> = ['open', 'snoozed', 'closed', 'archived'];
 export const campaignMessageViewDtoKindValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['CampaignMessageViewDto']['kind']
 > = ['text', 'template'];

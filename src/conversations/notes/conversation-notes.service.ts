@@ -24,7 +24,7 @@ export class ConversationNotesService {
   async create(conversationId: string, authorId: string, text: string): Promise<NoteDto> {
     await this.conversations.getRow(conversationId);
     const note = NoteDto.from(await this.notes.save(this.notes.create({ conversationId, authorId, text })));
-    this.events.publish('note.created', note);
+    await this.events.publish('note.created', note);
     return note;
   }
 

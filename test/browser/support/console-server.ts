@@ -58,7 +58,7 @@ interface ContactView {
   optedOut: boolean;
 }
 
-export interface ConversationView {
+interface ConversationView {
   id: string;
   status: string;
   assigneeId: string | null;
