@@ -13,6 +13,7 @@ import {
   waitForConversation,
   waitForInboundProcessed,
 } from './support/inbox.js';
+import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database.js';
 import {
   type ChannelView,
   createChannel,
@@ -21,9 +22,10 @@ import {
   sendMessage,
   sinchConversationChannel,
   sinchSmsChannel,
-  startIsolatedMessagingApp,
+  startMessagingApp,
 } from './support/messaging.js';
 import { bearer, createUserAndLogin, type TestApp, type TestUser } from './support/test-app.js';
+import { waitFor } from './support/wait-for.js';
 
 interface NoteView {
   id: string;
@@ -45,6 +47,7 @@ const STREAM = '/api/v1/conversations/stream';
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 
 describe('The team inbox: assignment, status and snooze, notes, canned responses', () => {
+  let database: IsolatedDatabase;
   let sut: TestApp;
   let admin: TestUser;
   let ada: TestUser;
@@ -58,7 +61,8 @@ describe('The team inbox: assignment, status and snooze, notes, canned responses
     await sinchSms.start();
     // A database of its own: "mine" and "unassigned" are then exactly this file's conversations,
     // and no other test app's wake-up job reopens our snoozed ones (their streams are not ours).
-    sut = await startIsolatedMessagingApp({ SNOOZE_WAKE_INTERVAL_MS: '200' });
+    database = await createIsolatedDatabase();
+    sut = await startMessagingApp({ DATABASE_URL: database.url, SNOOZE_WAKE_INTERVAL_MS: '200' });
     admin = await createUserAndLogin(sut, 'admin');
     ada = await createUserAndLogin(sut, 'agent');
     grace = await createUserAndLogin(sut, 'agent');
@@ -70,6 +74,7 @@ describe('The team inbox: assignment, status and snooze, notes, canned responses
   });
   afterAll(async () => {
     await sut.close();
+    await database.destroy();
     await sinchSms.stop();
   });
 
@@ -272,6 +277,40 @@ describe('The team inbox: assignment, status and snooze, notes, canned responses
         status: 'open',
         snoozedUntil: null,
       });
+    });
+
+    it('wakes each snoozed conversation exactly once with two instances running the job', async () => {
+      const second = await startMessagingApp({ DATABASE_URL: database.url, SNOOZE_WAKE_INTERVAL_MS: '100' });
+      try {
+        const conversations = await Promise.all(Array.from({ length: 8 }, () => inboundConversation()));
+        const stream = await openStream(ada);
+        const until = new Date(Date.now() + 1_000).toISOString();
+        for (const conversation of conversations)
+          await patch(ada, conversation.id, { status: 'snoozed', snoozedUntil: until }).expect(200);
+        const ids = new Set(conversations.map((conversation) => conversation.id));
+
+        await waitFor(
+          () => listConversations(sut, ada, { status: 'snoozed', limit: 200 }),
+          (page) => !page.items.some((item) => ids.has(item.id)),
+          { description: 'every snoozed conversation to wake' },
+        );
+        // A later event: the stream carries the log in order, so every wake-up came before it.
+        const sentinel = await sut.http
+          .post(`/api/v1/conversations/${conversations[0].id}/notes`)
+          .set(bearer(ada))
+          .send({ text: 'All awake' })
+          .expect(201);
+        await stream.next<NoteView>('note.created', (note) => note.id === bodyOf<NoteView>(sentinel).id);
+
+        const wakeUps = stream.matching<ConversationView>(
+          'conversation.updated',
+          (event) =>
+            ids.has(event.id) && event.status === 'open' && Date.parse(event.updatedAt) >= Date.parse(until),
+        );
+        expect(wakeUps.map((event) => event.id).sort()).toEqual([...ids].sort());
+      } finally {
+        await second.close();
+      }
     });
 
     it('sends assignment, status and snooze changes out as conversation.updated with the new fields', async () => {
