@@ -32,19 +32,31 @@ export class ConversationWorkflowService {
     if (assigning) assertMayAssign(actor, current.assigneeId, changes.assigneeId ?? null);
     const next = nextSnoozeState(current, changes, new Date());
 
-    // An agent's (un)assignment holds only while the conversation is still theirs or nobody's:
-    // checked again in the UPDATE, so a colleague's assignment made meanwhile is never overwritten.
+    // Only what was asked for is written: an assignment alone leaves the status as it is now, even if
+    // the contact or the wake-up job reopened the conversation since it was read. An agent's
+    // (un)assignment holds only while the conversation is still theirs or nobody's: checked again in
+    // the UPDATE, so a colleague's assignment made meanwhile is never overwritten.
+    const changingStatus = changes.status !== undefined || changes.snoozedUntil !== undefined;
     const guardAssignee = assigning && actor.role !== 'admin';
     const updated = await queryRows<{ id: string }>(
       this.dataSource,
       `UPDATE conversations
-          SET status = $2,
-              snoozed_until = $3,
+          SET status = CASE WHEN $8 THEN $2 ELSE status END,
+              snoozed_until = CASE WHEN $8 THEN $3::timestamptz ELSE snoozed_until END,
               assignee_id = CASE WHEN $4 THEN $5::uuid ELSE assignee_id END,
               updated_at = now()
         WHERE id = $1 AND (NOT $6 OR assignee_id IS NULL OR assignee_id = $7)
         RETURNING id`,
-      [id, next.status, next.snoozedUntil, assigning, changes.assigneeId ?? null, guardAssignee, actor.id],
+      [
+        id,
+        next.status,
+        next.snoozedUntil,
+        assigning,
+        changes.assigneeId ?? null,
+        guardAssignee,
+        actor.id,
+        changingStatus,
+      ],
     );
     if (updated.length === 0)
       throw new ForbiddenError(
