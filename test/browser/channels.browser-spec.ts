@@ -72,6 +72,7 @@ describe('console: channels', () => {
       'Region',
       'Base URL (optional)',
       'Webhook secret (optional)',
+      'Sending limit (recipients per second) (optional)',
     ]);
     expect(await page.getByLabel('API token').getAttribute('type')).toBe('password');
     expect(await page.getByLabel('Webhook secret (optional)').getAttribute('type')).toBe('password');
@@ -81,6 +82,7 @@ describe('console: channels', () => {
       'Auth id',
       'Auth token',
       'Base URL (optional)',
+      'Sending limit (recipients per second) (optional)',
     ]);
     await page.getByLabel('Provider').selectOption('sinch-conversation');
     expect(await labelsIn(page.getByRole('group', { name: /^Sinch Conversation API/ }))).toEqual([
@@ -95,6 +97,7 @@ describe('console: channels', () => {
       'Webhook secret',
       'Base URL (optional)',
       'Auth URL (optional)',
+      'Sending limit (recipients per second) (optional)',
     ]);
 
     await page.getByLabel('Provider').selectOption('sinch-sms');
