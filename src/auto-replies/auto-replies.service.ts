@@ -3,8 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-error.js';
-import { decodeCursor } from '../common/pagination/cursor.js';
-import { type Page, toPage } from '../common/pagination/page.js';
+import { newestFirstPage, newestFirstRows, type Page } from '../common/pagination/page.js';
 import { AutoReply, type MatchMode, type ReplyAction } from './auto-reply.entity.js';
 import { matchesKeyword } from './keyword-matcher.js';
 
@@ -33,18 +32,7 @@ export class AutoRepliesService {
   constructor(@InjectRepository(AutoReply) private readonly rules: Repository<AutoReply>) {}
 
   async list(limit: number, cursor?: string): Promise<Page<AutoReply>> {
-    const query = this.rules
-      .createQueryBuilder('r')
-      .orderBy('r.created_at', 'DESC')
-      .addOrderBy('r.id', 'DESC')
-      .limit(limit + 1);
-    if (cursor) query.where('(r.created_at, r.id) < (:at, :id)', decodeCursor(cursor));
-    return toPage(
-      await query.getMany(),
-      limit,
-      (r) => ({ at: r.createdAt, id: r.id }),
-      (r) => r,
-    );
+    return newestFirstPage(await newestFirstRows(this.rules, limit, cursor), limit, (r) => r);
   }
 
   async get(id: string): Promise<AutoReply> {

@@ -10,7 +10,7 @@ import {
   ValidationError,
 } from '../common/errors/domain-error.js';
 import { decodeCursor } from '../common/pagination/cursor.js';
-import { type Page, toPage } from '../common/pagination/page.js';
+import { newestFirstPage, newestFirstRows, type Page, toPage } from '../common/pagination/page.js';
 import { assertChannelCanCarry, isWhatsAppChannel } from '../conversations/message-content.js';
 import { Message } from '../conversations/message.entity.js';
 import { type CampaignEvent, nextStatus } from './campaign-state.js';
@@ -63,20 +63,9 @@ export class CampaignsService {
   }
 
   async list(limit: number, cursor?: string): Promise<Page<CampaignView>> {
-    const query = this.campaigns
-      .createQueryBuilder('c')
-      .orderBy('c.created_at', 'DESC')
-      .addOrderBy('c.id', 'DESC')
-      .limit(limit + 1);
-    if (cursor) query.where('(c.created_at, c.id) < (:at, :id)', decodeCursor(cursor));
-    const rows = await query.getMany();
+    const rows = await newestFirstRows(this.campaigns, limit, cursor);
     const counts = await this.statusCounts(rows.slice(0, limit).map((c) => c.id));
-    return toPage(
-      rows,
-      limit,
-      (c) => ({ at: c.createdAt, id: c.id }),
-      (c) => viewOf(c, counts.get(c.id) ?? []),
-    );
+    return newestFirstPage(rows, limit, (c) => viewOf(c, counts.get(c.id) ?? []));
   }
 
   async get(id: string): Promise<CampaignView> {

@@ -4,8 +4,7 @@ import { Repository } from 'typeorm';
 
 import { parseCampaignText, renderText, UnknownPlaceholderError } from '../campaigns/campaign-text.js';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-error.js';
-import { decodeCursor } from '../common/pagination/cursor.js';
-import { type Page, toPage } from '../common/pagination/page.js';
+import { newestFirstPage, newestFirstRows, type Page } from '../common/pagination/page.js';
 import type { Contact } from '../contacts/contact.entity.js';
 import { isUniqueViolation } from '../database/postgres-errors.js';
 import { CannedResponse } from './canned-response.entity.js';
@@ -20,18 +19,7 @@ export class CannedResponsesService {
   constructor(@InjectRepository(CannedResponse) private readonly responses: Repository<CannedResponse>) {}
 
   async list(limit: number, cursor?: string): Promise<Page<CannedResponse>> {
-    const query = this.responses
-      .createQueryBuilder('r')
-      .orderBy('r.created_at', 'DESC')
-      .addOrderBy('r.id', 'DESC')
-      .limit(limit + 1);
-    if (cursor) query.where('(r.created_at, r.id) < (:at, :id)', decodeCursor(cursor));
-    return toPage(
-      await query.getMany(),
-      limit,
-      (r) => ({ at: r.createdAt, id: r.id }),
-      (r) => r,
-    );
+    return newestFirstPage(await newestFirstRows(this.responses, limit, cursor), limit, (r) => r);
   }
 
   async get(id: string): Promise<CannedResponse> {

@@ -6,8 +6,7 @@ import { Repository } from 'typeorm';
 
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../common/errors/domain-error.js';
-import { decodeCursor } from '../common/pagination/cursor.js';
-import { type Page, toPage } from '../common/pagination/page.js';
+import { newestFirstPage, newestFirstRows, type Page } from '../common/pagination/page.js';
 import { toE164OrThrow } from '../common/phone/phone-number.js';
 import { AppConfig } from '../config/app-config.js';
 import { Channel } from './channel.entity.js';
@@ -72,19 +71,7 @@ export class ChannelsService {
   }
 
   async list(limit: number, cursor?: string): Promise<Page<ChannelView>> {
-    const query = this.channels
-      .createQueryBuilder('c')
-      .orderBy('c.created_at', 'DESC')
-      .addOrderBy('c.id', 'DESC')
-      .limit(limit + 1);
-    if (cursor) query.where('(c.created_at, c.id) < (:at, :id)', decodeCursor(cursor));
-    const rows = await query.getMany();
-    return toPage(
-      rows,
-      limit,
-      (c) => ({ at: c.createdAt, id: c.id }),
-      (c) => this.view(c),
-    );
+    return newestFirstPage(await newestFirstRows(this.channels, limit, cursor), limit, (c) => this.view(c));
   }
 
   async get(id: string): Promise<ChannelView> {

@@ -3,8 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 
 import { ConflictError, NotFoundError } from '../common/errors/domain-error.js';
-import { decodeCursor } from '../common/pagination/cursor.js';
-import { type Page, toPage } from '../common/pagination/page.js';
+import { newestFirstPage, newestFirstRows, type Page } from '../common/pagination/page.js';
 import { isUniqueViolation } from '../database/postgres-errors.js';
 import { PasswordHasher } from './password-hasher.js';
 import { type Role, User } from './user.entity.js';
@@ -50,22 +49,7 @@ export class UsersService {
   }
 
   async list(limit: number, cursor?: string): Promise<Page<User>> {
-    const query = this.users
-      .createQueryBuilder('u')
-      .orderBy('u.created_at', 'DESC')
-      .addOrderBy('u.id', 'DESC')
-      .limit(limit + 1);
-    if (cursor) {
-      const position = decodeCursor(cursor);
-      query.where('(u.created_at, u.id) < (:at, :id)', position);
-    }
-    const rows = await query.getMany();
-    return toPage(
-      rows,
-      limit,
-      (user) => ({ at: user.createdAt, id: user.id }),
-      (user) => user,
-    );
+    return newestFirstPage(await newestFirstRows(this.users, limit, cursor), limit, (user) => user);
   }
 
   async get(id: string): Promise<User> {
