@@ -66,7 +66,7 @@ export default tseslint.config(
       'src/**/*.ts',
       'migrations/**/*.ts',
       'bench/**/*.ts',
-      'scripts/**/*.ts',
+      'scripts/**/*.{ts,mjs}',
       'test/**/*.{ts,mjs}',
       '*.{cjs,mjs}',
     ],

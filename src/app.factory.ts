@@ -2,7 +2,6 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
 
 import { AppModule } from './app.module.js';
 import { requestIdMiddleware } from './common/http/request-id.js';
@@ -11,6 +10,7 @@ import { createValidationPipe } from './common/http/validation-pipe.js';
 import type { AppConfig } from './config/app-config.js';
 import { httpMetricsMiddleware } from './health/http-metrics.middleware.js';
 import { MetricsService } from './health/metrics.service.js';
+import { AppLogger } from './logging/app-logger.js';
 import { setUpSwagger } from './swagger.js';
 
 export const API_PREFIX = 'api/v1';
@@ -28,9 +28,11 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     // Webhook signatures are computed over the exact bytes received.
     rawBody: true,
   });
-  app.useLogger(app.get(Logger));
+  const logger = app.get(AppLogger);
+  app.useLogger(logger);
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   app.use(requestIdMiddleware);
+  app.use(logger.requestMiddleware());
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.use(rejectUnstorableText);

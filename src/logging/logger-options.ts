@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 
-import type { Params } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import { type Logger, type LoggerOptions, pino } from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
 
 import { assignRequestId } from '../common/http/request-id.js';
@@ -82,11 +81,10 @@ export function requestLogLevel(
   return url.startsWith(WEBHOOKS_PREFIX) ? 'debug' : 'info';
 }
 
-function pinoHttpOptions(config: Pick<AppConfig, 'logLevel'>): PinoHttpOptions {
+/** The request logger's options; level, redaction and destination come from the root logger. */
+export function pinoHttpOptions(): PinoHttpOptions {
   return {
-    level: config.logLevel,
     genReqId: assignRequestId,
-    redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
     autoLogging: {
       ignore: (request: IncomingMessage) => QUIET_ROUTES.has((request.url ?? '').split('?')[0]),
     },
@@ -105,7 +103,30 @@ function pinoHttpOptions(config: Pick<AppConfig, 'logLevel'>): PinoHttpOptions {
   };
 }
 
-export function loggerParams(config: Pick<AppConfig, 'logLevel'>, destination?: DestinationStream): Params {
-  const options = pinoHttpOptions(config);
-  return { pinoHttp: destination ? [options, destination] : options };
+const rootOptions = (config: Pick<AppConfig, 'logLevel'>): LoggerOptions => ({
+  level: config.logLevel,
+  redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
+});
+
+/**
+ * JSON lines, except on a terminal, where a person reads them: there pino-pretty formats them in
+ * a worker thread. pino-pretty is a development dependency, so a production install (or a log
+ * shipper reading stdout) always gets JSON.
+ */
+export function createRootLogger(config: Pick<AppConfig, 'logLevel'>): Logger {
+  // eslint-disable-next-line no-restricted-properties -- only asks whether a person reads stdout; pino writes
+  if (process.stdout.isTTY) {
+    try {
+      return pino({
+        ...rootOptions(config),
+        transport: {
+          target: 'pino-pretty',
+          options: { ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' },
+        },
+      });
+    } catch {
+      // pino-pretty is not installed: JSON it is.
+    }
+  }
+  return pino(rootOptions(config));
 }

@@ -1,16 +1,14 @@
-import { Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
+import { Global, Module } from '@nestjs/common';
 
 import { AppConfig } from '../config/app-config.js';
-import { loggerParams } from './logger-options.js';
+import { AppLogger } from './app-logger.js';
 
 /** Structured JSON logs (pino), one line per request with its request id; secrets redacted. */
+@Global()
 @Module({
-  imports: [
-    LoggerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => loggerParams(config),
-    }),
+  providers: [
+    { provide: AppLogger, inject: [AppConfig], useFactory: (config: AppConfig) => AppLogger.create(config) },
   ],
+  exports: [AppLogger],
 })
 export class LoggingModule {}

@@ -1,0 +1,86 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import type { LoggerService } from '@nestjs/common';
+import type { Logger as PinoLogger } from 'pino';
+import { pinoHttp } from 'pino-http';
+
+import type { AppConfig } from '../config/app-config.js';
+import { createRootLogger, pinoHttpOptions } from './logger-options.js';
+
+type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+/**
+ * Nest's own start-up chatter (a line per module, controller and route: about a hundred at boot)
+ * is only interesting when debugging the wiring, so it is logged at debug.
+ */
+const WIRING_CONTEXTS = new Set([
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestFactory',
+  'NestApplication',
+]);
+
+/**
+ * The application's logger: Nest's LoggerService on one pino instance. Inside a request, lines go
+ * through that request's child logger, so they carry its request id.
+ */
+export class AppLogger implements LoggerService {
+  private readonly requestLoggers = new AsyncLocalStorage<PinoLogger>();
+
+  constructor(readonly root: PinoLogger) {}
+
+  static create(config: Pick<AppConfig, 'logLevel'>): AppLogger {
+    return new AppLogger(createRootLogger(config));
+  }
+
+  /** Logs each request once it is answered, and scopes every line logged while handling it. */
+  requestMiddleware(): (request: IncomingMessage, response: ServerResponse, next: () => void) => void {
+    const logRequest = pinoHttp({ ...pinoHttpOptions(), logger: this.root });
+    return (request, response, next) => {
+      logRequest(request, response);
+      this.requestLoggers.run(request.log, next);
+    };
+  }
+
+  log(message: unknown, ...optionalParams: unknown[]): void {
+    this.write('info', message, optionalParams);
+  }
+  error(message: unknown, ...optionalParams: unknown[]): void {
+    this.write('error', message, optionalParams);
+  }
+  warn(message: unknown, ...optionalParams: unknown[]): void {
+    this.write('warn', message, optionalParams);
+  }
+  debug(message: unknown, ...optionalParams: unknown[]): void {
+    this.write('debug', message, optionalParams);
+  }
+  verbose(message: unknown, ...optionalParams: unknown[]): void {
+    this.write('trace', message, optionalParams);
+  }
+  fatal(message: unknown, ...optionalParams: unknown[]): void {
+    this.write('fatal', message, optionalParams);
+  }
+
+  private write(level: Level, message: unknown, optionalParams: unknown[]): void {
+    // Nest passes the context as the last parameter, and an error's stack before it.
+    const params = [...optionalParams];
+    const context = typeof params.at(-1) === 'string' ? (params.pop() as string) : undefined;
+    const effective = context && WIRING_CONTEXTS.has(context) && level === 'info' ? 'debug' : level;
+    const logger = this.requestLoggers.getStore() ?? this.root;
+    if (!logger.isLevelEnabled(effective)) return;
+    const fields: Record<string, unknown> = context ? { context } : {};
+    if (message instanceof Error) {
+      logger[effective]({ ...fields, err: message }, message.message);
+    } else if (typeof message === 'object' && message !== null) {
+      logger[effective]({ ...fields, ...message });
+    } else if (level === 'error' && typeof params[0] === 'string' && /\n\s*at /.test(params[0])) {
+      const err = new Error(String(message));
+      err.stack = params[0];
+      logger[effective]({ ...fields, err }, String(message));
+    } else {
+      logger[effective](fields, String(message));
+    }
+  }
+}
