@@ -2,7 +2,7 @@ import 'reflect-metadata';
 
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { EmbeddedDatabaseInUseError } from './database/embedded-database.js';
-import { startServer } from './server.js';
+import { PortInUseError, startServer } from './server.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -25,7 +25,11 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Expected start-up failures get one clear line; anything else keeps its stack for debugging.
-  if (error instanceof ConfigError || error instanceof EmbeddedDatabaseInUseError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof EmbeddedDatabaseInUseError ||
+    error instanceof PortInUseError
+  ) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(

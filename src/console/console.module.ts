@@ -33,6 +33,10 @@ export class ConsoleModule implements OnModuleInit {
 
   onModuleInit(): void {
     const adapter = this.adapterHost.httpAdapter;
+    // The server's root is where a newcomer types the address: send them to the console.
+    adapter.get('/', (_request: Request, response: Response) =>
+      response.redirect(HttpStatus.FOUND, CONSOLE_PATH),
+    );
     adapter.useStaticAssets(this.distDir, {
       prefix: CONSOLE_PATH,
       index: false,
