@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 
 import { AuthModule } from './auth/auth.module.js';
@@ -8,6 +8,7 @@ import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { CannedResponsesModule } from './canned-responses/canned-responses.module.js';
 import { ChannelsModule } from './channels/channels.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { JsonContentTypeInterceptor } from './common/http/json-content-type.interceptor.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ConsoleModule } from './console/console.module.js';
@@ -41,7 +42,10 @@ export class AppModule {
         CampaignsModule,
         ConsoleModule.register(),
       ],
-      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_INTERCEPTOR, useClass: JsonContentTypeInterceptor },
+      ],
     };
   }
 }

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 
 import { DomainError } from './common/errors/domain-error.js';
+import { assertUserRules } from './common/validation/user-rules.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { EmbeddedDatabase } from './database/embedded-database.js';
@@ -23,23 +24,18 @@ const USAGE = `Usage:
  * otherwise its own.
  */
 async function main(argv: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      email: { type: 'string' },
-      password: { type: 'string' },
-      name: { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
+  const { positionals, values } = parseCommandLine(argv);
   const [command] = positionals;
-  if (values.help || !command) return void process.stdout.write(`${USAGE}\n`);
+  if (values.help) return void process.stdout.write(`${USAGE}\n`);
+  if (!command) throw new UsageError('No command given');
   if (command !== 'create-admin' && command !== 'migrate')
     throw new UsageError(`Unknown command "${command}"`);
   if (command === 'create-admin' && (!values.email || !values.password)) {
     throw new UsageError('create-admin needs --email and --password');
   }
+  // Checked before any database is opened: the same rules as the API and ADMIN_PASSWORD.
+  if (command === 'create-admin')
+    assertUserRules({ email: values.email!.trim(), password: values.password! });
 
   const config = loadConfig();
   const runningUrl = config.databaseUrl ?? EmbeddedDatabase.runningUrl(config.dataDir);
@@ -63,6 +59,24 @@ async function main(argv: string[]): Promise<void> {
   } finally {
     if (dataSource.isInitialized) await dataSource.destroy();
     await embedded?.stop();
+  }
+}
+
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        email: { type: 'string' },
+        password: { type: 'string' },
+        name: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    // An unknown or incomplete option: parseArgs' own message, then the usage.
+    throw new UsageError(error instanceof Error ? error.message : String(error));
   }
 }
 

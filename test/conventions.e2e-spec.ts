@@ -53,6 +53,42 @@ describe('HTTP conventions', () => {
       });
     });
 
+    it('answers 415 naming the content type when a JSON route gets a form (curl -d without -H)', async () => {
+      const response = await sut.http
+        .post('/api/v1/contacts')
+        .set(bearer(admin))
+        .set('Content-Type', 'application/x-www-form-urlencoded')
+        .send('{"phone":"+14155550100"}')
+        .expect(415);
+
+      expect(errorOf(response)).toMatchObject({
+        statusCode: 415,
+        error: 'Unsupported Media Type',
+        message: expect.stringContaining('Content-Type: application/json'),
+      });
+    });
+
+    it('still takes a body-less POST without a content type', async () => {
+      const contact = await sut.http
+        .post('/api/v1/contacts')
+        .set(bearer(admin))
+        .send({ phone: '+14155550177' })
+        .expect(201);
+
+      await sut.http
+        .post(`/api/v1/contacts/${(contact.body as { id: string }).id}/opt-out`)
+        .set(bearer(admin))
+        .expect(200);
+    });
+
+    it('gives one message per field, the one that matters', async () => {
+      const response = await sut.http.post('/api/v1/auth/login').send({ password: 'whatever' }).expect(400);
+
+      expect(errorOf(response).details).toEqual([
+        { field: 'email', messages: ['email should not be empty'] },
+      ]);
+    });
+
     it('answers 400 for malformed JSON', async () => {
       const response = await sut.http
         .post('/api/v1/auth/login')

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { emailProblem, passwordProblem } from '../common/validation/user-rules.js';
 import { parseDuration } from './duration.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -9,6 +10,13 @@ const optionalString = z
   .trim()
   .transform((value) => (value === '' ? undefined : value))
   .optional();
+
+/** The API's own rule for a user's e-mail or password, as a zod refinement. */
+const userRule =
+  (problem: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
+    const message = problem(value);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  };
 
 const duration = z.string().transform((value, ctx) => {
   const seconds = parseDuration(value);
@@ -37,8 +45,8 @@ export const envSchema = z
     JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     JWT_ACCESS_TTL: duration.default(15 * 60),
     JWT_REFRESH_TTL: duration.default(30 * 24 * 3600),
-    ADMIN_EMAIL: optionalString.pipe(z.email('must be an email address').optional()),
-    ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
+    ADMIN_EMAIL: optionalString.pipe(z.string().superRefine(userRule(emailProblem)).optional()),
+    ADMIN_PASSWORD: optionalString.pipe(z.string().superRefine(userRule(passwordProblem)).optional()),
     PUBLIC_BASE_URL: optionalString.pipe(
       z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     ),

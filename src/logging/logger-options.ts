@@ -121,7 +121,11 @@ export function createRootLogger(config: Pick<AppConfig, 'logLevel'>): Logger {
         ...rootOptions(config),
         transport: {
           target: 'pino-pretty',
-          options: { ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' },
+          options: {
+            ignore: 'pid,hostname,context',
+            messageFormat: '{if context}{context}: {end}{msg}',
+            translateTime: 'SYS:HH:MM:ss.l',
+          },
         },
       });
     } catch {

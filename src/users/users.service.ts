@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 
 import { ConflictError, NotFoundError } from '../common/errors/domain-error.js';
 import { newestFirstPage, newestFirstRows, type Page } from '../common/pagination/page.js';
+import { assertUserRules } from '../common/validation/user-rules.js';
 import { isUniqueViolation } from '../database/postgres-errors.js';
 import { PasswordHasher } from './password-hasher.js';
 import { type Role, User } from './user.entity.js';
@@ -31,6 +32,8 @@ export class UsersService {
   ) {}
 
   async create(input: NewUser): Promise<User> {
+    // The DTO already checked an API request; the CLI and the start-up admin arrive here directly.
+    assertUserRules({ email: input.email.trim(), password: input.password });
     const passwordHash = await this.hasher.hash(input.password);
     try {
       const user = this.users.create({
@@ -91,6 +94,7 @@ export class UsersService {
     if (changes.role !== undefined) user.role = changes.role;
     if (changes.disabled !== undefined) user.disabled = changes.disabled;
     if (changes.password !== undefined) {
+      assertUserRules({ password: changes.password });
       user.passwordHash = await this.hasher.hash(changes.password);
       user.passwordChangedAt = new Date();
     }

@@ -8,6 +8,7 @@ export enum ErrorCode {
   Forbidden = 'forbidden',
   NotFound = 'not_found',
   Conflict = 'conflict',
+  UnsupportedMediaType = 'unsupported_media_type',
   Unprocessable = 'unprocessable',
   TooManyRequests = 'too_many_requests',
   Unavailable = 'unavailable',
@@ -60,6 +61,12 @@ export class UnauthenticatedError extends DomainError {
 export class ForbiddenError extends DomainError {
   constructor(message = 'You do not have permission to do this') {
     super(ErrorCode.Forbidden, message);
+  }
+}
+
+export class UnsupportedMediaTypeError extends DomainError {
+  constructor(message: string) {
+    super(ErrorCode.UnsupportedMediaType, message);
   }
 }
 

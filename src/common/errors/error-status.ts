@@ -14,6 +14,8 @@ export function statusForErrorCode(code: ErrorCode): HttpStatus {
       return HttpStatus.NOT_FOUND;
     case ErrorCode.Conflict:
       return HttpStatus.CONFLICT;
+    case ErrorCode.UnsupportedMediaType:
+      return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
     case ErrorCode.Unprocessable:
       return HttpStatus.UNPROCESSABLE_ENTITY;
     case ErrorCode.TooManyRequests:

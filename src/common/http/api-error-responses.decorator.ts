@@ -10,6 +10,7 @@ export const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   404: 'No such resource',
   409: 'Conflicts with the current state',
   413: 'Body larger than 1 MiB',
+  415: 'The body is not JSON: send Content-Type: application/json',
   422: 'Valid input that cannot be processed now',
   429: 'Too many attempts; retry later',
   503: 'A dependency (the database) is unavailable; retry later',

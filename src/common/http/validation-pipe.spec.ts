@@ -1,4 +1,12 @@
-import { ArrayMinSize, IsBoolean, IsEmail, IsOptional, IsString } from 'class-validator';
+import {
+  ArrayMinSize,
+  IsBoolean,
+  IsEmail,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  MaxLength,
+} from 'class-validator';
 
 import { ValidationError } from '../errors/domain-error.js';
 import { IsOmittable, NestedObject } from '../validation/field-presence.decorators.js';
@@ -11,7 +19,9 @@ class AudienceDto {
 }
 
 class CampaignLikeDto {
+  @IsNotEmpty()
   @IsEmail()
+  @MaxLength(254)
   owner!: string;
 
   @NestedObject(() => AudienceDto)
@@ -49,6 +59,15 @@ describe('the global validation pipe', () => {
     expect((error as ValidationError).details).toEqual([
       { field: 'admin', messages: ['property admin should not exist'] },
     ]);
+  });
+
+  it('gives one message per field: the missing value before its length or format', async () => {
+    const error = await validate({ owner: '', audience: { tags: ['vip'] } }).catch((e: unknown) => e);
+
+    expect((error as ValidationError).details).toEqual([
+      { field: 'owner', messages: ['owner should not be empty'] },
+    ]);
+    expect((error as ValidationError).message).toBe('Validation failed: owner should not be empty');
   });
 
   it('returns a typed instance for a valid body', async () => {
