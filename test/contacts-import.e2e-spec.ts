@@ -164,6 +164,22 @@ describe('Contacts import (CSV)', () => {
     await importCsv('phone\n+14155550100\n', { defaultCountry: 'ZZ' }).expect(400);
   });
 
+  it('rejects a 5 MiB line by its number and still imports the lines after it', async () => {
+    const [before, after] = [randomPhone(), randomPhone()];
+
+    const response = await importCsv(
+      `phone,name\n${before},Before\n${'x'.repeat(5 * 1024 * 1024)}\n${after},After\n`,
+    ).expect(200);
+
+    expect(response.body).toEqual({
+      imported: 2,
+      updated: 0,
+      rejected: [{ line: 3, reason: expect.stringContaining('longer than 128 KiB') }],
+      rejectedCount: 1,
+    });
+    expect(await contactWithPhone(after)).toMatchObject({ name: 'After' });
+  });
+
   it('rejects line 1 and imports nothing when the header has no phone column', async () => {
     const phone = randomPhone();
 

@@ -7,6 +7,7 @@ import type { ContactImportWriter, UpsertCounts } from './contact-import.writer.
 import {
   ContactsImportService,
   IMPORT_CHUNK_SIZE,
+  MAX_LINE_BYTES,
   MAX_LISTED_REJECTIONS,
 } from './contacts-import.service.js';
 import type { ImportRow } from './import-layout.js';
@@ -139,6 +140,31 @@ describe('ContactsImportService', () => {
       ],
       rejectedCount: 1,
     });
+  });
+
+  it('rejects an over-long line by its number and imports the lines after it', async () => {
+    const report = await sut.importCsv(
+      Readable.from(
+        (function* () {
+          yield 'phone,name\n+14155550100,Ada\n+14155550101,';
+          // 5 MiB on line 3, arriving in pieces as an upload does.
+          for (let index = 0; index < 80; index += 1) yield 'x'.repeat(64 * 1024);
+          yield '\n+14155550102,Grace\n+14155550103,"two\nlines"\nbad,x\n+14155550104,Alan';
+        })(),
+      ),
+    );
+
+    expect(report).toEqual({
+      imported: 4,
+      updated: 0,
+      rejected: [
+        { line: 3, reason: `is longer than ${MAX_LINE_BYTES / 1024} KiB; the line was skipped` },
+        { line: 7, reason: expect.stringMatching(/phone "bad"/) },
+      ],
+      rejectedCount: 2,
+    });
+    expect(writer.stored.get('+14155550103')?.name).toBe('two\nlines');
+    expect(writer.stored.get('+14155550104')?.name).toBe('Alan');
   });
 
   it('reads national numbers with the default country', async () => {

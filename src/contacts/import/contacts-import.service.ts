@@ -6,14 +6,16 @@ import { type CsvError, type Info, parse } from 'csv-parse';
 import { quoted } from '../contact-fields.js';
 import { ContactImportWriter, type UpsertCounts } from './contact-import.writer.js';
 import { type ImportLayout, type ImportRow, readImportHeader, readImportRow } from './import-layout.js';
+import { LineLengthGuard } from './line-length-guard.js';
 import { PhoneLineIndex } from './phone-line-index.js';
 
 /** Rows per INSERT statement: large enough to be set-based, small enough to keep memory flat. */
 export const IMPORT_CHUNK_SIZE = 1000;
 /** The response lists this many rejected lines; `rejectedCount` counts them all. */
 export const MAX_LISTED_REJECTIONS = 1000;
-/** The longest CSV record accepted (a full row is about 55 KB: names, 50 tags, 50 attributes). */
-const MAX_RECORD_CHARACTERS = 128 * 1024;
+/** The longest CSV line or record accepted (a full row is about 55 KB: names, 50 tags, 50 attributes). */
+export const MAX_LINE_BYTES = 128 * 1024;
+const MAX_RECORD_CHARACTERS = MAX_LINE_BYTES;
 
 interface ImportRejection {
   line: number;
@@ -73,8 +75,13 @@ export class ContactsImportService {
       report.reject(lastParsedLine + 1, `is not valid CSV (${error.message})${rest}`);
       lastParsedLine = typeof error.lines === 'number' ? error.lines : lastParsedLine + 1;
     });
+    // A line over the limit is cut out before the parser, which would stop reading at it.
+    const guard = new LineLengthGuard(MAX_LINE_BYTES, (line) =>
+      report.reject(line, `is longer than ${MAX_LINE_BYTES / 1024} KiB; the line was skipped`),
+    );
     file.on('error', (error) => csv.destroy(error));
-    file.pipe(csv);
+    guard.on('error', (error) => csv.destroy(error));
+    file.pipe(guard).pipe(csv);
 
     let layout: ImportLayout | undefined;
     const firstLines = new PhoneLineIndex();
@@ -86,7 +93,7 @@ export class ContactsImportService {
           const header = readImportHeader(record);
           if ('problem' in header) {
             report.reject(line, `${header.problem}; nothing was imported`);
-            file.unpipe(csv);
+            file.unpipe(guard);
             break;
           }
           layout = header.layout;
@@ -117,7 +124,7 @@ export class ContactsImportService {
       }
     } finally {
       // Whatever happened, read the upload to its end, so the request (and busboy) can finish.
-      file.unpipe(csv);
+      file.unpipe(guard);
       file.resume();
     }
     return report.build();
