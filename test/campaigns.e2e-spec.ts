@@ -153,6 +153,24 @@ describe('Campaigns', () => {
     expect(addsUp(done.stats)).toBe(true);
   });
 
+  it('refuses to schedule a campaign whose audience matches nobody, saying so (422)', async () => {
+    const channel = await smsChannel();
+    const campaign = await createCampaign(sut, admin, {
+      channelId: channel.id,
+      message: { text: 'To nobody' },
+      audience: { tags: [uniqueTag('nobody')] },
+    });
+
+    const response = await sut.http
+      .post(`/api/v1/campaigns/${campaign.id}/schedule`)
+      .set(bearer(admin))
+      .send({})
+      .expect(422);
+
+    expect(bodyOf<{ message: string }>(response).message).toMatch(/audience matches no contacts/);
+    expect(await getCampaign(sut, admin, campaign.id)).toMatchObject({ status: 'draft' });
+  });
+
   it('waits for its scheduled time', async () => {
     const tag = uniqueTag('later');
     const phones = new Set(await seedContacts(sut, { count: 3, tag }));
@@ -207,11 +225,13 @@ describe('Campaigns', () => {
   });
 
   it('resumes a campaign paused before it started back to scheduled', async () => {
+    const tag = uniqueTag();
+    await seedContacts(sut, { count: 1, tag });
     const channel = await smsChannel();
     const campaign = await createCampaign(sut, admin, {
       channelId: channel.id,
       message: { text: 'x' },
-      audience: { tags: [uniqueTag()] },
+      audience: { tags: [tag] },
     });
     await campaignAction(sut, admin, campaign.id, 'schedule', {
       scheduledAt: new Date(Date.now() + 3_600_000).toISOString(),

@@ -44,6 +44,17 @@ export class CampaignAudienceService {
     private readonly config: AppConfig,
   ) {}
 
+  /** Whether any contact at all is in the audience; opted-out and erased ones count (they show as skipped). */
+  async matchesAnyone(audience: CampaignAudience): Promise<boolean> {
+    const params: unknown[] = [];
+    const [row] = await queryRows<{ any: boolean }>(
+      this.dataSource,
+      `SELECT EXISTS (SELECT 1 FROM contacts c WHERE ${audienceSql(audience, 'c', params)}) AS any`,
+      params,
+    );
+    return row.any;
+  }
+
   /**
    * Undefined when there was nothing to do (already materialised, or another instance holds it).
    * The chunk size (CAMPAIGN_MATERIALISE_CHUNK) keeps each transaction to a second or two: the

@@ -67,10 +67,10 @@ export class CampaignsController {
   @Roles('admin')
   @ApiOperation({
     summary: 'Schedule at the given time, else the stored scheduledAt, else now (admin)',
-    description: '409 from a final state or while sending.',
+    description: '409 from a final state or while sending. 422 when the audience matches no contacts.',
   })
   @ApiOkResponse({ type: CampaignDto })
-  @ApiErrorResponses(400, 404, 409)
+  @ApiErrorResponses(400, 404, 409, 422)
   async schedule(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: ScheduleCampaignDto,

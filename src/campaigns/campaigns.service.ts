@@ -13,6 +13,7 @@ import { decodeCursor } from '../common/pagination/cursor.js';
 import { newestFirstPage, newestFirstRows, type Page, toPage } from '../common/pagination/page.js';
 import { assertChannelCanCarry, isWhatsAppChannel } from '../conversations/message-content.js';
 import { Message } from '../conversations/message.entity.js';
+import { CampaignAudienceService } from './campaign-audience.service.js';
 import { type CampaignEvent, nextStatus } from './campaign-state.js';
 import { campaignProgress, campaignStats, type CampaignStats, type StatusCount } from './campaign-stats.js';
 import { parseCampaignText, UnknownPlaceholderError } from './campaign-text.js';
@@ -36,6 +37,7 @@ export class CampaignsService {
     @InjectRepository(Campaign) private readonly campaigns: Repository<Campaign>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly channels: ChannelsService,
+    private readonly audience: CampaignAudienceService,
   ) {}
 
   async create(input: CreateCampaignDto): Promise<CampaignView> {
@@ -73,6 +75,16 @@ export class CampaignsService {
   }
 
   async schedule(id: string, scheduledAt?: string): Promise<CampaignView> {
+    const campaign = await this.find(id);
+    // Sent to nobody, it would show "completed, 100 %" a second later and look like it worked.
+    if (
+      nextStatus(campaign.status, 'schedule', campaign.startedAt !== null) &&
+      !(await this.audience.matchesAnyone(campaign.audience))
+    ) {
+      throw new UnprocessableError(
+        "The campaign's audience matches no contacts: import or create contacts, or change the audience, before scheduling it",
+      );
+    }
     return this.transition(id, 'schedule', (campaign) => ({
       scheduledAt: scheduledAt ? new Date(scheduledAt) : (campaign.scheduledAt ?? new Date()),
     }));

@@ -757,7 +757,7 @@ export interface paths {
     put?: never;
     /**
      * Schedule at the given time, else the stored scheduledAt, else now (admin)
-     * @description 409 from a final state or while sending.
+     * @description 409 from a final state or while sending. 422 when the audience matches no contacts.
      */
     post: operations['CampaignsController_schedule'];
     delete?: never;
@@ -6208,6 +6208,15 @@ export interface operations {
       };
       /** @description The body is not JSON: send Content-Type: application/json */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Valid input that cannot be processed now */
+      422: {
         headers: {
           [name: string]: unknown;
         };

@@ -26,7 +26,7 @@ export class LineLengthGuard extends Transform {
     while (start < chunk.length) {
       const newline = chunk.indexOf(NEWLINE, start);
       const end = newline === -1 ? chunk.length : newline + 1;
-      this.take(chunk.subarray(start, end), newline !== -1);
+      this.consume(chunk.subarray(start, end), newline !== -1);
       start = end;
     }
     done();
@@ -38,7 +38,7 @@ export class LineLengthGuard extends Transform {
   }
 
   /** `piece` is the rest of the current line, or a part of it when `complete` is false. */
-  private take(piece: Buffer, complete: boolean): void {
+  private consume(piece: Buffer, complete: boolean): void {
     if (!this.dropping) {
       // The newline itself does not count towards the line's length.
       if (this.pendingBytes + piece.length - (complete ? 1 : 0) > this.maxBytes) {
