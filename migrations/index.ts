@@ -8,6 +8,7 @@ import { SharedThrottlingAndRetention1732430000000 } from './1732430000000-share
 import { InboxEventLog1732440000000 } from './1732440000000-inbox-event-log.js';
 import { SendBudgets1732450000000 } from './1732450000000-send-budgets.js';
 import { ContactSearchTrigrams1732470000000 } from './1732470000000-contact-search-trigrams.js';
+import { CampaignConversationPreviews1732481600000 } from './1732481600000-campaign-conversation-previews.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   InboxEventLog1732440000000,
   SendBudgets1732450000000,
   ContactSearchTrigrams1732470000000,
+  CampaignConversationPreviews1732481600000,
 ];

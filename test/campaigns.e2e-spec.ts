@@ -153,6 +153,34 @@ describe('Campaigns', () => {
     expect(addsUp(done.stats)).toBe(true);
   });
 
+  it("shows the campaign's text as the preview of its recipients' conversations in the inbox", async () => {
+    const tag = uniqueTag('preview');
+    const [phone] = await seedContacts(sut, { count: 1, tag, firstName: () => 'Ada' });
+    const channel = await smsChannel();
+    const campaign = await createCampaign(sut, admin, {
+      channelId: channel.id,
+      message: { text: 'Hi {{firstName}}, 20% off today' },
+      audience: { tags: [tag] },
+    });
+
+    await campaignAction(sut, admin, campaign.id, 'schedule');
+    await waitForCampaign(sut, agent, campaign.id, (c) => c.status === 'completed');
+
+    const inbox = await sut.http
+      .get('/api/v1/conversations')
+      .query({ channelId: channel.id })
+      .set(bearer(agent))
+      .expect(200);
+    expect(
+      bodyOf<PageView<{ contact: { phone: string }; lastMessagePreview: string | null }>>(inbox).items,
+    ).toEqual([
+      expect.objectContaining({
+        contact: expect.objectContaining({ phone }),
+        lastMessagePreview: 'Hi Ada, 20% off today',
+      }),
+    ]);
+  });
+
   it('refuses to schedule a campaign whose audience matches nobody, saying so (422)', async () => {
     const channel = await smsChannel();
     const campaign = await createCampaign(sut, admin, {

@@ -5,6 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { ProviderKind } from '../channels/providers/channel-provider.interface.js';
 import { ProviderRegistry } from '../channels/providers/provider-registry.js';
 import { AppConfig } from '../config/app-config.js';
+import { previewSql } from '../conversations/conversations.service.js';
 import { queryRows } from '../database/query-rows.js';
 import { parseCampaignText, renderSql } from './campaign-text.js';
 import type { CampaignAudience, CampaignMessage } from './campaign.entity.js';
@@ -183,7 +184,11 @@ export class CampaignAudienceService {
                   -- Phones are unique among contacts, so each recipient appears once without a DISTINCT.
                   WHERE ${members} AND ${sendableSql('c')}) a
          ON CONFLICT DO NOTHING
-         RETURNING batch_reference)
+         RETURNING batch_reference, conversation_id, content),
+       -- The inbox shows what was sent: only the preview changes, so the activity indexes are not touched.
+       previewed AS (
+         UPDATE conversations cv SET last_message_preview = ${previewSql('i.content')}
+           FROM inserted i WHERE cv.id = i.conversation_id)
        INSERT INTO campaign_batches (reference, campaign_id, channel_id, size)
        SELECT batch_reference, $1::uuid, $2::uuid, count(*) FROM inserted GROUP BY batch_reference
        RETURNING size`,

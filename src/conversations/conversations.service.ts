@@ -14,6 +14,18 @@ import { CONTACT_NAME_WORDS, parseInboxSearch } from './inbox-search.js';
 
 const PREVIEW_LENGTH = 140;
 
+/**
+ * previewOf in SQL, over a `messages.content` jsonb expression: for messages written set-based
+ * (a campaign's), whose content is rendered by the database.
+ */
+export function previewSql(content: string): string {
+  return `CASE ${content}->>'kind'
+            WHEN 'text' THEN left(${content}->>'text', ${PREVIEW_LENGTH})
+            WHEN 'template' THEN '[template ' || (${content}->'template'->>'id') || ']'
+            ELSE left(coalesce(${content}->'media'->>'caption', '[media]'), ${PREVIEW_LENGTH})
+          END`;
+}
+
 function previewOf(content: MessageContent): string {
   switch (content.kind) {
     case 'text':

@@ -1,0 +1,77 @@
+import { DataSource } from 'typeorm';
+
+import { migrations } from '../migrations/index.js';
+import { dataSourceOptions } from '../src/database/data-source-options.js';
+import { runMigrations } from '../src/database/run-migrations.js';
+import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database.js';
+
+/** Migrations that change data: run on rows written by the schema before them. */
+describe('Migrations', () => {
+  let database: IsolatedDatabase;
+  let dataSource: DataSource | undefined;
+
+  beforeAll(async () => {
+    database = await createIsolatedDatabase();
+  });
+  afterAll(async () => {
+    if (dataSource?.isInitialized) await dataSource.destroy();
+    await database.destroy();
+  });
+
+  const migrateUpTo = async (count: number) => {
+    if (dataSource?.isInitialized) await dataSource.destroy();
+    dataSource = new DataSource({
+      ...dataSourceOptions(database.url, 2),
+      migrations: migrations.slice(0, count),
+    });
+    await dataSource.initialize();
+    await runMigrations(dataSource);
+    return dataSource;
+  };
+
+  it('gives conversations that only received campaign messages the preview of their newest message', async () => {
+    const before = await migrateUpTo(migrations.length - 1);
+    const [channel] = await before.query<Array<{ id: string }>>(
+      `INSERT INTO channels (name, provider, sender, encrypted_secrets, webhook_token)
+       VALUES ('Sandbox', 'sandbox', '+12025550142', '', 'token') RETURNING id`,
+    );
+    const conversationOf = async (phone: string, preview: string | null) => {
+      const [row] = await before.query<Array<{ id: string; contact_id: string }>>(
+        `WITH contact AS (INSERT INTO contacts (phone) VALUES ($1) RETURNING id)
+         INSERT INTO conversations (contact_id, channel_id, last_message_preview)
+         SELECT id, $2, $3 FROM contact RETURNING id, contact_id`,
+        [phone, channel.id, preview],
+      );
+      return row;
+    };
+    const message = (conversation: { id: string; contact_id: string }, content: unknown, at: string) =>
+      before.query(
+        `INSERT INTO messages (direction, channel_id, contact_id, conversation_id, content, status, created_at)
+         VALUES ('outbound', $1, $2, $3, $4, 'sent', $5)`,
+        [channel.id, conversation.contact_id, conversation.id, JSON.stringify(content), at],
+      );
+    const campaignOnly = await conversationOf('+14155550100', null);
+    await message(campaignOnly, { kind: 'text', text: 'Older' }, '2026-01-01T10:00:00Z');
+    await message(
+      campaignOnly,
+      { kind: 'text', text: `Spring sale ${'!'.repeat(200)}` },
+      '2026-01-02T10:00:00Z',
+    );
+    const template = await conversationOf('+14155550101', null);
+    await message(template, { kind: 'template', template: { id: 'welcome' } }, '2026-01-01T10:00:00Z');
+    const replied = await conversationOf('+14155550102', 'Thanks!');
+    await message(replied, { kind: 'text', text: 'Campaign text' }, '2026-01-01T10:00:00Z');
+    const empty = await conversationOf('+14155550103', null);
+
+    const after = await migrateUpTo(migrations.length);
+
+    const previews = await after.query<Array<{ id: string; last_message_preview: string | null }>>(
+      `SELECT id, last_message_preview FROM conversations`,
+    );
+    const previewOf = (id: string) => previews.find((row) => row.id === id)?.last_message_preview;
+    expect(previewOf(campaignOnly.id)).toBe(`Spring sale ${'!'.repeat(128)}`);
+    expect(previewOf(template.id)).toBe('[template welcome]');
+    expect(previewOf(replied.id)).toBe('Thanks!');
+    expect(previewOf(empty.id)).toBeNull();
+  });
+});
