@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 
 import { type AppProcess, startAppProcess } from './support/app-process.js';
 
-const README = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+const ROOT = join(__dirname, '..');
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const SECTION = '## First campaign in five minutes';
 const ADMIN = { ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: 'a long passphrase' };
 
@@ -50,6 +51,34 @@ describe('README', () => {
     });
   });
   afterAll(() => server?.stop());
+
+  it('links only to files inside the repository, and they exist', () => {
+    const documents = ['README.md', ...readdirSync(join(ROOT, 'docs')).map((name) => join('docs', name))];
+    for (const document of documents) {
+      const text = readFileSync(join(ROOT, document), 'utf8');
+      // Markdown links, and documents named in code spans (`docs/operations.md`).
+      const targets = [
+        ...[...text.matchAll(/\]\(([^)#\s]+)[^)]*\)/g)].map((match) => match[1]),
+        ...[...text.matchAll(/`([^`\s]+\.md)`/g)].map((match) => match[1]),
+      ];
+      for (const target of targets) {
+        if (/^[a-z]+:/i.test(target)) continue;
+        const fromDocument = resolve(ROOT, dirname(document), target);
+        const path = existsSync(fromDocument) ? fromDocument : resolve(ROOT, target);
+        expect({
+          document,
+          target,
+          inside: !relative(ROOT, path).startsWith('..'),
+          exists: existsSync(path),
+        }).toEqual({
+          document,
+          target,
+          inside: true,
+          exists: true,
+        });
+      }
+    }
+  });
 
   it('starts the server with the admin the walkthrough logs in as', () => {
     expect(README).toContain(
