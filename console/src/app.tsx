@@ -106,8 +106,9 @@ function Shell({ user, path, children }: { user: Me; path: string; children: Com
           </ul>
         </nav>
         <div class="account">
-          <span class="who">
-            <span class="email">{user.name ?? user.email}</span> <span class="role">{user.role}</span>
+          {/* The name once ("Administrator Admin" read as a stutter); e-mail and role on hover. */}
+          <span class="who" title={`${user.email} (${user.role})`}>
+            <span class="email">{user.name ?? user.email}</span>
           </span>
           <button type="button" class="secondary small-button" onClick={() => void session.signOut()}>
             Sign out

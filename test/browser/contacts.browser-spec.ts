@@ -53,6 +53,9 @@ describe('console: contacts', () => {
     const rejected = report.getByRole('table', { name: 'Rejected lines' });
     const row = rejected.getByRole('row').filter({ hasText: 'not a number' });
     expect(await row.getByRole('cell').first().textContent()).toBe('3');
+    // The hint names what this page offers (its Country field), not an API parameter.
+    expect(await row.textContent()).toContain('give the country for numbers without one');
+    expect(await row.textContent()).not.toContain('?defaultCountry=');
     // The list re-reads after the import.
     await page.getByRole('rowheader', { name: 'Ada Lovelace' }).waitFor();
     await screenshot(page, 'contacts');

@@ -98,19 +98,18 @@ describe('console: the inbox', () => {
     await page.context().close();
   });
 
-  it('explains why a reply to a contact who opted out is refused', async () => {
+  it('disables the reply box for a contact who opted out, and says why', async () => {
     await server.api.simulateInbound(channel.id, '+14155550103', 'STOP');
     const page = await openInbox();
     await conversationLink(page, '+14155550103').click();
-    await page.getByText('+14155550103 has opted out of messages').waitFor();
+    const note = page.getByText('+14155550103 has opted out of messages');
+    await note.waitFor();
 
-    await page.getByRole('textbox', { name: 'Reply to +14155550103' }).fill('Are you sure?');
-    await page.getByRole('button', { name: 'Send reply' }).click();
-
-    const refusal = page.getByRole('alert').filter({ hasText: 'Reply not sent' });
-    await refusal.waitFor();
-    expect(await refusal.textContent()).toContain('opted out');
-    expect(await refusal.textContent()).toContain('START');
+    // Nothing to type or send under a note that says it would be refused.
+    expect(await note.textContent()).toContain('START');
+    expect(await page.getByRole('textbox', { name: 'Reply to +14155550103' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Send reply' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Use a template' }).isDisabled()).toBe(true);
     await screenshot(page, 'inbox-opted-out');
     await page.context().close();
   });

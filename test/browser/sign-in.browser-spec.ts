@@ -174,6 +174,10 @@ describe('console: signing in', () => {
 
     const nav = page.getByRole('navigation', { name: 'Main' });
     expect(await nav.getByRole('link').allTextContents()).toEqual(['Inbox', 'Contacts']);
+    // The header names the person once; e-mail and role are in its tooltip.
+    const who = page.locator('.site-header .who');
+    expect(await who.textContent()).toBe('Grace');
+    expect(await who.getAttribute('title')).toBe('agent@example.com (agent)');
     await page.goto('/console/channels');
     await page.getByRole('heading', { name: 'Admins only' }).waitFor();
     await context.close();

@@ -75,39 +75,42 @@ export function CampaignDetail({ id }: { id: string }) {
         {campaign.failureReason ? <span> {campaign.failureReason}</span> : null}
       </p>
 
-      <div class="actions" role="group" aria-label="Campaign actions">
-        <button
-          type="button"
-          disabled={act.busy || !allowed.schedule(campaign.status)}
-          onClick={() => void act.run('schedule')}
-        >
-          {campaign.scheduledAt ? 'Schedule' : 'Send now'}
-        </button>
-        <button
-          type="button"
-          class="secondary"
-          disabled={act.busy || !allowed.pause(campaign.status)}
-          onClick={() => void act.run('pause')}
-        >
-          Pause
-        </button>
-        <button
-          type="button"
-          class="secondary"
-          disabled={act.busy || !allowed.resume(campaign.status)}
-          onClick={() => void act.run('resume')}
-        >
-          Resume
-        </button>
-        <button
-          type="button"
-          class="danger"
-          disabled={act.busy || !allowed.cancel(campaign.status)}
-          onClick={() => void act.run('cancel')}
-        >
-          Cancel campaign
-        </button>
-      </div>
+      {/* A finished campaign can no longer change: no buttons that could only ever be disabled. */}
+      {FINAL.includes(campaign.status) ? null : (
+        <div class="actions" role="group" aria-label="Campaign actions">
+          <button
+            type="button"
+            disabled={act.busy || !allowed.schedule(campaign.status)}
+            onClick={() => void act.run('schedule')}
+          >
+            {campaign.scheduledAt ? 'Schedule' : 'Send now'}
+          </button>
+          <button
+            type="button"
+            class="secondary"
+            disabled={act.busy || !allowed.pause(campaign.status)}
+            onClick={() => void act.run('pause')}
+          >
+            Pause
+          </button>
+          <button
+            type="button"
+            class="secondary"
+            disabled={act.busy || !allowed.resume(campaign.status)}
+            onClick={() => void act.run('resume')}
+          >
+            Resume
+          </button>
+          <button
+            type="button"
+            class="danger"
+            disabled={act.busy || !allowed.cancel(campaign.status)}
+            onClick={() => void act.run('cancel')}
+          >
+            Cancel campaign
+          </button>
+        </div>
+      )}
       <ErrorAlert error={act.error} context="The campaign did not change" />
       <ErrorAlert error={pollError} context="Live progress paused" />
 

@@ -49,6 +49,9 @@ export function ReplyBox({ conversation, channel, onSent, onNoted, controls }: P
   const [sentNotice, setSentNotice] = useState('');
   const templateId = useRef<HTMLInputElement>(null);
   const name = contactName(conversation.contact);
+  // The server refuses every reply to an opted-out contact: nothing to type until they opt back in.
+  // An internal note is never sent to them, so it stays open.
+  const refused = conversation.contact.optedOut && mode !== 'note';
   const whatsApp = isWhatsApp(channel);
   const windowOpen =
     conversation.contact.whatsappWindowExpiresAt !== null &&
@@ -227,6 +230,7 @@ export function ReplyBox({ conversation, channel, onSent, onNoted, controls }: P
             maxLength={4096}
             value={text}
             placeholder="Type / for canned responses"
+            disabled={refused}
             aria-describedby={notes.length > 0 ? 'reply-notes' : undefined}
             aria-expanded={cannedQuery !== undefined}
             aria-controls={cannedQuery !== undefined ? 'canned-list' : undefined}
@@ -265,7 +269,7 @@ export function ReplyBox({ conversation, channel, onSent, onNoted, controls }: P
         </fieldset>
       )}
       <div class="reply-actions">
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={busy || refused}>
           {busy
             ? 'Sending…'
             : mode === 'note'
@@ -278,6 +282,7 @@ export function ReplyBox({ conversation, channel, onSent, onNoted, controls }: P
           <button
             type="button"
             class="link-button"
+            disabled={refused}
             onClick={() => setMode(mode === 'text' ? 'template' : 'text')}
           >
             {mode === 'text' ? 'Use a template' : 'Write text instead'}

@@ -88,7 +88,7 @@ describe('readImportRow', () => {
     [',Ada,,,,', /phone is missing/],
     [
       '555-01,Ada,,,,',
-      /phone "555-01" is not a valid phone number \(write it as \+14155550100, or pass \?defaultCountry=\)/,
+      /phone "555-01" is not a valid phone number \(write it with its country code, as \+14155550100, or give the country for numbers without one\)/,
     ],
     ['+1415,Ada,,,,', /phone "\+1415" is not a valid phone number$/],
     [`+14155550100,${'x'.repeat(201)},,,,`, /name is longer than 200/],

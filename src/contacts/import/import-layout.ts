@@ -102,7 +102,7 @@ export function readImportRow(
     const hint =
       defaultCountry || /^(\+|00)/.test(rawPhone)
         ? ''
-        : ' (write it as +14155550100, or pass ?defaultCountry=)';
+        : ' (write it with its country code, as +14155550100, or give the country for numbers without one)';
     return { reason: `phone ${quoted(rawPhone)} is not a valid phone number${hint}` };
   }
 
