@@ -181,6 +181,35 @@ describe('Campaigns', () => {
     ]);
   });
 
+  it('counts an audience before a campaign is made of it, and names a reachable contact to preview with', async () => {
+    const tag = uniqueTag('size');
+    await seedContacts(sut, { count: 3, tag, optedOut: (i) => i === 1 });
+    const sizeOf = (audience: unknown) =>
+      sut.http.post('/api/v1/campaigns/audience-size').set(bearer(admin)).send({ audience });
+
+    const sized = bodyOf<{ contacts: number; reachable: number; sampleContactId: string | null }>(
+      await sizeOf({ tags: [tag] }).expect(200),
+    );
+    expect(sized).toMatchObject({ contacts: 3, reachable: 2 });
+    const [sample] = await sut.dataSource.query<Array<{ opted_out_at: Date | null; tags: string[] }>>(
+      'SELECT opted_out_at, tags FROM contacts WHERE id = $1',
+      [sized.sampleContactId],
+    );
+    expect(sample).toEqual({ opted_out_at: null, tags: [tag] });
+
+    expect(bodyOf(await sizeOf({ tags: [uniqueTag('none')] }).expect(200))).toEqual({
+      contacts: 0,
+      reachable: 0,
+      sampleContactId: null,
+    });
+    expect(fieldsOf(await sizeOf({}).expect(400))).toEqual(['audience']);
+    await sut.http
+      .post('/api/v1/campaigns/audience-size')
+      .set(bearer(agent))
+      .send({ audience: { all: true } })
+      .expect(403);
+  });
+
   it('refuses to schedule a campaign whose audience matches nobody, saying so (422)', async () => {
     const channel = await smsChannel();
     const campaign = await createCampaign(sut, admin, {

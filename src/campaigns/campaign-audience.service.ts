@@ -45,6 +45,22 @@ export class CampaignAudienceService {
     private readonly config: AppConfig,
   ) {}
 
+  /** How many contacts the audience holds, how many of them a campaign would send to, and one of those. */
+  async size(
+    audience: CampaignAudience,
+  ): Promise<{ contacts: number; reachable: number; sampleContactId: string | null }> {
+    const params: unknown[] = [];
+    const [row] = await queryRows<{ contacts: string; reachable: string; sample: string | null }>(
+      this.dataSource,
+      `SELECT count(*) AS contacts,
+              count(*) FILTER (WHERE ${sendableSql('c')}) AS reachable,
+              min(c.id::text) FILTER (WHERE ${sendableSql('c')}) AS sample
+         FROM contacts c WHERE ${audienceSql(audience, 'c', params)}`,
+      params,
+    );
+    return { contacts: Number(row.contacts), reachable: Number(row.reachable), sampleContactId: row.sample };
+  }
+
   /** Whether any contact at all is in the audience; opted-out and erased ones count (they show as skipped). */
   async matchesAnyone(audience: CampaignAudience): Promise<boolean> {
     const params: unknown[] = [];

@@ -11,6 +11,7 @@ import {
   CampaignMessagesQueryDto,
   CampaignPageDto,
 } from './dto/campaign.dto.js';
+import { AudienceSizeDto, AudienceSizeRequestDto } from './dto/audience-size.dto.js';
 import { CreateCampaignDto, ScheduleCampaignDto } from './dto/create-campaign.dto.js';
 
 @ApiTags('campaigns')
@@ -31,6 +32,20 @@ export class CampaignsController {
   @ApiErrorResponses(400, 404, 409, 422)
   async create(@Body() body: CreateCampaignDto): Promise<CampaignDto> {
     return toDto(await this.campaigns.create(body));
+  }
+
+  @Post('audience-size')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Count an audience before creating a campaign for it (admin)',
+    description:
+      'The contacts it holds, those a campaign would send to now, and one of those to preview with.',
+  })
+  @ApiOkResponse({ type: AudienceSizeDto })
+  @ApiErrorResponses(400)
+  async audienceSize(@Body() body: AudienceSizeRequestDto): Promise<AudienceSizeDto> {
+    return this.campaigns.audienceSize(body.audience);
   }
 
   @Get()

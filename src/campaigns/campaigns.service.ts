@@ -64,6 +64,13 @@ export class CampaignsService {
     return this.view(campaign);
   }
 
+  /** What an audience amounts to before a campaign is made of it. */
+  audienceSize(
+    input: CampaignAudienceDto,
+  ): Promise<{ contacts: number; reachable: number; sampleContactId: string | null }> {
+    return this.audience.size(audienceFrom(input));
+  }
+
   async list(limit: number, cursor?: string): Promise<Page<CampaignView>> {
     const rows = await newestFirstRows(this.campaigns, limit, cursor);
     const counts = await this.statusCounts(rows.slice(0, limit).map((c) => c.id));

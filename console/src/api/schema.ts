@@ -712,6 +712,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/campaigns/audience-size': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Count an audience before creating a campaign for it (admin)
+     * @description The contacts it holds, those a campaign would send to now, and one of those to preview with.
+     */
+    post: operations['CampaignsController_audienceSize'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/campaigns/{id}': {
     parameters: {
       query?: never;
@@ -2224,6 +2244,34 @@ export interface components {
        */
       updatedAt: string;
     };
+    AudienceSizeRequestDto: {
+      /**
+       * @example {
+       *       "tags": [
+       *         "vip"
+       *       ]
+       *     }
+       */
+      audience: components['schemas']['CampaignAudienceDto'];
+    };
+    AudienceSizeDto: {
+      /**
+       * @description Contacts in the audience
+       * @example 120
+       */
+      contacts: number;
+      /**
+       * @description Of those, the ones a campaign would send to now: not opted out, with a phone number
+       * @example 117
+       */
+      reachable: number;
+      /**
+       * Format: uuid
+       * @description A reachable contact of the audience, to preview the text with; null when there is none
+       * @example 3f0c1e9a-8a36-4f7e-9a3c-6f2d9b1c2e44
+       */
+      sampleContactId: string | null;
+    };
     CampaignPageDto: {
       items: components['schemas']['CampaignDto'][];
       /** @example null */
@@ -2320,6 +2368,8 @@ export type CreateCampaignDto = components['schemas']['CreateCampaignDto'];
 export type CampaignMessageViewDto = components['schemas']['CampaignMessageViewDto'];
 export type CampaignStatsDto = components['schemas']['CampaignStatsDto'];
 export type CampaignDto = components['schemas']['CampaignDto'];
+export type AudienceSizeRequestDto = components['schemas']['AudienceSizeRequestDto'];
+export type AudienceSizeDto = components['schemas']['AudienceSizeDto'];
 export type CampaignPageDto = components['schemas']['CampaignPageDto'];
 export type CampaignMessagePageDto = components['schemas']['CampaignMessagePageDto'];
 export type ScheduleCampaignDto = components['schemas']['ScheduleCampaignDto'];
@@ -5992,6 +6042,83 @@ export interface operations {
       };
       /** @description Valid input that cannot be processed now */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency (the database) is unavailable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  CampaignsController_audienceSize: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AudienceSizeRequestDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AudienceSizeDto'];
+        };
+      };
+      /** @description Invalid input; `details` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but the role does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Body larger than 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not JSON: send Content-Type: application/json */
+      415: {
         headers: {
           [name: string]: unknown;
         };
