@@ -46,13 +46,21 @@ describe('console: campaigns', () => {
     await page.getByLabel('Message text').fill('Hi {{firstName}}, 20% off today. Reply STOP to opt out.');
     const preview = page.getByRole('status', { name: 'Preview' });
     const previewShows = (text: string) => preview.filter({ hasText: text }).waitFor();
-    await previewShows('Hi Ada, 20% off today.');
-    expect(await preview.textContent()).toBe('Hi Ada, 20% off today. Reply STOP to opt out.');
+    // Previewed with a real contact from the start, never an invented one.
+    await previewShows(', 20% off today.');
+    expect(await preview.textContent()).toMatch(
+      new RegExp(`^Hi (${FIRST_NAMES.join('|')}), 20% off today\\. Reply STOP to opt out\\.$`),
+    );
     await page.getByLabel('Message text').fill('Hi {{nickname}}');
     await previewShows('Unknown placeholder {{nickname}}');
     await page.getByLabel('Message text').fill('Hi {{firstName}}, 20% off today. Reply STOP to opt out.');
 
+    const size = page.getByRole('status', { name: 'Audience size' });
+    await page.getByLabel('Tags', { exact: true }).fill('nobody-has-this-tag');
+    await size.filter({ hasText: 'No contact is in this audience yet' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Create and send' }).isDisabled()).toBe(true);
     await page.getByLabel('Tags', { exact: true }).fill('spring');
+    await size.filter({ hasText: 'Audience: 5 contacts.' }).waitFor();
     // With the tag the sample contacts are the audience's own.
     await page.getByLabel('Preview for').selectOption({ label: 'Grace +14155550201' });
     await previewShows('Hi Grace, 20% off today. Reply STOP to opt out.');

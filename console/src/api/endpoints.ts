@@ -1,7 +1,9 @@
 import { call } from './client';
 import type { Query } from './http';
 import type {
+  AudienceSize,
   Campaign,
+  CampaignAudience,
   CannedResponse,
   Channel,
   Contact,
@@ -111,6 +113,8 @@ export const campaignsApi = {
   get: (id: string) => call<Campaign>({ method: 'GET', path: `/campaigns/${id}` }),
   create: (campaign: CreateCampaign) =>
     call<Campaign>({ method: 'POST', path: '/campaigns', json: campaign }),
+  audienceSize: (audience: CampaignAudience) =>
+    call<AudienceSize>({ method: 'POST', path: '/campaigns/audience-size', json: { audience } }),
   schedule: (id: string, scheduledAt?: string) =>
     call<Campaign>({
       method: 'POST',

@@ -23,6 +23,7 @@ export type TokenPair = Schemas['TokenPairDto'];
 export type Me = Schemas['MeDto'];
 
 export type Channel = JsonResponse<'ChannelsController_get', 200>;
+export type AudienceSize = JsonResponse<'CampaignsController_audienceSize', 200>;
 export type CreateChannel = JsonRequest<'ChannelsController_create'>;
 export type ProviderKind = Channel['provider'];
 export type VerifyResult = Schemas['VerifyResultDto'];

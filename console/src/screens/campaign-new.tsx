@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 
 import { campaignsApi, contactsApi } from '../api/endpoints';
-import type { CampaignAudience, CreateCampaign } from '../api/models';
+import type { AudienceSize, CampaignAudience, CreateCampaign } from '../api/models';
 import { PLACEHOLDER_HELP, previewCampaignText, type PreviewContact } from '../campaign-text';
 import { channelLabel, isWhatsApp, useChannels } from '../channels-cache';
 import { ErrorAlert } from '../components/feedback';
@@ -28,6 +28,23 @@ const EXAMPLE_CONTACT: PreviewContact & { id: string } = {
   attributes: {},
 };
 
+function audienceOf(kind: AudienceKind, tags: string[], contactIds: string[]): CampaignAudience | undefined {
+  if (kind === 'all') return { all: true };
+  if (kind === 'tags') return tags.length > 0 ? { tags } : undefined;
+  return contactIds.length > 0 ? { contactIds } : undefined;
+}
+
+const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+
+function audienceSizeText(size: AudienceSize): string {
+  if (size.contacts === 0)
+    return 'No contact is in this audience yet: add or import contacts, or change the audience.';
+  const skipped = size.contacts - size.reachable;
+  return `Audience: ${plural(size.contacts, 'contact', 'contacts')}${
+    skipped > 0 ? `, of whom ${skipped} cannot be sent to (opted out or no number)` : ''
+  }.`;
+}
+
 export function CampaignNew() {
   const channels = useChannels();
   const usable = channels?.filter((channel) => !channel.disabled) ?? [];
@@ -42,24 +59,32 @@ export function CampaignNew() {
   const [when, setWhen] = useState<When>('now');
   const [sendAt, setSendAt] = useState('');
   const [rate, setRate] = useState('');
-  const [sampleId, setSampleId] = useState(EXAMPLE_CONTACT.id);
+  const [sampleId, setSampleId] = useState('');
 
   const selectedChannel = usable.find((channel) => channel.id === (channelId || usable[0]?.id));
   const tagList = splitList(tags);
   const sampleTag = useDebounced(audienceKind === 'tags' ? (tagList[0] ?? '') : '');
   const samples = useLoad(() => contactsApi.list({ tag: sampleTag || undefined }, 20), [sampleTag]);
-  const sampleContacts = [EXAMPLE_CONTACT, ...(samples.data?.items ?? [])];
-  const sample = sampleContacts.find((contact) => contact.id === sampleId) ?? EXAMPLE_CONTACT;
+  const audience = audienceOf(audienceKind, tagList, splitList(contactIds));
+  const audienceKey = useDebounced(JSON.stringify(audience ?? null));
+  const size = useLoad(() => {
+    const debounced = JSON.parse(audienceKey) as CampaignAudience | null;
+    return debounced ? campaignsApi.audienceSize(debounced) : Promise.resolve(undefined);
+  }, [audienceKey]);
+  // The preview is written for real people: a contact of the audience, the invented one only
+  // while there is nobody to show.
+  const realSamples = samples.data?.items ?? [];
+  const sampleContacts = realSamples.length > 0 ? realSamples : [EXAMPLE_CONTACT];
+  const sample =
+    sampleContacts.find((contact) => contact.id === sampleId) ??
+    sampleContacts.find((contact) => contact.id === size.data?.sampleContactId) ??
+    sampleContacts[0];
+  const nobody = size.data?.contacts === 0;
   const preview = useMemo(() => previewCampaignText(text, sample), [text, sample]);
 
   const create = useAction(async () => {
     if (!selectedChannel) throw new Error('Choose a channel; create one first if there is none.');
-    const audience: CampaignAudience =
-      audienceKind === 'all'
-        ? { all: true }
-        : audienceKind === 'tags'
-          ? { tags: tagList }
-          : { contactIds: splitList(contactIds) };
+    if (!audience) throw new Error('Choose the audience: at least one tag or contact id.');
     const message = kind === 'text' ? { text } : { template: templateFrom(template) ?? { id: '' } };
     const scheduledAt = when === 'later' && sendAt ? new Date(sendAt).toISOString() : undefined;
     const body: CreateCampaign = {
@@ -321,7 +346,10 @@ export function CampaignNew() {
           </div>
         </fieldset>
 
-        <button type="submit" disabled={create.busy || !selectedChannel}>
+        <p class={nobody ? 'alert alert-warning' : 'help'} role="status" aria-label="Audience size">
+          {size.data ? audienceSizeText(size.data) : ''}
+        </p>
+        <button type="submit" disabled={create.busy || !selectedChannel || (nobody && when !== 'draft')}>
           {create.busy
             ? 'Creating…'
             : when === 'draft'
