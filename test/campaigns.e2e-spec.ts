@@ -403,6 +403,13 @@ describe('Campaigns', () => {
       expect(
         fieldsOf(await post({ message: { text: 'Hi {{nickname}}' }, audience: { all: true } }).expect(400)),
       ).toContain('message.text');
+      // null is not "left out": it was a 500 for the text, and an audience of everyone for contactIds.
+      expect(
+        fieldsOf(await post({ message: { text: null }, audience: { all: true } }).expect(400)),
+      ).toContain('message.text');
+      expect(
+        fieldsOf(await post({ message: { text: 'x' }, audience: { contactIds: null } }).expect(400)),
+      ).toContain('audience.contactIds');
     });
 
     it('needs an existing, enabled channel, and a template on WhatsApp', async () => {

@@ -14,7 +14,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { NestedObject } from '../../common/validation/field-presence.decorators.js';
+import { IsOmittable, NestedObject } from '../../common/validation/field-presence.decorators.js';
 import { TemplateDto } from '../../conversations/dto/send-message.dto.js';
 
 const MAX_AUDIENCE_CONTACT_IDS = 10_000;
@@ -27,14 +27,14 @@ export class CampaignMessageDto {
       'Placeholders: {{name}}, {{firstName}}, {{lastName}}, {{phone}}, {{attributes.X}}; a missing value renders empty',
     example: 'Hi {{firstName}}, 20% off today. Reply STOP to opt out.',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @IsNotEmpty()
   @MaxLength(4096)
   text?: string;
 
   @ApiPropertyOptional({ type: TemplateDto })
-  @IsOptional()
+  @IsOmittable()
   @NestedObject(() => TemplateDto)
   template?: TemplateDto;
 }
@@ -47,7 +47,7 @@ export class CampaignAudienceDto {
     maxItems: MAX_AUDIENCE_CONTACT_IDS,
     example: ['3f0c1e9a-8a36-4f7e-9a3c-6f2d9b1c2e44'],
   })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_AUDIENCE_CONTACT_IDS)
@@ -55,7 +55,7 @@ export class CampaignAudienceDto {
   contactIds?: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'Contacts with any of these tags', example: ['vip'] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
@@ -65,7 +65,7 @@ export class CampaignAudienceDto {
   tags?: string[];
 
   @ApiPropertyOptional({ enum: [true], description: 'Every contact', example: true })
-  @IsOptional()
+  @IsOmittable()
   @Equals(true)
   all?: true;
 }
