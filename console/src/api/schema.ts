@@ -4551,6 +4551,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
+      /** @description The body is not JSON: send Content-Type: application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description A dependency (the database) is unavailable; retry later */
       503: {
         headers: {
@@ -4754,6 +4763,15 @@ export interface operations {
       };
       /** @description Body larger than 1 MiB */
       413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not JSON: send Content-Type: application/json */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -5525,6 +5543,15 @@ export interface operations {
       };
       /** @description Body larger than 1 MiB */
       413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not JSON: send Content-Type: application/json */
+      415: {
         headers: {
           [name: string]: unknown;
         };
