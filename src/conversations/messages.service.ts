@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { loggableError } from '../common/errors/all-exceptions.filter.js';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { CannedResponsesService } from '../canned-responses/canned-responses.service.js';
@@ -128,10 +127,7 @@ export class MessagesService {
     // The provider call happens after the webhook has been answered; the row is stored already.
     setImmediate(() => {
       this.deliver(input, pending).catch((error: unknown) =>
-        this.logger.warn(
-          { err: loggableError(error), messageId: pending.id },
-          'Auto-reply could not be sent',
-        ),
+        this.logger.warn({ err: error, messageId: pending.id }, 'Auto-reply could not be sent'),
       );
     });
   }

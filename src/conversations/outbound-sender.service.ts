@@ -12,7 +12,6 @@ import { SendBudget } from '../channels/send-budget.js';
 import { channelLimit } from '../channels/send-limits.js';
 import { MetricsService } from '../health/metrics.service.js';
 import { queryRows } from '../database/query-rows.js';
-import { loggableError } from '../common/errors/all-exceptions.filter.js';
 
 /**
  * A single message goes to the provider at most 5 times; one that may have arrived is failed as
@@ -126,10 +125,7 @@ export class OutboundSender {
       void this.claimReserved(id)
         .then((message) => (message ? this.send(channel, message) : undefined))
         .catch((error: unknown) => {
-          this.logger.warn(
-            { err: loggableError(error), messageId: id },
-            'A message waiting for its send limit failed',
-          );
+          this.logger.warn({ err: error, messageId: id }, 'A message waiting for its send limit failed');
         });
     }, waitMs).unref();
   }
@@ -177,10 +173,7 @@ export class OutboundSender {
         break;
       case 'final':
         if (decision.unexpected)
-          this.logger.error(
-            { err: loggableError(error), messageId: message.id },
-            'Unexpected error while sending',
-          );
+          this.logger.error({ err: error, messageId: message.id }, 'Unexpected error while sending');
         await this.finish(message.id, decision.status, decision.reason, decision.errorCode);
     }
     this.metrics.countSends(channel, 'single', 'failed');

@@ -5,6 +5,7 @@ import type { Options as PinoHttpOptions } from 'pino-http';
 
 import { assignRequestId } from '../common/http/request-id.js';
 import type { AppConfig } from '../config/app-config.js';
+import { maskDigitRuns, serializeError } from './error-serializer.js';
 
 const SECRET_KEYS = [
   'password',
@@ -36,10 +37,6 @@ export const REDACTED_PATHS = [
 ];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A long run of digits may be a phone number: keep only its ends. */
-const maskDigitRuns = (value: string) =>
-  value.replace(/\d{7,}/g, (digits) => `${digits.slice(0, 2)}***${digits.slice(-2)}`);
 
 /**
  * Logged URLs lose what identifies a person or opens a door: credential parameters and the Sinch
@@ -106,6 +103,7 @@ export function pinoHttpOptions(): PinoHttpOptions {
 const rootOptions = (config: Pick<AppConfig, 'logLevel'>): LoggerOptions => ({
   level: config.logLevel,
   redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
+  serializers: { err: serializeError },
 });
 
 /**

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { loggableError } from '../common/errors/all-exceptions.filter.js';
 import { DeliveryStatusService, type AppliedStatus } from '../conversations/delivery-status.service.js';
 import type { DeliveryStatusEvent } from '../conversations/strongest-reports.js';
 import { MAX_BACKOFF_SECONDS, retryPolicySql } from './webhook-retry-policy.js';
@@ -47,7 +46,7 @@ export class DeliveryReportProcessor {
         return;
       }
       this.logger.warn(
-        { err: loggableError(error), events: ids.length },
+        { err: error, events: ids.length },
         'Delivery report batch failed; retrying its events one by one',
       );
       for (const id of ids) await this.process([id], options);
@@ -113,7 +112,7 @@ export class DeliveryReportProcessor {
 
   private async recordFailure(id: string, error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
-    this.logger.warn({ eventId: id, err: loggableError(error) }, `Delivery report failed: ${message}`);
+    this.logger.warn({ eventId: id, err: error }, `Delivery report failed: ${message}`);
     await this.dataSource
       .query(
         `UPDATE webhook_events e
@@ -126,7 +125,7 @@ export class DeliveryReportProcessor {
       )
       .catch((recordError: unknown) =>
         this.logger.warn(
-          { eventId: id, err: loggableError(recordError) },
+          { eventId: id, err: recordError },
           'Could not record the failure; the retry job will pick the event up',
         ),
       );

@@ -1,5 +1,4 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { loggableError } from '../common/errors/all-exceptions.filter.js';
 import { DeliveryReportProcessor } from './delivery-report.processor.js';
 
 /** Up to this many stored reports are applied by one batch. */
@@ -48,7 +47,7 @@ export class DeliveryReportQueue implements OnModuleDestroy {
       const batch = this.waiting.splice(0, BATCH_SIZE);
       await this.processor.process(batch).catch((error: unknown) => {
         this.logger.warn(
-          { err: loggableError(error), events: batch.length },
+          { err: error, events: batch.length },
           'Applying delivery reports failed; the retry job will take them',
         );
       });

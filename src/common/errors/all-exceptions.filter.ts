@@ -61,10 +61,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const { status, message, details } = this.describe(exception);
 
     if (status >= 500 && status !== SERVICE_UNAVAILABLE) {
-      this.logger.error(
-        { err: loggableError(exception), requestId: requestIdOf(request) },
-        'Unhandled error',
-      );
+      this.logger.error({ err: exception, requestId: requestIdOf(request) }, 'Unhandled error');
     } else if (status === SERVICE_UNAVAILABLE) {
       this.logger.warn({ err: errorSummary(exception), requestId: requestIdOf(request) }, message);
     }
@@ -136,16 +133,6 @@ function isDatabaseUnavailable(exception: unknown): boolean {
  * What of an unexpected error goes to the log: never a failed query's text or parameters, which
  * can hold phone numbers, message text or a channel's webhook token.
  */
-export function loggableError(error: unknown): Record<string, unknown> {
-  if (typeof error !== 'object' || error === null) return { message: String(error) };
-  const { name, message, stack } = error as { name?: unknown; message?: unknown; stack?: unknown };
-  const code = (
-    error instanceof QueryFailedError
-      ? (error.driverError as { code?: unknown })
-      : (error as { code?: unknown })
-  ).code;
-  return { type: name, message, code, stack };
-}
 
 function errorSummary(exception: unknown): string {
   return exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception);
