@@ -10,7 +10,8 @@ import { DataSource } from 'typeorm';
 import { ChannelsService } from '../channels/channels.service.js';
 import type { ChannelContext } from '../channels/providers/channel-provider.interface.js';
 import type { ProviderCredentialsError } from '../channels/providers/provider-errors.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { ChannelDisabledError } from '../channels/channel-errors.js';
+import { NotFoundError } from '../common/errors/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { queryRows } from '../database/query-rows.js';
 import { CampaignAudienceService } from './campaign-audience.service.js';
@@ -129,7 +130,8 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
     try {
       channel = await this.channels.activeContext(campaign.channel_id);
     } catch (error) {
-      if (error instanceof DomainError)
+      // Disabled or deleted since the campaign was created: nothing it holds can be sent.
+      if (error instanceof ChannelDisabledError || error instanceof NotFoundError)
         return this.fail(campaign.id, `The channel cannot send: ${error.message}`);
       throw error;
     }

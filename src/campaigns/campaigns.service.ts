@@ -3,12 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { ChannelsService } from '../channels/channels.service.js';
 import type { MessageStatus } from '../channels/providers/channel-provider.interface.js';
-import {
-  ConflictError,
-  NotFoundError,
-  UnprocessableError,
-  ValidationError,
-} from '../common/errors/domain-error.js';
+import { NotFoundError, ValidationError } from '../common/errors/domain-error.js';
 import { decodeCursor } from '../common/pagination/cursor.js';
 import { newestFirstPage, newestFirstRows, type Page, toPage } from '../common/pagination/page.js';
 import { assertChannelCanCarry, isWhatsAppChannel } from '../conversations/message-content.js';
@@ -23,6 +18,11 @@ import type {
   CampaignMessageDto,
   CreateCampaignDto,
 } from './dto/create-campaign.dto.js';
+import {
+  CampaignStateError,
+  EmptyAudienceError,
+  WhatsAppCampaignNeedsTemplateError,
+} from './campaign-errors.js';
 
 export interface CampaignView {
   campaign: Campaign;
@@ -46,9 +46,7 @@ export class CampaignsService {
     const channel = await this.channels.activeContext(input.channelId);
     assertChannelCanCarry(channel, message);
     if (isWhatsAppChannel(channel) && message.kind !== 'template') {
-      throw new UnprocessableError(
-        'A WhatsApp campaign needs a template: its recipients are outside the 24-hour customer-service window',
-      );
+      throw new WhatsAppCampaignNeedsTemplateError();
     }
     const campaign = await this.campaigns.save(
       this.campaigns.create({
@@ -88,9 +86,7 @@ export class CampaignsService {
       nextStatus(campaign.status, 'schedule', campaign.startedAt !== null) &&
       !(await this.audience.matchesAnyone(campaign.audience))
     ) {
-      throw new UnprocessableError(
-        "The campaign's audience matches no contacts: import or create contacts, or change the audience, before scheduling it",
-      );
+      throw new EmptyAudienceError();
     }
     return this.transition(id, 'schedule', (campaign) => ({
       scheduledAt: scheduledAt ? new Date(scheduledAt) : (campaign.scheduledAt ?? new Date()),
@@ -146,14 +142,14 @@ export class CampaignsService {
     for (let attempt = 0; attempt < 5; attempt++) {
       const campaign = await this.find(id);
       const to = nextStatus(campaign.status, event, campaign.startedAt !== null);
-      if (!to) throw new ConflictError(`A ${campaign.status} campaign cannot be ${pastTense(event)}`);
+      if (!to) throw new CampaignStateError(`A ${campaign.status} campaign cannot be ${pastTense(event)}`);
       const result = await this.campaigns.update(
         { id, status: campaign.status },
         { ...changes(campaign), status: to, updatedAt: new Date() },
       );
       if (result.affected === 1) return this.get(id);
     }
-    throw new ConflictError('The campaign changed state concurrently; try again');
+    throw new CampaignStateError('The campaign changed state concurrently; try again');
   }
 
   private async view(campaign: Campaign): Promise<CampaignView> {

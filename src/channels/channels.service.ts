@@ -5,13 +5,14 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 
 import { SecretBox } from '../common/crypto/secret-box.js';
-import { ConflictError, NotFoundError, UnprocessableError } from '../common/errors/domain-error.js';
+import { NotFoundError } from '../common/errors/domain-error.js';
 import { newestFirstPage, newestFirstRows, type Page } from '../common/pagination/page.js';
 import { toE164OrThrow } from '../common/phone/phone-number.js';
 import { AppConfig } from '../config/app-config.js';
 import { Channel } from './channel.entity.js';
 import { ChannelChangeFeed } from './channel-change-feed.js';
 import { validateChannelConfig } from './channel-config.validation.js';
+import { ChannelDisabledError, InboundSimulationUnsupportedError } from './channel-errors.js';
 import { MASK_PREFIX, maskedConfig, splitSecrets } from './channel-secrets.js';
 import type { ChannelContext, ProviderKind, WebhookUrls } from './providers/channel-provider.interface.js';
 import { ProviderRegistry } from './providers/provider-registry.js';
@@ -116,15 +117,14 @@ export class ChannelsService {
   async simulateInbound(id: string, from: string, text: string): Promise<string> {
     const context = await this.activeContext(id);
     const provider = this.providers.get(context.provider);
-    if (!provider.simulateInbound)
-      throw new UnprocessableError('Only sandbox channels can simulate inbound messages');
+    if (!provider.simulateInbound) throw new InboundSimulationUnsupportedError();
     return provider.simulateInbound(context, toE164OrThrow(from, 'from'), text);
   }
 
   /** The channel as its provider needs it, secrets decrypted. 404 unknown, 409 disabled. */
   async activeContext(id: string): Promise<ChannelContext> {
     const channel = await this.find(id);
-    if (channel.disabledAt) throw new ConflictError(`Channel ${id} is disabled`);
+    if (channel.disabledAt) throw new ChannelDisabledError(id);
     return this.contextOf(channel);
   }
 

@@ -1,5 +1,6 @@
-import { ForbiddenError, ValidationError } from '../common/errors/domain-error.js';
+import { ValidationError } from '../common/errors/domain-error.js';
 import type { ConversationStatus } from './conversation.entity.js';
+import { AssignmentForbiddenError } from './conversation-errors.js';
 
 /** What a PATCH asks for; `undefined` leaves a field as it is. */
 export interface ConversationChanges {
@@ -49,9 +50,11 @@ export function assertMayAssign(
 ): void {
   if (actor.role === 'admin') return;
   if (nextAssigneeId !== null && nextAssigneeId !== actor.id)
-    throw new ForbiddenError(
+    throw new AssignmentForbiddenError(
       'Agents can assign conversations to themselves only; ask an admin to assign a colleague',
     );
   if (currentAssigneeId !== null && currentAssigneeId !== actor.id)
-    throw new ForbiddenError('This conversation is assigned to someone else; only an admin can reassign it');
+    throw new AssignmentForbiddenError(
+      'This conversation is assigned to someone else; only an admin can reassign it',
+    );
 }

@@ -3,12 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
-import { ForbiddenError, ValidationError } from '../common/errors/domain-error.js';
+import { ValidationError } from '../common/errors/domain-error.js';
 import { queryRows } from '../database/query-rows.js';
 import { UsersService } from '../users/users.service.js';
 import { assertMayAssign, type ConversationChanges, nextSnoozeState } from './conversation-changes.js';
 import { ConversationsService } from './conversations.service.js';
 import type { ConversationDto } from './dto/conversation.dto.js';
+import { AssignmentForbiddenError } from './conversation-errors.js';
 
 /** The team's side of a conversation: who owns it, and whether it is open, snoozed, closed or archived. */
 @Injectable()
@@ -59,7 +60,7 @@ export class ConversationWorkflowService {
       ],
     );
     if (updated.length === 0)
-      throw new ForbiddenError(
+      throw new AssignmentForbiddenError(
         'This conversation is assigned to someone else; only an admin can reassign it',
       );
     return this.conversations.publishUpdate(id);

@@ -1,7 +1,8 @@
 import type { ChannelContext, MessageContent } from '../channels/providers/channel-provider.interface.js';
-import { UnprocessableError, ValidationError } from '../common/errors/domain-error.js';
+import { ValidationError } from '../common/errors/domain-error.js';
 import type { ReplyDto } from './dto/conversation.dto.js';
 import type { MessageBodyDto } from './dto/send-message.dto.js';
+import { UnsupportedContentError } from '../channels/channel-errors.js';
 
 /** What an agent replies with: a message, or a canned response filled in for the contact. */
 export type ReplyContent = MessageContent | { kind: 'canned'; cannedResponseId: string };
@@ -41,7 +42,7 @@ export function assertChannelCanCarry(channel: ChannelContext, content: MessageC
     sandbox: ['text', 'template', 'media'],
   };
   if (!supported[channel.provider].includes(content.kind)) {
-    throw new UnprocessableError(`A ${channel.provider} channel cannot send ${content.kind} messages`);
+    throw new UnsupportedContentError(`A ${channel.provider} channel cannot send ${content.kind} messages`);
   }
 }
 

@@ -9,7 +9,7 @@ import type {
   MessageContent,
   MessageStatus,
 } from '../channels/providers/channel-provider.interface.js';
-import { ForbiddenError, NotFoundError, UnprocessableError } from '../common/errors/domain-error.js';
+import { NotFoundError } from '../common/errors/domain-error.js';
 import { decodeCursor } from '../common/pagination/cursor.js';
 import { type Page, toPage } from '../common/pagination/page.js';
 import { toE164OrThrow } from '../common/phone/phone-number.js';
@@ -21,6 +21,12 @@ import { InboxEvents } from './inbox-events.js';
 import { Message } from './message.entity.js';
 import { assertChannelCanCarry, isWhatsAppChannel, type ReplyContent } from './message-content.js';
 import { OutboundSender, SEND_LEASE_SECONDS } from './outbound-sender.service.js';
+import {
+  ContactOptedOutError,
+  EmptyCannedResponseError,
+  NoPhoneNumberError,
+  WhatsAppWindowClosedError,
+} from './conversation-errors.js';
 
 export interface OutgoingMessage {
   channelId: string;
@@ -91,9 +97,8 @@ export class MessagesService {
         : reply;
     const channel = await this.channels.activeContext(conversation.channelId);
     assertChannelCanCarry(channel, content);
-    if (!contact.phone) throw new UnprocessableError('This contact has no phone number to reply to');
-    if (content.kind === 'text' && content.text.trim() === '')
-      throw new UnprocessableError('The canned response is empty for this contact');
+    if (!contact.phone) throw new NoPhoneNumberError();
+    if (content.kind === 'text' && content.text.trim() === '') throw new EmptyCannedResponseError();
     assertMaySend(channel, contact, content);
     return this.dispatch({
       channel,
@@ -227,11 +232,9 @@ export class MessagesService {
 }
 
 function assertMaySend(channel: ChannelContext, contact: Contact, content: MessageContent): void {
-  if (contact.optedOut) throw new ForbiddenError('The contact has opted out of messages');
+  if (contact.optedOut) throw new ContactOptedOutError();
   if (isWhatsAppChannel(channel) && content.kind !== 'template' && !contact.inWhatsAppWindow) {
-    throw new UnprocessableError(
-      'Free-form WhatsApp messages are only allowed within 24 hours of the customer’s last message; send a template instead',
-    );
+    throw new WhatsAppWindowClosedError();
   }
 }
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 
-import { ConflictError } from '../common/errors/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
+import { DuplicateEmailError } from './user-errors.js';
 import { UsersService } from './users.service.js';
 
 /** Creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD when the database has no user yet. */
@@ -35,7 +35,7 @@ export class InitialAdminService implements OnApplicationBootstrap {
       this.logger.log('Created the first admin from ADMIN_EMAIL');
     } catch (error) {
       // Another instance starting at the same moment created it first.
-      if (!(error instanceof ConflictError)) throw error;
+      if (!(error instanceof DuplicateEmailError)) throw error;
     }
   }
 }

@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 
-import { ConflictError, NotFoundError } from '../common/errors/domain-error.js';
+import { NotFoundError } from '../common/errors/domain-error.js';
 import { newestFirstPage, newestFirstRows, type Page } from '../common/pagination/page.js';
 import { assertUserRules } from '../common/validation/user-rules.js';
 import { isUniqueViolation } from '../database/postgres-errors.js';
 import { PasswordHasher } from './password-hasher.js';
 import { type Role, User } from './user.entity.js';
+import { DuplicateEmailError, LastAdminError } from './user-errors.js';
 
 export interface NewUser {
   email: string;
@@ -45,7 +46,7 @@ export class UsersService {
       return await this.users.save(user);
     } catch (error) {
       if (isUniqueViolation(error, 'users_email_key')) {
-        throw new ConflictError(`A user with email ${input.email} already exists`);
+        throw new DuplicateEmailError(input.email);
       }
       throw error;
     }
@@ -88,7 +89,7 @@ export class UsersService {
       !user.disabled &&
       ((changes.role && changes.role !== 'admin') || changes.disabled === true);
     if (losesAdmin && (await this.countActiveAdmins()) <= 1) {
-      throw new ConflictError('The last active admin cannot be demoted or disabled');
+      throw new LastAdminError();
     }
     if (changes.name !== undefined) user.name = changes.name;
     if (changes.role !== undefined) user.role = changes.role;
