@@ -120,7 +120,7 @@ describe('Several app instances act as one', () => {
       ),
     );
     // Scheduled at the limit; a loaded CI machine may bunch a few requests (see test/send-limits.e2e-spec.ts).
-    expect(busiest).toBeLessThanOrEqual(Math.ceil(LIMIT * 1.3));
+    expect(busiest).toBeLessThanOrEqual(Math.ceil(LIMIT * 1.5));
     const perSecond = (phones.size - 2) / ((times.at(-1)!.at - times[0].at) / 1000);
     expect(perSecond).toBeLessThanOrEqual(LIMIT * 1.05);
   });

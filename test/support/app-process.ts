@@ -41,7 +41,8 @@ export interface AppProcess {
 /** Runs the built server as a user would (`node dist/src/main.js`) and waits until it is ready. */
 export async function startAppProcess(
   env: Record<string, string>,
-  readyTimeoutMs = 30_000,
+  // Generous: CI runs two test files at once on two cores, and a start then takes tens of seconds.
+  readyTimeoutMs = 120_000,
 ): Promise<AppProcess> {
   const port = env.PORT ?? String(await freePort());
   const child = spawn(process.execPath, [MAIN], { env: cleanEnv({ ...env, PORT: port }) });

@@ -10,15 +10,9 @@ import { waitFor, type WaitOptions } from './wait-for.js';
 /** Where the tests pretend the server is reachable from outside: webhook URLs and Plivo signatures use it. */
 export const PUBLIC_BASE_URL = 'http://switchboard.test';
 
-/**
- * One CREDENTIALS_KEY for every app these tests start. Apps on the shared database pick up each
- * other's due work (outbound retries, webhook retries); with a key generated per app they could not
- * open each other's channel secrets.
- */
-const SHARED_CREDENTIALS_KEY = Buffer.alloc(32, 0x5b).toString('base64');
-
+/** An app whose providers are told the server is at PUBLIC_BASE_URL (startTestApp shares one CREDENTIALS_KEY). */
 export function startMessagingApp(env: Record<string, string> = {}): Promise<TestApp> {
-  return startTestApp({ PUBLIC_BASE_URL, CREDENTIALS_KEY: SHARED_CREDENTIALS_KEY, ...env });
+  return startTestApp({ PUBLIC_BASE_URL, ...env });
 }
 
 /**

@@ -35,8 +35,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'silent',
     // Several apps share the run's database at once: keep each one's share of connections small.
     DATABASE_POOL_SIZE: '4',
-    // One key for every app on the shared database: any app's retry jobs may handle another's channels.
-    CREDENTIALS_KEY: Buffer.alloc(32, 7).toString('base64'),
+    // One key for every app on the shared database: any app's jobs may handle another's channels, and
+    // any test may list every channel, so each must be able to open the others' channel secrets.
+    CREDENTIALS_KEY: Buffer.alloc(32, 0x5b).toString('base64'),
     PORT: '0',
     // Login throttling is counted in the database, which the whole run shares, and every test logs in
     // from 127.0.0.1: the per-address limit would add up across files. The throttling spec sets its

@@ -1,2 +1,3 @@
-// e2e tests boot the real app and sometimes child processes: give them room.
-jest.setTimeout(60_000);
+// e2e tests boot the real app and sometimes child processes (whose start waits up to 120 s on a
+// loaded CI machine, see app-process.ts): give them room.
+jest.setTimeout(150_000);

@@ -115,8 +115,10 @@ describe('handleUploadedFile', () => {
       headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}` },
     });
     request.on('error', () => undefined);
+    // The server's own handler runs first, so `outcome` is this request's once this resolves.
+    const arrived = once(server, 'request');
     request.write(filePart('file', '').slice(0, -2) + 'z'.repeat(2000));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await arrived;
 
     request.destroy();
 
