@@ -3,6 +3,7 @@ import { Messaging1732360000000 } from './1732360000000-messaging.js';
 import { ContactsSearch1732370000000 } from './1732370000000-contacts-search.js';
 import { InboxAndAutoReplies1732380000000 } from './1732380000000-inbox-and-auto-replies.js';
 import { Campaigns1732390000000 } from './1732390000000-campaigns.js';
+import { Integrations1732410000000 } from './1732410000000-integrations.js';
 import { TeamInbox1732420000000 } from './1732420000000-team-inbox.js';
 import { SharedThrottlingAndRetention1732430000000 } from './1732430000000-shared-throttling-and-retention.js';
 import { InboxEventLog1732440000000 } from './1732440000000-inbox-event-log.js';
@@ -17,6 +18,7 @@ export const migrations = [
   ContactsSearch1732370000000,
   InboxAndAutoReplies1732380000000,
   Campaigns1732390000000,
+  Integrations1732410000000,
   TeamInbox1732420000000,
   SharedThrottlingAndRetention1732430000000,
   InboxEventLog1732440000000,

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AutoRepliesModule } from './auto-replies/auto-replies.module.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
@@ -33,6 +34,7 @@ export class AppModule {
         HealthModule,
         UsersModule,
         AuthModule,
+        ApiKeysModule,
         ChannelsModule,
         ContactsModule,
         AutoRepliesModule,

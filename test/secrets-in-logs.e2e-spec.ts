@@ -157,6 +157,21 @@ describe('Secrets and phone numbers stay out of the logs', () => {
     await call('GET', '/api/v1/auth/me', { token: admin.accessToken });
     const token = admin.accessToken;
 
+    // API keys: created, used in the header and in a stream's query string, revoked, then refused.
+    const apiKey = expectStatus(
+      await call('POST', '/api/v1/api-keys', { json: { name: 'logs key', role: 'agent' }, token }),
+      201,
+    ).body as { id: string; key: string };
+    tokens.push(apiKey.key);
+    expectStatus(await call('GET', '/api/v1/conversations', { token: apiKey.key }), 200);
+    expectStatus(await call('GET', '/api/v1/users', { token: apiKey.key }), 403);
+    const keyStream = await openStream(
+      `/api/v1/conversations/stream?access_token=${encodeURIComponent(apiKey.key)}`,
+    );
+    bodies.push(await keyStream.close());
+    expectStatus(await call('DELETE', `/api/v1/api-keys/${apiKey.id}`, { token }), 204);
+    expectStatus(await call('GET', '/api/v1/conversations', { token: apiKey.key }), 401);
+
     // Channels for every provider, plus one with a wrong secret.
     const create = async (input: Record<string, unknown>) =>
       expectStatus(await call('POST', '/api/v1/channels', { json: input, token }), 201).body as ChannelView;
@@ -483,7 +498,7 @@ describe('Secrets and phone numbers stay out of the logs', () => {
     expect(leaks(output, { ...secrets, adminPassword })).toEqual([]);
   });
 
-  it('logs no access or refresh token and not the sinch-sms webhook token', () => {
+  it('logs no access or refresh token, no API key and not the sinch-sms webhook token', () => {
     const named = Object.fromEntries(tokens.map((value, index) => [`token #${index}`, value]));
     expect(leaks(output, { ...named, smsWebhookToken })).toEqual([]);
   });

@@ -5,6 +5,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
+import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { AppConfig } from '../config/app-config.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
@@ -21,6 +22,7 @@ import { RefreshTokensService } from './tokens/refresh-tokens.service.js';
 @Module({
   imports: [
     UsersModule,
+    ApiKeysModule,
     TypeOrmModule.forFeature([RefreshToken]),
     JwtModule.register({}),
     // Counters live in PostgreSQL: every instance counts the same attempts.

@@ -6,6 +6,8 @@ export interface AuthenticatedUser {
   email: string;
   name: string | null;
   role: Role;
+  /** Set when the caller authenticated with an API key: `id` is then the key's creator. */
+  apiKeyId?: string;
 }
 
 export interface AuthenticatedRequest {

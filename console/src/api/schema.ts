@@ -165,6 +165,47 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/api-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List API keys, newest first (admin) */
+    get: operations['ApiKeysController_list'];
+    put?: never;
+    /**
+     * Create an API key (admin)
+     * @description The key is in this response only; it is stored as a hash and cannot be shown again.
+     */
+    post: operations['ApiKeysController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/api-keys/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Revoke an API key (admin)
+     * @description Refused (401) from the next request on, on every instance.
+     */
+    delete: operations['ApiKeysController_revoke'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/channels': {
     parameters: {
       query?: never;
@@ -984,6 +1025,96 @@ export interface components {
        * @enum {string}
        */
       role: 'admin' | 'agent';
+    };
+    CreateApiKeyDto: {
+      /** @example CRM sync */
+      name: string;
+      /**
+       * @description What the key may do, as a user of that role
+       * @example agent
+       * @enum {string}
+       */
+      role: 'admin' | 'agent';
+    };
+    CreatedApiKeyDto: {
+      /**
+       * Format: uuid
+       * @example 0b6f7d7e-3c1a-4f5e-9d2b-8a4c6e1f2a3b
+       */
+      id: string;
+      /** @example CRM sync */
+      name: string;
+      /**
+       * @example agent
+       * @enum {string}
+       */
+      role: 'admin' | 'agent';
+      /**
+       * @description The first characters of the key, to recognise it
+       * @example sb_q3Vh0cKx
+       */
+      prefix: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-23T08:00:00.000Z
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description Updated at most once a minute
+       * @example 2026-11-23T09:30:00.000Z
+       */
+      lastUsedAt: string | null;
+      /**
+       * Format: date-time
+       * @example null
+       */
+      revokedAt: string | null;
+      /**
+       * @description The key itself, shown in this response only: use it as `Authorization: Bearer <key>`
+       * @example sb_q3Vh0cKxR2m9T1yWZ8bJfLpA4nE6uD0sGvXcH7kQoIt
+       */
+      key: string;
+    };
+    ApiKeyDto: {
+      /**
+       * Format: uuid
+       * @example 0b6f7d7e-3c1a-4f5e-9d2b-8a4c6e1f2a3b
+       */
+      id: string;
+      /** @example CRM sync */
+      name: string;
+      /**
+       * @example agent
+       * @enum {string}
+       */
+      role: 'admin' | 'agent';
+      /**
+       * @description The first characters of the key, to recognise it
+       * @example sb_q3Vh0cKx
+       */
+      prefix: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-23T08:00:00.000Z
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description Updated at most once a minute
+       * @example 2026-11-23T09:30:00.000Z
+       */
+      lastUsedAt: string | null;
+      /**
+       * Format: date-time
+       * @example null
+       */
+      revokedAt: string | null;
+    };
+    ApiKeyPageDto: {
+      items: components['schemas']['ApiKeyDto'][];
+      /** @example null */
+      nextCursor: string | null;
     };
     SinchSmsConfigViewDto: {
       /**
@@ -2309,6 +2440,10 @@ export type LoginDto = components['schemas']['LoginDto'];
 export type TokenPairDto = components['schemas']['TokenPairDto'];
 export type RefreshTokenDto = components['schemas']['RefreshTokenDto'];
 export type MeDto = components['schemas']['MeDto'];
+export type CreateApiKeyDto = components['schemas']['CreateApiKeyDto'];
+export type CreatedApiKeyDto = components['schemas']['CreatedApiKeyDto'];
+export type ApiKeyDto = components['schemas']['ApiKeyDto'];
+export type ApiKeyPageDto = components['schemas']['ApiKeyPageDto'];
 export type SinchSmsConfigViewDto = components['schemas']['SinchSmsConfigViewDto'];
 export type CallbackWebhookUrlsDto = components['schemas']['CallbackWebhookUrlsDto'];
 export type SinchSmsChannelDto = components['schemas']['SinchSmsChannelDto'];
@@ -2997,6 +3132,210 @@ export interface operations {
       };
       /** @description Missing, invalid or expired credentials */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency (the database) is unavailable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  ApiKeysController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiKeyPageDto'];
+        };
+      };
+      /** @description Invalid input; `details` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /**
+       * @description Signed in, but the role does not allow this
+       *
+       *     Signed in, but the role does not allow this
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency (the database) is unavailable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  ApiKeysController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateApiKeyDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedApiKeyDto'];
+        };
+      };
+      /** @description Invalid input; `details` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /**
+       * @description Signed in, but the role does not allow this
+       *
+       *     Signed in, but the role does not allow this
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Body larger than 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency (the database) is unavailable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  ApiKeysController_revoke: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Revoked */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input; `details` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /**
+       * @description Signed in, but the role does not allow this
+       *
+       *     Signed in, but the role does not allow this
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description No such resource */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -6645,6 +6984,15 @@ export const meDtoRoleValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'admin',
   'agent',
 ];
+export const createApiKeyDtoRoleValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['CreateApiKeyDto']['role']
+> = ['admin', 'agent'];
+export const createdApiKeyDtoRoleValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['CreatedApiKeyDto']['role']
+> = ['admin', 'agent'];
+export const apiKeyDtoRoleValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ApiKeyDto']['role']
+> = ['admin', 'agent'];
 export const sinchSmsConfigViewDtoRegionValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['SinchSmsConfigViewDto']['region']
 > = ['us', 'eu', 'au', 'br', 'ca'];

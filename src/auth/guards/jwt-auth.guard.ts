@@ -2,6 +2,8 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 
+import { looksLikeApiKey } from '../../api-keys/api-key-secret.js';
+import { ApiKeysService } from '../../api-keys/api-keys.service.js';
 import { UnauthenticatedError } from '../../common/errors/domain-error.js';
 import { UsersService } from '../../users/users.service.js';
 import type { AuthenticatedRequest } from '../authenticated-user.js';
@@ -10,8 +12,9 @@ import { ACCEPTS_QUERY_TOKEN } from '../decorators/query-token.decorator.js';
 import { AccessTokensService } from '../tokens/access-tokens.service.js';
 
 /**
- * Global guard: every route needs a valid access token unless marked @Public(). The user is
- * re-read on each request so that disabling a user or changing a role takes effect at once.
+ * Global guard: every route needs a valid access token or API key unless marked @Public(). The
+ * user (or key) is re-read on each request so that disabling a user, changing a role or revoking
+ * a key takes effect at once.
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
@@ -19,6 +22,7 @@ export class JwtAuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly accessTokens: AccessTokensService,
     private readonly users: UsersService,
+    private readonly apiKeys: ApiKeysService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -30,6 +34,12 @@ export class JwtAuthGuard implements CanActivate {
       this.reflector.getAllAndOverride<boolean>(ACCEPTS_QUERY_TOKEN, targets) ?? false;
     const token = bearerToken(request) ?? (acceptsQueryToken ? queryToken(request) : undefined);
     if (!token) throw new UnauthenticatedError('Missing bearer token');
+    if (looksLikeApiKey(token)) {
+      const caller = await this.apiKeys.authenticate(token);
+      if (!caller) throw new UnauthenticatedError('Invalid or revoked API key');
+      request.user = caller;
+      return true;
+    }
 
     const claims = await this.accessTokens.verify(token);
     if (!claims) throw new UnauthenticatedError('Invalid or expired token');
