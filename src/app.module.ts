@@ -16,6 +16,7 @@ import { ConsoleModule } from './console/console.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { ConversationsModule } from './conversations/conversations.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { EventWebhooksModule } from './event-webhooks/event-webhooks.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -42,6 +43,7 @@ export class AppModule {
         ConversationsModule,
         WebhooksModule,
         CampaignsModule,
+        EventWebhooksModule,
         ConsoleModule.register(),
       ],
       providers: [

@@ -13,6 +13,7 @@ import type { ProviderCredentialsError } from '../channels/providers/provider-er
 import { ChannelDisabledError } from '../channels/channel-errors.js';
 import { NotFoundError } from '../common/errors/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
+import { campaignJson, outboxInsert } from '../event-webhooks/outbox.js';
 import { queryRows } from '../database/query-rows.js';
 import { CampaignAudienceService } from './campaign-audience.service.js';
 import { CampaignRecoveryService } from './campaign-recovery.service.js';
@@ -104,11 +105,14 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
   private async startDue(): Promise<void> {
     const started = await queryRows<{ id: string }>(
       this.dataSource,
-      `UPDATE campaigns SET status = 'sending', started_at = coalesce(started_at, now()), updated_at = now()
-        WHERE id IN (SELECT id FROM campaigns WHERE status = 'scheduled' AND scheduled_at <= now()
-                      ORDER BY scheduled_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-          AND status = 'scheduled'
-        RETURNING id`,
+      `WITH started AS (
+         UPDATE campaigns SET status = 'sending', started_at = coalesce(started_at, now()), updated_at = now()
+          WHERE id IN (SELECT id FROM campaigns WHERE status = 'scheduled' AND scheduled_at <= now()
+                        ORDER BY scheduled_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+            AND status = 'scheduled'
+          RETURNING *
+       ), event AS (${outboxInsert('campaign.status', 'started c', campaignJson('c'))})
+       SELECT id FROM started`,
       [CAMPAIGNS_PER_TICK],
     );
     for (const { id } of started) this.logger.log({ campaignId: id }, 'Campaign started sending');
@@ -194,10 +198,13 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
   private async completeIfDone(id: string): Promise<void> {
     const done = await queryRows<{ id: string }>(
       this.dataSource,
-      `UPDATE campaigns SET status = 'completed', completed_at = now(), updated_at = now()
-        WHERE id = $1 AND status = 'sending' AND materialized_at IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM campaign_batches WHERE campaign_id = $1 AND done_at IS NULL)
-        RETURNING id`,
+      `WITH done AS (
+         UPDATE campaigns SET status = 'completed', completed_at = now(), updated_at = now()
+          WHERE id = $1 AND status = 'sending' AND materialized_at IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM campaign_batches WHERE campaign_id = $1 AND done_at IS NULL)
+          RETURNING *
+       ), event AS (${outboxInsert('campaign.status', 'done c', campaignJson('c'))})
+       SELECT id FROM done`,
       [id],
     );
     if (done.length > 0) {
@@ -215,8 +222,11 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
     const failed = await this.dataSource.transaction(async (tx) => {
       const rows = await queryRows<{ id: string }>(
         tx,
-        `UPDATE campaigns SET status = 'failed', failure_reason = $2, completed_at = now(), updated_at = now()
-          WHERE id = $1 AND status = 'sending' RETURNING id`,
+        `WITH failed AS (
+           UPDATE campaigns SET status = 'failed', failure_reason = $2, completed_at = now(), updated_at = now()
+            WHERE id = $1 AND status = 'sending' RETURNING *
+         ), event AS (${outboxInsert('campaign.status', 'failed c', campaignJson('c'))})
+         SELECT id FROM failed`,
         [id, reason],
       );
       if (rows.length === 0) return false;

@@ -1,3 +1,4 @@
+import { campaignJson, outboxInsert } from '../event-webhooks/outbox.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
@@ -143,11 +144,17 @@ export class CampaignsService {
       const campaign = await this.find(id);
       const to = nextStatus(campaign.status, event, campaign.startedAt !== null);
       if (!to) throw new CampaignStateError(`A ${campaign.status} campaign cannot be ${pastTense(event)}`);
-      const result = await this.campaigns.update(
-        { id, status: campaign.status },
-        { ...changes(campaign), status: to, updatedAt: new Date() },
-      );
-      if (result.affected === 1) return this.get(id);
+      const moved = await this.dataSource.transaction(async (tx) => {
+        const result = await tx.update(
+          Campaign,
+          { id, status: campaign.status },
+          { ...changes(campaign), status: to, updatedAt: new Date() },
+        );
+        if (result.affected !== 1) return false;
+        await tx.query(outboxInsert('campaign.status', 'campaigns c', campaignJson('c'), 'c.id = $1'), [id]);
+        return true;
+      });
+      if (moved) return this.get(id);
     }
     throw new CampaignStateError('The campaign changed state concurrently; try again');
   }

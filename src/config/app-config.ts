@@ -30,6 +30,15 @@ export class AppConfig {
   readonly campaignLeaseSeconds!: number;
   /** Per attempt of an outbound provider request. */
   readonly providerTimeoutMs!: number;
+  readonly eventWebhooks!: {
+    /** Endpoints may be http and resolve to loopback, private or link-local addresses (development, tests). */
+    allowPrivate: boolean;
+    /** How often each instance looks for events to fan out and deliveries that are due. */
+    intervalMs: number;
+    /** Requests in flight per endpoint per instance: a slow receiver holds up only its own deliveries. */
+    concurrency: number;
+    timeoutMs: number;
+  };
   readonly logLevel!: LogLevel;
   /** `undefined`: no CORS headers (the console is same-origin); `['*']`: any origin. */
   readonly corsOrigins!: string[] | undefined;

@@ -61,6 +61,13 @@ export const envSchema = z
     CAMPAIGN_MATERIALISE_CHUNK: positiveInt(25_000),
     CAMPAIGN_LEASE_SECONDS: positiveInt(120),
     PROVIDER_TIMEOUT_MS: positiveInt(10_000),
+    WEBHOOK_ENDPOINTS_ALLOW_PRIVATE: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .default('false')
+      .transform((value) => value === 'true'),
+    WEBHOOK_DELIVERY_INTERVAL_MS: positiveInt(250),
+    WEBHOOK_DELIVERY_CONCURRENCY: positiveInt(16),
+    WEBHOOK_DELIVERY_TIMEOUT_MS: positiveInt(10_000),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     CORS_ORIGINS: optionalString,
     LOGIN_MAX_ATTEMPTS_PER_IP: positiveInt(30),

@@ -53,6 +53,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     campaignMaterialiseChunk: values.CAMPAIGN_MATERIALISE_CHUNK,
     campaignLeaseSeconds: values.CAMPAIGN_LEASE_SECONDS,
     providerTimeoutMs: values.PROVIDER_TIMEOUT_MS,
+    eventWebhooks: {
+      allowPrivate: values.WEBHOOK_ENDPOINTS_ALLOW_PRIVATE,
+      intervalMs: values.WEBHOOK_DELIVERY_INTERVAL_MS,
+      concurrency: values.WEBHOOK_DELIVERY_CONCURRENCY,
+      timeoutMs: values.WEBHOOK_DELIVERY_TIMEOUT_MS,
+    },
     logLevel: values.LOG_LEVEL,
     corsOrigins: values.CORS_ORIGINS?.split(',')
       .map((origin) => origin.trim())

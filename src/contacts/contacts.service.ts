@@ -8,6 +8,7 @@ import { type Page, toPage } from '../common/pagination/page.js';
 import { toE164OrThrow } from '../common/phone/phone-number.js';
 import { isUniqueViolation } from '../database/postgres-errors.js';
 import { queryRows } from '../database/query-rows.js';
+import { contactJson, outboxInsert } from '../event-webhooks/outbox.js';
 import { Contact } from './contact.entity.js';
 import { normaliseName, normaliseTags } from './contact-fields.js';
 import { parseContactSearch } from './contact-search.js';
@@ -182,11 +183,7 @@ export class ContactsService {
 
   /** Opt-out is per contact, across every channel; repeating it keeps the first opt-out time. */
   async changeConsent(id: string, optedOut: boolean): Promise<Contact> {
-    const changed = await queryRows<{ id: string }>(
-      this.dataSource,
-      `${consentUpdate(optedOut)} AND erased_at IS NULL RETURNING id`,
-      [id],
-    );
+    const changed = await queryRows<{ id: string }>(this.dataSource, consentUpdate(optedOut, true), [id]);
     if (changed.length === 0) throw new NotFoundError('Contact', id);
     return this.get(id);
   }
@@ -247,8 +244,24 @@ export class ContactsService {
   }
 }
 
-function consentUpdate(optedOut: boolean): string {
-  return optedOut
-    ? `UPDATE contacts SET opted_out_at = COALESCE(opted_out_at, now()), updated_at = now() WHERE id = $1`
-    : `UPDATE contacts SET opted_out_at = NULL, updated_at = now() WHERE id = $1`;
+/**
+ * Sets or clears the opt-out of contact $1 and, when that changed it, writes the contact's
+ * `contact.opted_out` / `contact.opted_in` event in the same statement. Answers the contact's id.
+ */
+function consentUpdate(optedOut: boolean, skipErased = false): string {
+  return `WITH before AS (
+      SELECT id, opted_out_at IS NOT NULL AS was_opted_out FROM contacts
+       WHERE id = $1 ${skipErased ? 'AND erased_at IS NULL' : ''} FOR UPDATE
+    ), changed AS (
+      UPDATE contacts c
+         SET opted_out_at = ${optedOut ? 'COALESCE(c.opted_out_at, now())' : 'NULL'}, updated_at = now()
+        FROM before b WHERE c.id = b.id
+      RETURNING c.*, b.was_opted_out
+    ), event AS (${outboxInsert(
+      optedOut ? 'contact.opted_out' : 'contact.opted_in',
+      'changed c',
+      contactJson('c'),
+      optedOut ? 'NOT c.was_opted_out' : 'c.was_opted_out',
+    )})
+    SELECT id FROM changed`;
 }

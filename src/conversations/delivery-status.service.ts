@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Counter } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
+import { messageJson, outboxInsert } from '../event-webhooks/outbox.js';
 import { queryRows } from '../database/query-rows.js';
 import { MetricsService } from '../health/metrics.service.js';
 import { InboxEvents } from './inbox-events.js';
@@ -37,6 +38,7 @@ interface ChangedRow {
  * moves each message to the report's status when that ranks higher than its current one (see
  * message_status_rank), so a late `sent` never overwrites `delivered` and a duplicate changes nothing.
  * Answers one row per (report, message) matched, with the new values when the message changed.
+ * Each change writes its `message.status` event to the outbox in the same statement.
  */
 const APPLY_REPORTS_SQL = `
   WITH report AS (
@@ -60,8 +62,9 @@ const APPLY_REPORTS_SQL = `
            provider_status = t.provider_status, status_updated_at = now()
       FROM target t
      WHERE m.id = t.message_id AND message_status_rank(m.status) < message_status_rank(t.status)
-    RETURNING m.id, m.conversation_id, m.status, m.status_reason, m.error_code, m.status_updated_at
-  )
+    RETURNING m.*
+  ),
+  event AS (${outboxInsert('message.status', 'changed m', messageJson('m'))})
   SELECT t.report_index, c.id, c.conversation_id, c.status, c.status_reason, c.error_code, c.status_updated_at
     FROM target t LEFT JOIN changed c ON c.id = t.message_id`;
 

@@ -7,6 +7,8 @@ import type {
   WebhookEvent,
 } from '../channels/providers/channel-provider.interface.js';
 import { ContactsService } from '../contacts/contacts.service.js';
+import { messageJson, outboxInsert } from '../event-webhooks/outbox.js';
+// from '../contacts/contacts.service.js';
 import { ConversationsService } from './conversations.service.js';
 
 type InboundEvent = Extract<WebhookEvent, { type: 'inbound-message' }>;
@@ -41,10 +43,13 @@ export class InboundMessagesService {
         : { kind: 'text', text: event.text ?? '' };
 
     const inserted = await this.dataSource.query<Array<{ id: string }>>(
-      `INSERT INTO messages (direction, channel_id, contact_id, conversation_id, recipient, content, status, provider_message_id, created_at, status_updated_at)
-       VALUES ('inbound', $1, $2, $3, $4, $5, 'received', $6, $7, $7)
-       ON CONFLICT (channel_id, direction, provider_message_id) DO NOTHING
-       RETURNING id`,
+      `WITH inserted AS (
+         INSERT INTO messages (direction, channel_id, contact_id, conversation_id, recipient, content, status, provider_message_id, created_at, status_updated_at)
+         VALUES ('inbound', $1, $2, $3, $4, $5, 'received', $6, $7, $7)
+         ON CONFLICT (channel_id, direction, provider_message_id) DO NOTHING
+         RETURNING *
+       ), event AS (${outboxInsert('message.received', 'inserted m', messageJson('m'))})
+       SELECT id FROM inserted`,
       [
         channel.id,
         contact.id,

@@ -1,0 +1,149 @@
+import { randomInt } from 'node:crypto';
+
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { type Counter, Gauge } from 'prom-client';
+
+import { SecretBox } from '../common/crypto/secret-box.js';
+import { loggableError } from '../common/errors/all-exceptions.filter.js';
+import { AppConfig } from '../config/app-config.js';
+import { MetricsService } from '../health/metrics.service.js';
+import {
+  type AttemptResult,
+  type ClaimedDelivery,
+  type DueEndpoint,
+  WebhookDeliveriesRepository,
+} from './webhook-deliveries.repository.js';
+import { WebhookPoster } from './webhook-poster.js';
+import { signatureOf } from './webhook-signature.js';
+
+const FAN_OUT_BATCH = 2000;
+/** A lease outlives the request timeout by this much before another instance may take the delivery. */
+const LEASE_MARGIN_SECONDS = 30;
+
+/**
+ * Delivers event webhooks. Every instance runs it: each tick fans new outbox events out into
+ * deliveries, then runs one loop per endpoint with due deliveries, which leases up to
+ * WEBHOOK_DELIVERY_CONCURRENCY of them (oldest first), posts them in parallel, records the batch
+ * set-based and goes on while work remains. A receiver that hangs holds up only its own loop,
+ * for at most the request timeout. On shutdown the tick stops and the running loops are awaited.
+ */
+@Injectable()
+export class WebhookDeliveryJob implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(WebhookDeliveryJob.name);
+  private readonly loops = new Map<string, Promise<void>>();
+  private pass: Promise<void> | undefined;
+  private stopping = false;
+  private readonly outcomes: Counter<'endpoint_id' | 'outcome'>;
+
+  constructor(
+    private readonly deliveries: WebhookDeliveriesRepository,
+    private readonly poster: WebhookPoster,
+    private readonly secrets: SecretBox,
+    private readonly config: AppConfig,
+    private readonly scheduler: SchedulerRegistry,
+    metrics: MetricsService,
+  ) {
+    this.outcomes = metrics.counter(
+      'switchboard_event_webhook_deliveries_total',
+      'Event webhook delivery attempts by endpoint and outcome (succeeded, retry, failed: given up)',
+      ['endpoint_id', 'outcome'] as const,
+    );
+    new Gauge({
+      name: 'switchboard_event_webhook_outbox_lag_seconds',
+      help: 'How long the oldest event not yet delivered (and due) has been waiting',
+      registers: [metrics.registry],
+      collect: async function (this: Gauge) {
+        this.set(await deliveries.lagSeconds().catch(() => 0));
+      },
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.scheduler.addInterval(
+      'event-webhook-delivery',
+      setInterval(() => void this.tick(), this.config.eventWebhooks.intervalMs),
+    );
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    if (this.scheduler.doesExist('interval', 'event-webhook-delivery'))
+      this.scheduler.deleteInterval('event-webhook-delivery');
+    await this.pass;
+    await Promise.all(this.loops.values());
+  }
+
+  /** One pass: fan out, then start a loop for every endpoint with due work that has none running here. */
+  tick(): Promise<void> {
+    if (this.pass || this.stopping) return this.pass ?? Promise.resolve();
+    this.pass = this.runPass().finally(() => {
+      this.pass = undefined;
+    });
+    return this.pass;
+  }
+
+  private async runPass(): Promise<void> {
+    try {
+      while (!this.stopping && (await this.deliveries.fanOut(FAN_OUT_BATCH)) === FAN_OUT_BATCH);
+      if (this.stopping) return;
+      for (const endpoint of await this.deliveries.dueEndpoints()) {
+        if (this.loops.has(endpoint.id)) continue;
+        const loop = this.deliverTo(endpoint).finally(() => this.loops.delete(endpoint.id));
+        this.loops.set(endpoint.id, loop);
+      }
+    } catch (error) {
+      this.logger.warn({ err: loggableError(error) }, 'Event webhook pass failed; the next tick retries');
+    }
+  }
+
+  private async deliverTo(endpoint: DueEndpoint): Promise<void> {
+    const { concurrency, timeoutMs } = this.config.eventWebhooks;
+    const leaseSeconds = Math.ceil(timeoutMs / 1000) + LEASE_MARGIN_SECONDS;
+    try {
+      const secret = this.secrets.open(endpoint.secret_sealed);
+      while (!this.stopping) {
+        const claimed = await this.deliveries.claim(endpoint.id, concurrency, leaseSeconds);
+        if (claimed.length === 0) return;
+        const results = await Promise.all(
+          claimed.map((delivery) => this.attempt(endpoint, secret, delivery)),
+        );
+        const recorded = await this.deliveries.record(endpoint.id, results);
+        for (const row of recorded) {
+          const outcome = row.status === 'pending' ? 'retry' : row.status;
+          this.outcomes.inc({ endpoint_id: endpoint.id, outcome });
+        }
+        // A batch with failures waits for its backoff; go on only while the endpoint answers.
+        if (results.every((result) => !result.succeeded)) return;
+      }
+    } catch (error) {
+      this.logger.warn(
+        { endpointId: endpoint.id, err: loggableError(error) },
+        'Event webhook deliveries failed; leased ones are retried after their lease',
+      );
+    }
+  }
+
+  private async attempt(
+    endpoint: DueEndpoint,
+    secret: string,
+    delivery: ClaimedDelivery,
+  ): Promise<AttemptResult> {
+    const body = JSON.stringify({
+      type: delivery.type,
+      timestamp: delivery.event_created_at.toISOString(),
+      data: delivery.data,
+    });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const outcome = await this.poster.post(
+      endpoint.url,
+      {
+        'webhook-id': delivery.event_id,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signatureOf(secret, delivery.event_id, timestamp, body),
+      },
+      body,
+    );
+    return { deliveryId: delivery.id, ...outcome, jitter: 0.5 + randomInt(0, 500) / 1000 };
+  }
+}
