@@ -120,6 +120,15 @@ export class WebhookDeliveriesRepository {
     );
   }
 
+  /** Hands back leased deliveries that were not attempted (shutdown), uncounted. */
+  async release(ids: readonly string[]): Promise<void> {
+    await this.db.query(
+      `UPDATE webhook_deliveries SET leased_until = NULL, attempts = attempts - 1
+        WHERE id = ANY($1::uuid[]) AND leased_until IS NOT NULL`,
+      [ids],
+    );
+  }
+
   /**
    * Records a batch of attempts on one endpoint with set-based statements: each delivery succeeds,
    * is retried with exponential backoff and jitter, or gives up once it is a day old; the endpoint's

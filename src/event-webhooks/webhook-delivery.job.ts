@@ -18,15 +18,20 @@ import { WebhookPoster } from './webhook-poster.js';
 import { signatureOf } from './webhook-signature.js';
 
 const FAN_OUT_BATCH = 2000;
-/** A lease outlives the request timeout by this much before another instance may take the delivery. */
+/** A lease outlives the requests of its batch by this much before another instance may take the deliveries. */
 const LEASE_MARGIN_SECONDS = 30;
+/**
+ * A loop leases this many times the concurrency at once, so the bookkeeping (one claim, one
+ * set-based record) is shared by many requests; at most `concurrency` of them are in flight.
+ */
+const BATCH_ROUNDS = 8;
 
 /**
  * Delivers event webhooks. Every instance runs it: each tick fans new outbox events out into
- * deliveries, then runs one loop per endpoint with due deliveries, which leases up to
- * WEBHOOK_DELIVERY_CONCURRENCY of them (oldest first), posts them in parallel, records the batch
- * set-based and goes on while work remains. A receiver that hangs holds up only its own loop,
- * for at most the request timeout. On shutdown the tick stops and the running loops are awaited.
+ * deliveries, then runs one loop per endpoint with due deliveries, which leases a batch of them
+ * (oldest first), posts them WEBHOOK_DELIVERY_CONCURRENCY at a time, records the batch set-based
+ * and goes on while work remains. A receiver that hangs holds up only its own loop, each request
+ * for at most the timeout. On shutdown the tick stops and the running loops are awaited.
  */
 @Injectable()
 export class WebhookDeliveryJob implements OnApplicationBootstrap, OnModuleDestroy {
@@ -99,15 +104,23 @@ export class WebhookDeliveryJob implements OnApplicationBootstrap, OnModuleDestr
 
   private async deliverTo(endpoint: DueEndpoint): Promise<void> {
     const { concurrency, timeoutMs } = this.config.eventWebhooks;
-    const leaseSeconds = Math.ceil(timeoutMs / 1000) + LEASE_MARGIN_SECONDS;
+    const batch = concurrency * BATCH_ROUNDS;
+    const leaseSeconds = Math.ceil((BATCH_ROUNDS * timeoutMs) / 1000) + LEASE_MARGIN_SECONDS;
     try {
       const secret = this.secrets.open(endpoint.secret_sealed);
       while (!this.stopping) {
-        const claimed = await this.deliveries.claim(endpoint.id, concurrency, leaseSeconds);
+        const claimed = await this.deliveries.claim(endpoint.id, batch, leaseSeconds);
         if (claimed.length === 0) return;
-        const results = await Promise.all(
-          claimed.map((delivery) => this.attempt(endpoint, secret, delivery)),
+        // On shutdown, requests not yet started are handed back at once rather than left leased.
+        const outcomes = await mapConcurrently(
+          claimed,
+          concurrency,
+          (delivery) => this.attempt(endpoint, secret, delivery),
+          () => this.stopping,
         );
+        const results = outcomes.filter((result): result is AttemptResult => result !== undefined);
+        const unstarted = claimed.filter((_, index) => outcomes[index] === undefined);
+        if (unstarted.length > 0) await this.deliveries.release(unstarted.map((delivery) => delivery.id));
         const recorded = await this.deliveries.record(endpoint.id, results);
         for (const row of recorded) {
           const outcome = row.status === 'pending' ? 'retry' : row.status;
@@ -146,4 +159,26 @@ export class WebhookDeliveryJob implements OnApplicationBootstrap, OnModuleDestr
     );
     return { deliveryId: delivery.id, ...outcome, jitter: 0.5 + randomInt(0, 500) / 1000 };
   }
+}
+
+/**
+ * `work` over `items` with at most `limit` running at once, results in input order; once `stop()`
+ * is true no more items start, and theirs stay undefined.
+ */
+async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+  stop: () => boolean,
+): Promise<Array<R | undefined>> {
+  const results = new Array<R | undefined>(items.length).fill(undefined);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !stop()) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
