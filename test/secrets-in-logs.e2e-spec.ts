@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { FakePlivoServer } from './fakes/fake-plivo.server.js';
 import { FakeSinchConversationServer } from './fakes/fake-sinch-conversation.server.js';
 import { FakeSinchSmsServer } from './fakes/fake-sinch-sms.server.js';
+import { WebhookReceiver } from './fakes/webhook-receiver.server.js';
 import { type AppProcess, freePort, startAppProcess } from './support/app-process.js';
 import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database.js';
 import { type ChannelView, type MessageView, randomPhone, type SendResult } from './support/messaging.js';
@@ -47,6 +48,8 @@ describe('Secrets and phone numbers stay out of the logs', () => {
   const sinchSms = new FakeSinchSmsServer({ apiToken: secrets.smsApiToken });
   const conversation = new FakeSinchConversationServer({ keySecret: secrets.conversationKeySecret });
   const plivo = new FakePlivoServer({ authToken: secrets.plivoAuthToken });
+  const receiver = new WebhookReceiver();
+  let endpointSecret = '';
 
   let database: IsolatedDatabase;
   let dataDir: string;
@@ -91,7 +94,7 @@ describe('Secrets and phone numbers stay out of the logs', () => {
   };
 
   beforeAll(async () => {
-    await Promise.all([sinchSms.start(), conversation.start(), plivo.start()]);
+    await Promise.all([sinchSms.start(), conversation.start(), plivo.start(), receiver.start()]);
     database = await createIsolatedDatabase();
     dataDir = mkdtempSync(join(tmpdir(), 'switchboard-logs-'));
     const port = await freePort();
@@ -103,6 +106,8 @@ describe('Secrets and phone numbers stay out of the logs', () => {
       ADMIN_EMAIL: adminEmail,
       ADMIN_PASSWORD: adminPassword,
       PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      WEBHOOK_ENDPOINTS_ALLOW_PRIVATE: 'true',
+      WEBHOOK_DELIVERY_INTERVAL_MS: '100',
     });
 
     await exercise().catch((error: unknown) => {
@@ -117,7 +122,7 @@ describe('Secrets and phone numbers stay out of the logs', () => {
   afterAll(async () => {
     if (server?.child.exitCode === null) await server.stop();
     await database?.destroy();
-    await Promise.all([sinchSms.stop(), conversation.stop(), plivo.stop()]);
+    await Promise.all([sinchSms.stop(), conversation.stop(), plivo.stop(), receiver.stop()]);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -170,6 +175,17 @@ describe('Secrets and phone numbers stay out of the logs', () => {
     );
     bodies.push(await keyStream.close());
     expectStatus(await call('DELETE', `/api/v1/api-keys/${apiKey.id}`, { token }), 204);
+
+    // An event webhook endpoint on every event: its secret signs every delivery made below.
+    endpointSecret = (
+      expectStatus(
+        await call('POST', '/api/v1/webhook-endpoints', {
+          json: { url: receiver.url, events: ['*'] },
+          token,
+        }),
+        201,
+      ).body as { secret: string }
+    ).secret;
     expectStatus(await call('GET', '/api/v1/conversations', { token: apiKey.key }), 401);
 
     // Channels for every provider, plus one with a wrong secret.
@@ -447,6 +463,11 @@ describe('Secrets and phone numbers stay out of the logs', () => {
     await settled(sandboxFailed.id, 'failed');
     await settled(wrongSent.id, 'failed');
 
+    await waitFor(
+      () => receiver.received.length,
+      (count) => count >= 6,
+      { description: 'event webhooks delivered' },
+    );
     bodies.push(await stream.close());
     expectStatus(
       await call('POST', '/api/v1/auth/logout', { json: { refreshToken: admin.refreshToken }, token }),
@@ -498,9 +519,9 @@ describe('Secrets and phone numbers stay out of the logs', () => {
     expect(leaks(output, { ...secrets, adminPassword })).toEqual([]);
   });
 
-  it('logs no access or refresh token, no API key and not the sinch-sms webhook token', () => {
+  it('logs no access or refresh token, no API key, no event webhook secret and not the sinch-sms webhook token', () => {
     const named = Object.fromEntries(tokens.map((value, index) => [`token #${index}`, value]));
-    expect(leaks(output, { ...named, smsWebhookToken })).toEqual([]);
+    expect(leaks(output, { ...named, smsWebhookToken, endpointSecret })).toEqual([]);
   });
 
   it('logs no full recipient or sender phone number, with or without the +', () => {
