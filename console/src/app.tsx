@@ -14,6 +14,7 @@ import { ChannelNew } from './screens/channel-new';
 import { Channels } from './screens/channels';
 import { Contacts } from './screens/contacts';
 import { Inbox } from './screens/inbox';
+import { Integrations } from './screens/integrations';
 import { AdminsOnly, NotFound } from './screens/not-found';
 import { SignIn } from './screens/sign-in';
 import { useSessionState } from './use-session';
@@ -78,6 +79,7 @@ const NAV: NavItem[] = [
   { path: '/campaigns', label: 'Campaigns', adminOnly: true },
   { path: '/channels', label: 'Channels', adminOnly: true },
   { path: '/canned-responses', label: 'Canned responses', adminOnly: true },
+  { path: '/integrations', label: 'Integrations', adminOnly: true },
 ];
 
 function Shell({ user, path, children }: { user: Me; path: string; children: ComponentChildren }) {
@@ -139,5 +141,6 @@ function Screen({ user, location }: { user: Me; location: Location }) {
   if (match('/channels', path)) return admin(<Channels />);
   if (match('/channels/new', path)) return admin(<ChannelNew />);
   if ((params = match('/channels/:id', path))) return admin(<ChannelDetail id={params.id} />);
+  if (match('/integrations', path)) return admin(<Integrations />);
   return <NotFound />;
 }

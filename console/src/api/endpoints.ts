@@ -1,6 +1,7 @@
 import { call } from './client';
 import type { Query } from './http';
 import type {
+  ApiKey,
   AudienceSize,
   Campaign,
   CampaignAudience,
@@ -11,10 +12,14 @@ import type {
   Conversation,
   ConversationChanges,
   ConversationStatus,
+  CreateApiKey,
   CreateCampaign,
   CreateCannedResponse,
   CreateChannel,
   CreateContact,
+  CreatedApiKey,
+  CreatedWebhookEndpoint,
+  CreateWebhookEndpoint,
   ImportResult,
   Message,
   Note,
@@ -24,6 +29,8 @@ import type {
   SimulatedInbound,
   User,
   VerifyResult,
+  WebhookDelivery,
+  WebhookEndpoint,
 } from './models';
 
 /** The API routes the console uses, one function each. */
@@ -124,4 +131,28 @@ export const campaignsApi = {
   pause: (id: string) => call<Campaign>({ method: 'POST', path: `/campaigns/${id}/pause` }),
   resume: (id: string) => call<Campaign>({ method: 'POST', path: `/campaigns/${id}/resume` }),
   cancel: (id: string) => call<Campaign>({ method: 'POST', path: `/campaigns/${id}/cancel` }),
+};
+
+export const apiKeysApi = {
+  list: () => call<Page<ApiKey>>({ method: 'GET', path: '/api-keys', query: page(MAX_PAGE_SIZE) }),
+  create: (key: CreateApiKey) => call<CreatedApiKey>({ method: 'POST', path: '/api-keys', json: key }),
+  revoke: (id: string) => call<undefined>({ method: 'DELETE', path: `/api-keys/${id}` }),
+};
+
+export const webhookEndpointsApi = {
+  list: () =>
+    call<Page<WebhookEndpoint>>({ method: 'GET', path: '/webhook-endpoints', query: page(MAX_PAGE_SIZE) }),
+  create: (endpoint: CreateWebhookEndpoint) =>
+    call<CreatedWebhookEndpoint>({ method: 'POST', path: '/webhook-endpoints', json: endpoint }),
+  setEnabled: (id: string, enabled: boolean) =>
+    call<WebhookEndpoint>({ method: 'PATCH', path: `/webhook-endpoints/${id}`, json: { enabled } }),
+  remove: (id: string) => call<undefined>({ method: 'DELETE', path: `/webhook-endpoints/${id}` }),
+  deliveries: (id: string) =>
+    call<Page<WebhookDelivery>>({
+      method: 'GET',
+      path: `/webhook-endpoints/${id}/deliveries`,
+      query: page(20),
+    }),
+  retry: (id: string, deliveryId: string) =>
+    call<undefined>({ method: 'POST', path: `/webhook-endpoints/${id}/deliveries/${deliveryId}/retry` }),
 };

@@ -3,7 +3,13 @@
  * document (schema.ts, `npm run openapi:types`): nothing here is written by hand, so the console
  * cannot drift from the API. Lists of values come from the document's enums too.
  */
-import { type components, conversationDtoStatusValues, type operations } from './schema';
+import {
+  apiKeyDtoRoleValues,
+  type components,
+  conversationDtoStatusValues,
+  createWebhookEndpointDtoEventsValues,
+  type operations,
+} from './schema';
 
 type Schemas = components['schemas'];
 /** The JSON body of an operation's response with the given status. */
@@ -64,6 +70,16 @@ export type CampaignStatus = Campaign['status'];
 export type CampaignStats = Schemas['CampaignStatsDto'];
 export type CampaignAudience = Schemas['CampaignAudienceDto'];
 export type CreateCampaign = Schemas['CreateCampaignDto'];
+
+export type ApiKey = Schemas['ApiKeyDto'];
+export type CreatedApiKey = Schemas['CreatedApiKeyDto'];
+export type CreateApiKey = Schemas['CreateApiKeyDto'];
+export const API_KEY_ROLES = apiKeyDtoRoleValues;
+export type WebhookEndpoint = Schemas['WebhookEndpointDto'];
+export type CreatedWebhookEndpoint = Schemas['CreatedWebhookEndpointDto'];
+export type CreateWebhookEndpoint = Schemas['CreateWebhookEndpointDto'];
+export type WebhookDelivery = Schemas['WebhookDeliveryDto'];
+export const EVENT_FILTERS = createWebhookEndpointDtoEventsValues;
 
 /** Any of the API's cursor pages. */
 export interface Page<T> {
