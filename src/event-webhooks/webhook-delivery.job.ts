@@ -1,11 +1,11 @@
 import { randomInt } from 'node:crypto';
 
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import { Injectable } from '@nestjs/common';
 import { type Counter, Gauge } from 'prom-client';
 
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { loggableError } from '../common/errors/all-exceptions.filter.js';
+import { IntervalJob } from '../common/jobs/interval-job.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../health/metrics.service.js';
 import {
@@ -31,14 +31,12 @@ const BATCH_ROUNDS = 8;
  * deliveries, then runs one loop per endpoint with due deliveries, which leases a batch of them
  * (oldest first), posts them WEBHOOK_DELIVERY_CONCURRENCY at a time, records the batch set-based
  * and goes on while work remains. A receiver that hangs holds up only its own loop, each request
- * for at most the timeout. On shutdown the tick stops and the running loops are awaited.
+ * for at most the timeout. On shutdown no new pass or batch starts and the running ones are awaited.
  */
 @Injectable()
-export class WebhookDeliveryJob implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(WebhookDeliveryJob.name);
+export class WebhookDeliveryJob extends IntervalJob {
+  protected readonly intervalMs: number;
   private readonly loops = new Map<string, Promise<void>>();
-  private pass: Promise<void> | undefined;
-  private stopping = false;
   private readonly outcomes: Counter<'endpoint_id' | 'outcome'>;
 
   constructor(
@@ -46,9 +44,10 @@ export class WebhookDeliveryJob implements OnApplicationBootstrap, OnModuleDestr
     private readonly poster: WebhookPoster,
     private readonly secrets: SecretBox,
     private readonly config: AppConfig,
-    private readonly scheduler: SchedulerRegistry,
     metrics: MetricsService,
   ) {
+    super();
+    this.intervalMs = config.eventWebhooks.intervalMs;
     this.outcomes = metrics.counter(
       'switchboard_event_webhook_deliveries_total',
       'Event webhook delivery attempts by endpoint and outcome (succeeded, retry, failed: given up)',
@@ -64,41 +63,20 @@ export class WebhookDeliveryJob implements OnApplicationBootstrap, OnModuleDestr
     });
   }
 
-  onApplicationBootstrap(): void {
-    this.scheduler.addInterval(
-      'event-webhook-delivery',
-      setInterval(() => void this.tick(), this.config.eventWebhooks.intervalMs),
-    );
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.stopping = true;
-    if (this.scheduler.doesExist('interval', 'event-webhook-delivery'))
-      this.scheduler.deleteInterval('event-webhook-delivery');
-    await this.pass;
+  /** No new pass or batch starts; the running pass and every endpoint's loop are awaited. */
+  override async beforeApplicationShutdown(): Promise<void> {
+    await super.beforeApplicationShutdown();
     await Promise.all(this.loops.values());
   }
 
-  /** One pass: fan out, then start a loop for every endpoint with due work that has none running here. */
-  tick(): Promise<void> {
-    if (this.pass || this.stopping) return this.pass ?? Promise.resolve();
-    this.pass = this.runPass().finally(() => {
-      this.pass = undefined;
-    });
-    return this.pass;
-  }
-
-  private async runPass(): Promise<void> {
-    try {
-      while (!this.stopping && (await this.deliveries.fanOut(FAN_OUT_BATCH)) === FAN_OUT_BATCH);
-      if (this.stopping) return;
-      for (const endpoint of await this.deliveries.dueEndpoints()) {
-        if (this.loops.has(endpoint.id)) continue;
-        const loop = this.deliverTo(endpoint).finally(() => this.loops.delete(endpoint.id));
-        this.loops.set(endpoint.id, loop);
-      }
-    } catch (error) {
-      this.logger.warn({ err: loggableError(error) }, 'Event webhook pass failed; the next tick retries');
+  /** Fans out new events, then starts a loop for every endpoint with due work that has none running here. */
+  protected async pass(): Promise<void> {
+    while (!this.isStopping && (await this.deliveries.fanOut(FAN_OUT_BATCH)) === FAN_OUT_BATCH);
+    if (this.isStopping) return;
+    for (const endpoint of await this.deliveries.dueEndpoints()) {
+      if (this.loops.has(endpoint.id)) continue;
+      const loop = this.deliverTo(endpoint).finally(() => this.loops.delete(endpoint.id));
+      this.loops.set(endpoint.id, loop);
     }
   }
 
@@ -108,7 +86,7 @@ export class WebhookDeliveryJob implements OnApplicationBootstrap, OnModuleDestr
     const leaseSeconds = Math.ceil((BATCH_ROUNDS * timeoutMs) / 1000) + LEASE_MARGIN_SECONDS;
     try {
       const secret = this.secrets.open(endpoint.secret_sealed);
-      while (!this.stopping) {
+      while (!this.isStopping) {
         const claimed = await this.deliveries.claim(endpoint.id, batch, leaseSeconds);
         if (claimed.length === 0) return;
         // On shutdown, requests not yet started are handed back at once rather than left leased.
@@ -116,7 +94,7 @@ export class WebhookDeliveryJob implements OnApplicationBootstrap, OnModuleDestr
           claimed,
           concurrency,
           (delivery) => this.attempt(endpoint, secret, delivery),
-          () => this.stopping,
+          () => this.isStopping,
         );
         const results = outcomes.filter((result): result is AttemptResult => result !== undefined);
         const unstarted = claimed.filter((_, index) => outcomes[index] === undefined);

@@ -1,7 +1,7 @@
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { lookup } from 'node:dns';
 
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'undici';
 
 import { AppConfig } from '../config/app-config.js';
@@ -50,7 +50,7 @@ function publicOnlyLookup(hostname: string, options: LookupOptions, callback: Lo
  * bounded by the delivery timeout. Never throws: every outcome is an attempt to record.
  */
 @Injectable()
-export class WebhookPoster implements OnModuleDestroy {
+export class WebhookPoster implements OnApplicationShutdown {
   private readonly pools = new Map<string, Pool>();
 
   constructor(private readonly config: AppConfig) {}
@@ -86,7 +86,8 @@ export class WebhookPoster implements OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  // After the delivery job has awaited its requests (beforeApplicationShutdown).
+  async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.pools.values()].map((pool) => pool.close().catch(() => undefined)));
     this.pools.clear();
   }
