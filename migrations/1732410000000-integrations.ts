@@ -57,6 +57,10 @@ export class Integrations1732410000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX outbound_events_pending_idx ON outbound_events (seq) WHERE fanned_out_at IS NULL`,
     );
+    // Retention deletes by age.
+    await queryRunner.query(
+      `CREATE INDEX outbound_events_created_at_idx ON outbound_events USING brin (created_at)`,
+    );
 
     await queryRunner.query(`
       CREATE TABLE webhook_deliveries (
@@ -72,6 +76,8 @@ export class Integrations1732410000000 implements MigrationInterface {
         created_at timestamptz(3) NOT NULL DEFAULT now(),
         UNIQUE (endpoint_id, event_id)
       )`);
+    // Deleting an event (retention) finds its deliveries.
+    await queryRunner.query(`CREATE INDEX webhook_deliveries_event_idx ON webhook_deliveries (event_id)`);
     await queryRunner.query(
       `CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (endpoint_id, next_attempt_at, event_seq) WHERE status = 'pending'`,
     );

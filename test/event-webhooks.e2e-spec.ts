@@ -1,6 +1,8 @@
 import { expect } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
 
+import { queryRows } from '../src/database/query-rows.js';
+import { EventWebhooksRetentionJob } from '../src/event-webhooks/event-webhooks-retention.job.js';
 import { type ReceivedWebhook, WebhookReceiver } from './fakes/webhook-receiver.server.js';
 import { bodyOf, errorOf, fieldsOf } from './support/bodies.js';
 import {
@@ -442,6 +444,70 @@ describe('Event webhooks', () => {
       .set({ Authorization: `Bearer ${key.key}` })
       .expect(401);
     expect(eventsOf(endpoint.secret, target).filter((event) => event.data.id === contact.id)).toHaveLength(1);
+  });
+});
+
+describe('Event webhook retention', () => {
+  let sut: TestApp;
+  let admin: TestUser;
+
+  beforeAll(async () => {
+    sut = await startIsolatedMessagingApp({
+      WEBHOOK_ENDPOINTS_ALLOW_PRIVATE: 'true',
+      EVENT_WEBHOOKS_RETENTION_DAYS: '7',
+    });
+    admin = await createUserAndLogin(sut, 'admin');
+  });
+  afterAll(() => sut.close());
+
+  it('deletes settled events past retention with their deliveries, and keeps recent, pending or unfanned ones', async () => {
+    const endpoint = bodyOf<EndpointView>(
+      await sut.http
+        .post('/api/v1/webhook-endpoints')
+        .set(bearer(admin))
+        .send({ url: 'http://127.0.0.1:9/hooks', events: ['*'], description: 'never reached' })
+        .expect(201),
+    );
+    await sut.http
+      .patch(`/api/v1/webhook-endpoints/${endpoint.id}`)
+      .set(bearer(admin))
+      .send({ enabled: false })
+      .expect(200);
+    const event = async (
+      daysAgo: number,
+      delivery: 'succeeded' | 'failed' | 'pending' | 'not fanned out',
+    ) => {
+      const [row] = await queryRows<{ id: string; seq: string }>(
+        sut.dataSource,
+        `INSERT INTO outbound_events (type, data, created_at, fanned_out_at)
+         VALUES ('message.received', '{}', now() - make_interval(days => $1), CASE WHEN $2 THEN now() END)
+         RETURNING id, seq`,
+        [daysAgo, delivery !== 'not fanned out'],
+      );
+      if (delivery !== 'not fanned out')
+        await sut.dataSource.query(
+          `INSERT INTO webhook_deliveries (endpoint_id, event_id, event_seq, status) VALUES ($1, $2, $3, $4)`,
+          [endpoint.id, row.id, row.seq, delivery],
+        );
+      return row.id;
+    };
+    const settled = [await event(8, 'succeeded'), await event(30, 'failed')];
+    const kept = [await event(6, 'succeeded'), await event(30, 'pending'), await event(30, 'not fanned out')];
+
+    await sut.app.get(EventWebhooksRetentionJob).tick();
+
+    const remaining = await queryRows<{ id: string }>(
+      sut.dataSource,
+      `SELECT id FROM outbound_events WHERE id = ANY($1)`,
+      [[...settled, ...kept]],
+    );
+    expect(remaining.map((row) => row.id).sort()).toEqual([...kept].sort());
+    const deliveries = await queryRows<{ count: number }>(
+      sut.dataSource,
+      `SELECT count(*)::int AS count FROM webhook_deliveries WHERE event_id = ANY($1)`,
+      [settled],
+    );
+    expect(deliveries[0].count).toBe(0);
   });
 });
 

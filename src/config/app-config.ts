@@ -38,6 +38,8 @@ export class AppConfig {
     /** Requests in flight per endpoint per instance: a slow receiver holds up only its own deliveries. */
     concurrency: number;
     timeoutMs: number;
+    /** Events whose deliveries are all settled are deleted (with their attempts) after this many days. */
+    retentionDays: number;
   };
   readonly logLevel!: LogLevel;
   /** `undefined`: no CORS headers (the console is same-origin); `['*']`: any origin. */

@@ -68,6 +68,7 @@ export const envSchema = z
     WEBHOOK_DELIVERY_INTERVAL_MS: positiveInt(250),
     WEBHOOK_DELIVERY_CONCURRENCY: positiveInt(16),
     WEBHOOK_DELIVERY_TIMEOUT_MS: positiveInt(10_000),
+    EVENT_WEBHOOKS_RETENTION_DAYS: positiveInt(30),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     CORS_ORIGINS: optionalString,
     LOGIN_MAX_ATTEMPTS_PER_IP: positiveInt(30),

@@ -58,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       intervalMs: values.WEBHOOK_DELIVERY_INTERVAL_MS,
       concurrency: values.WEBHOOK_DELIVERY_CONCURRENCY,
       timeoutMs: values.WEBHOOK_DELIVERY_TIMEOUT_MS,
+      retentionDays: values.EVENT_WEBHOOKS_RETENTION_DAYS,
     },
     logLevel: values.LOG_LEVEL,
     corsOrigins: values.CORS_ORIGINS?.split(',')

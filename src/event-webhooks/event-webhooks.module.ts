@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { SecretBox } from '../common/crypto/secret-box.js';
+import { EventWebhooksRetentionJob } from './event-webhooks-retention.job.js';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import { WebhookDeliveryJob } from './webhook-delivery.job.js';
 import { WebhookEndpointsController } from './webhook-endpoints.controller.js';
@@ -21,6 +22,7 @@ import { WebhookPoster } from './webhook-poster.js';
     WebhookEndpointsService,
     WebhookPoster,
     WebhookDeliveryJob,
+    EventWebhooksRetentionJob,
   ],
 })
 export class EventWebhooksModule {}
