@@ -1,6 +1,9 @@
+import { hostname } from 'node:os';
+
 import { expect } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
 
+import { SecretBox } from '../src/common/crypto/secret-box.js';
 import { queryRows } from '../src/database/query-rows.js';
 import { EventWebhooksRetentionJob } from '../src/event-webhooks/event-webhooks-retention.job.js';
 import { type ReceivedWebhook, WebhookReceiver } from './fakes/webhook-receiver.server.js';
@@ -20,7 +23,6 @@ import {
   sandboxChannel,
   type SendResult,
   startIsolatedMessagingApp,
-  startMessagingApp,
 } from './support/messaging.js';
 import { bearer, createUserAndLogin, type TestApp, type TestUser } from './support/test-app.js';
 import { waitFor } from './support/wait-for.js';
@@ -516,7 +518,7 @@ describe('Event webhook endpoints without WEBHOOK_ENDPOINTS_ALLOW_PRIVATE', () =
   let admin: TestUser;
 
   beforeAll(async () => {
-    sut = await startMessagingApp();
+    sut = await startIsolatedMessagingApp({ WEBHOOK_DELIVERY_INTERVAL_MS: '100' });
     admin = await createUserAndLogin(sut, 'admin');
   });
   afterAll(() => sut.close());
@@ -528,6 +530,8 @@ describe('Event webhook endpoints without WEBHOOK_ENDPOINTS_ALLOW_PRIVATE', () =
     'https://10.0.0.7/hooks',
     'https://169.254.169.254/latest',
     'https://localhost:8443/hooks',
+    // Not a literal address: refused because the machine's own name resolves to a loopback or private address.
+    `https://${hostname()}:8443/hooks`,
   ])('refuses %s with 400', async (url) => {
     const refused = await sut.http
       .post('/api/v1/webhook-endpoints')
@@ -536,4 +540,38 @@ describe('Event webhook endpoints without WEBHOOK_ENDPOINTS_ALLOW_PRIVATE', () =
       .expect(400);
     expect(fieldsOf(refused)).toEqual(['url']);
   });
+
+  it('checks the address again when it connects, so a name that now resolves to loopback is not reached', async () => {
+    const target = new WebhookReceiver();
+    await target.start();
+    try {
+      // As if the name had resolved to a public address when the endpoint was saved (DNS rebinding).
+      const port = new URL(target.url).port;
+      const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw1U5Gxb0jZk8=';
+      const [endpoint] = await queryRows<{ id: string }>(
+        sut.dataSource,
+        `INSERT INTO webhook_endpoints (url, events, secret_sealed) VALUES ($1, ARRAY['*'], $2) RETURNING id`,
+        [`https://${hostname()}:${port}/hooks`, sut.app.get(SecretBox).seal(secret)],
+      );
+      await sut.dataSource.query(
+        `INSERT INTO outbound_events (type, data) VALUES ('contact.opted_out', '{"id":"rebinding"}')`,
+      );
+      const [attempt] = await waitFor(
+        () => deliveriesOf(sut, admin, endpoint.id),
+        (items) => items.some((item) => item.status === 'failed'),
+        { description: 'the refused attempt recorded' },
+      );
+      expect(attempt.error).toMatch(/loopback, private or link-local/);
+      expect(attempt.responseStatus).toBeNull();
+      expect(target.received).toHaveLength(0);
+    } finally {
+      await target.stop();
+    }
+  });
 });
+
+async function deliveriesOf(sut: TestApp, admin: TestUser, endpointId: string): Promise<DeliveryView[]> {
+  return bodyOf<PageView<DeliveryView>>(
+    await sut.http.get(`/api/v1/webhook-endpoints/${endpointId}/deliveries`).set(bearer(admin)).expect(200),
+  ).items;
+}
