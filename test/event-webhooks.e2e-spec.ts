@@ -204,6 +204,16 @@ describe('Event webhooks', () => {
       address: phone,
       conversationId: sent.conversationId,
     });
+    const statuses = await waitFor(
+      () =>
+        eventsOf(endpoint.secret, target)
+          .filter((event) => event.type === 'message.status' && event.data.id === sent.id)
+          .map((event) => event.data.status),
+      (seen) => seen.length >= 2,
+      { description: 'message.status sent and delivered' },
+    );
+    // Both changes, each once; their order of arrival is not guaranteed.
+    expect(statuses.sort()).toEqual(['delivered', 'sent']);
 
     await simulateInbound(sut, admin, sandbox.id, phone, 'STOP');
     const optedOut = await waitForEvent(

@@ -5,6 +5,7 @@ import { queryRows } from '../database/query-rows.js';
 import { IntervalJob } from '../common/jobs/interval-job.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import type { MessageContent } from '../channels/providers/channel-provider.interface.js';
+import { messageJson, outboxInsert } from '../event-webhooks/outbox.js';
 import { OutboundSender, SEND_LEASE_SECONDS, WAITING_FOR_SEND_LIMIT } from './outbound-sender.service.js';
 
 const BATCH = 50;
@@ -53,8 +54,12 @@ export class OutboundRetryJob extends IntervalJob {
         });
       } catch (error) {
         await this.dataSource.query(
-          `UPDATE messages SET status = 'failed', status_reason = $2, sending_until = NULL, next_attempt_at = NULL, status_updated_at = now()
-              WHERE id = $1 AND status = 'queued'`,
+          `WITH changed AS (
+             UPDATE messages SET status = 'failed', status_reason = $2, sending_until = NULL, next_attempt_at = NULL, status_updated_at = now()
+              WHERE id = $1 AND status = 'queued'
+             RETURNING *
+           ), event AS (${outboxInsert('message.status', 'changed m', messageJson('m'))})
+           SELECT 1`,
           [row.id, error instanceof Error ? error.message : 'Could not send'],
         );
       }
@@ -80,9 +85,13 @@ export class OutboundRetryJob extends IntervalJob {
 
   private async failInterrupted(): Promise<void> {
     await this.dataSource.query(
-      `UPDATE messages
-          SET status = 'failed', status_reason = 'interrupted', sending_until = NULL, status_updated_at = now()
-        WHERE status = 'queued' AND direction = 'outbound' AND campaign_id IS NULL AND sending_until < now()`,
+      `WITH changed AS (
+         UPDATE messages
+            SET status = 'failed', status_reason = 'interrupted', sending_until = NULL, status_updated_at = now()
+          WHERE status = 'queued' AND direction = 'outbound' AND campaign_id IS NULL AND sending_until < now()
+         RETURNING *
+       ), event AS (${outboxInsert('message.status', 'changed m', messageJson('m'))})
+       SELECT 1`,
     );
   }
 }

@@ -12,6 +12,7 @@ import { SendBudget } from '../channels/send-budget.js';
 import { channelLimit } from '../channels/send-limits.js';
 import { MetricsService } from '../health/metrics.service.js';
 import { queryRows } from '../database/query-rows.js';
+import { messageJson, outboxInsert } from '../event-webhooks/outbox.js';
 
 /**
  * A single message goes to the provider at most 5 times; one that may have arrived is failed as
@@ -87,11 +88,16 @@ export class OutboundSender {
     }
     if (result.outcome === 'accepted') {
       await this.dataSource.query(
-        `UPDATE messages
-            SET status = CASE WHEN message_status_rank(status) < message_status_rank('sent') THEN 'sent' ELSE status END,
-                provider_message_id = $2, provider_batch_id = $3, sending_until = NULL, next_attempt_at = NULL, status_reason = NULL,
-                status_updated_at = now()
-          WHERE id = $1`,
+        `WITH before AS (SELECT id, status FROM messages WHERE id = $1 FOR UPDATE),
+         changed AS (
+           UPDATE messages m
+              SET status = CASE WHEN message_status_rank(m.status) < message_status_rank('sent') THEN 'sent' ELSE m.status END,
+                  provider_message_id = $2, provider_batch_id = $3, sending_until = NULL, next_attempt_at = NULL, status_reason = NULL,
+                  status_updated_at = now()
+             FROM before b WHERE m.id = b.id
+           RETURNING m.*, b.status AS old_status
+         ), event AS (${outboxInsert('message.status', 'changed m', messageJson('m'), 'm.status <> m.old_status')})
+         SELECT 1`,
         [message.id, result.providerMessageId ?? null, result.providerBatchId ?? null],
       );
       this.metrics.countSends(channel, 'single', 'sent');
@@ -186,9 +192,13 @@ export class OutboundSender {
     errorCode?: string,
   ): Promise<void> {
     await this.dataSource.query(
-      `UPDATE messages SET status = $2, status_reason = $3, error_code = $4, sending_until = NULL, next_attempt_at = NULL,
-              status_updated_at = now()
-        WHERE id = $1 AND status = 'queued'`,
+      `WITH changed AS (
+         UPDATE messages SET status = $2, status_reason = $3, error_code = $4, sending_until = NULL, next_attempt_at = NULL,
+                status_updated_at = now()
+          WHERE id = $1 AND status = 'queued'
+         RETURNING *
+       ), event AS (${outboxInsert('message.status', 'changed m', messageJson('m'))})
+       SELECT 1`,
       [id, status, reason.slice(0, 1000), errorCode ?? null],
     );
   }

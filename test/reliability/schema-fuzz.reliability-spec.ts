@@ -119,6 +119,7 @@ describe('Schema-driven fuzzing', () => {
   /** The record behind `{id}` of `/api/v1/<resource>/{id}…`, or the fixture channel for webhooks. */
   const fixtureFor = (operation: Operation, parameter: string): string | undefined => {
     if (parameter === 'channelId') return fixtures.channels;
+    if (parameter === 'deliveryId') return fixtures['webhook-deliveries'];
     const resource = /^\/api\/v1\/([\w-]+)\//.exec(operation.path)?.[1];
     return resource ? (fixtures as unknown as Record<string, string | undefined>)[resource] : undefined;
   };

@@ -14,6 +14,10 @@ export interface ApiFixtures {
   messages: string;
   conversations: string;
   campaigns: string;
+  'api-keys': string;
+  'webhook-endpoints': string;
+  /** A delivery of the fixture endpoint: the `{deliveryId}` of its routes. */
+  'webhook-deliveries': string;
 }
 
 export const randomUsPhone = () =>
@@ -91,6 +95,35 @@ export async function createApiFixtures(client: HttpClient, adminToken: string):
     }),
     201,
   );
+  const apiKey = expectStatus<WithId>(
+    await client.post('/api/v1/api-keys', { json: { name: 'Fixture key', role: 'agent' }, token }),
+    201,
+  );
+  // Nothing listens on port 9: its deliveries fail and wait for their retries, which is all a fixture needs.
+  const endpoint = expectStatus<WithId>(
+    await client.post('/api/v1/webhook-endpoints', {
+      json: { url: 'http://127.0.0.1:9/fixture-hooks', events: ['contact.opted_out'] },
+      token,
+    }),
+    201,
+  );
+  const optingOut = expectStatus<WithId>(
+    await client.post('/api/v1/contacts', {
+      json: { phone: randomUsPhone(), name: 'Fixture opt-out' },
+      token,
+    }),
+    201,
+  );
+  expectStatus(await client.post(`/api/v1/contacts/${optingOut.id}/opt-out`, { token }), 200);
+  const [delivery] = await waitFor(
+    async () =>
+      expectStatus<{ items: Array<{ deliveryId: string }> }>(
+        await client.get(`/api/v1/webhook-endpoints/${endpoint.id}/deliveries`, { token }),
+        200,
+      ).items,
+    (items) => items.length > 0,
+    { description: 'the fixture endpoint to have a delivery', timeoutMs: 15_000 },
+  );
   await waitFor(
     async () =>
       expectStatus<{ status: string }>(await client.get(`/api/v1/messages/${sent.id}`, { token }), 200),
@@ -106,6 +139,9 @@ export async function createApiFixtures(client: HttpClient, adminToken: string):
     messages: sent.id,
     conversations: sent.conversationId,
     campaigns: campaign.id,
+    'api-keys': apiKey.id,
+    'webhook-endpoints': endpoint.id,
+    'webhook-deliveries': delivery.deliveryId,
   };
 }
 
@@ -114,6 +150,10 @@ export function fixturePath(route: Route, fixtures: ApiFixtures): string {
   const resource = /^\/api\/v1\/([\w-]+)\//.exec(route.path)?.[1] as keyof ApiFixtures | undefined;
   const values: Record<string, string> = {};
   for (const param of route.params) {
+    if (param === 'deliveryId') {
+      values[param] = fixtures['webhook-deliveries'];
+      continue;
+    }
     if (param !== 'id' || !resource || !(resource in fixtures))
       throw new Error(`No fixture for {${param}} in ${route.path}`);
     values[param] = fixtures[resource];

@@ -61,6 +61,8 @@ export async function startServerUnderTest(options: ServerOptions = {}): Promise
       ADMIN_EMAIL: admin.email,
       ADMIN_PASSWORD: admin.password,
       LOG_LEVEL: 'warn',
+      // The API fixtures include an event webhook endpoint on a loopback address.
+      WEBHOOK_ENDPOINTS_ALLOW_PRIVATE: 'true',
       ...options.env,
     });
   } catch (error) {
