@@ -250,6 +250,18 @@ describe('Event webhooks', () => {
       { description: 'campaign.status completed' },
     );
     expect(campaignStatuses).toEqual(['scheduled', 'sending', 'completed']);
+    // Each recipient's message is reported as sent by the dispatcher's own bookkeeping.
+    await waitFor(
+      () =>
+        eventsOf(endpoint.secret, target).filter(
+          (event) =>
+            event.type === 'message.status' &&
+            event.data.campaignId === campaign.id &&
+            event.data.status === 'sent',
+        ).length,
+      (count) => count === 3,
+      { description: 'message.status sent for each campaign recipient' },
+    );
 
     for (const webhook of target.received) {
       expect(webhook.headers['content-type']).toBe('application/json');

@@ -13,7 +13,7 @@ import type { ProviderCredentialsError } from '../channels/providers/provider-er
 import { ChannelDisabledError } from '../channels/channel-errors.js';
 import { NotFoundError } from '../common/errors/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
-import { campaignJson, outboxInsert } from '../event-webhooks/outbox.js';
+import { campaignJson, messageJson, outboxInsert } from '../event-webhooks/outbox.js';
 import { queryRows } from '../database/query-rows.js';
 import { CampaignAudienceService } from './campaign-audience.service.js';
 import { CampaignRecoveryService } from './campaign-recovery.service.js';
@@ -231,7 +231,12 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
       );
       if (rows.length === 0) return false;
       await tx.query(
-        `UPDATE messages SET status = 'failed', status_reason = $2, status_updated_at = now() WHERE campaign_id = $1 AND status = 'queued'`,
+        `WITH changed AS (
+           UPDATE messages SET status = 'failed', status_reason = $2, status_updated_at = now()
+            WHERE campaign_id = $1 AND status = 'queued'
+           RETURNING *
+         ), event AS (${outboxInsert('message.status', 'changed m', messageJson('m'))})
+         SELECT 1`,
         [id, reason],
       );
       await tx.query(

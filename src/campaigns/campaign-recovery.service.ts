@@ -5,6 +5,7 @@ import { ChannelsService } from '../channels/channels.service.js';
 import type { ChannelContext, SentBatchRecord } from '../channels/providers/channel-provider.interface.js';
 import { ProviderRegistry } from '../channels/providers/provider-registry.js';
 import { queryRows } from '../database/query-rows.js';
+import { messageJson, outboxInsert } from '../event-webhooks/outbox.js';
 
 /** How long one instance holds an expired unit while it asks the provider what became of it. */
 const RECOVERY_LEASE_SECONDS = 60;
@@ -70,8 +71,12 @@ export class CampaignRecoveryService {
     const found = await this.lookUp(channel, unit.reference);
     if (found === undefined) {
       await this.dataSource.query(
-        `UPDATE messages SET status = 'failed', status_reason = 'interrupted', status_updated_at = now()
-          WHERE id = ANY($1::uuid[]) AND status = 'queued'`,
+        `WITH changed AS (
+           UPDATE messages SET status = 'failed', status_reason = 'interrupted', status_updated_at = now()
+            WHERE id = ANY($1::uuid[]) AND status = 'queued'
+           RETURNING *
+         ), event AS (${outboxInsert('message.status', 'changed m', messageJson('m'))})
+         SELECT 1`,
         [rows.map((row) => row.id)],
       );
       await this.dataSource.query(
@@ -91,11 +96,15 @@ export class CampaignRecoveryService {
     const reached = rows.filter((row) => sent.has(row.recipient));
     if (reached.length > 0) {
       await this.dataSource.query(
-        `UPDATE messages m
-            SET status = CASE WHEN message_status_rank(m.status) < message_status_rank('sent') THEN 'sent' ELSE m.status END,
-                provider_batch_id = r.batch_id, status_reason = 'Recovered: the provider had the batch', status_updated_at = now()
-           FROM unnest($1::uuid[], $2::text[]) AS r(id, batch_id)
-          WHERE m.id = r.id`,
+        `WITH changed AS (
+           UPDATE messages m
+              SET status = CASE WHEN message_status_rank(m.status) < message_status_rank('sent') THEN 'sent' ELSE m.status END,
+                  provider_batch_id = r.batch_id, status_reason = 'Recovered: the provider had the batch', status_updated_at = now()
+             FROM unnest($1::uuid[], $2::text[]) AS r(id, batch_id)
+            WHERE m.id = r.id
+           RETURNING m.*
+         ), event AS (${outboxInsert('message.status', 'changed m', messageJson('m'), "m.status = 'sent'")})
+         SELECT 1`,
         [reached.map((row) => row.id), reached.map((row) => sent.get(row.recipient) as string)],
       );
     }

@@ -15,6 +15,7 @@ import { campaignLimit, channelLimit } from '../channels/send-limits.js';
 import { AppConfig } from '../config/app-config.js';
 import { queryRows } from '../database/query-rows.js';
 import { MetricsService } from '../health/metrics.service.js';
+import { messageJson, outboxInsert } from '../event-webhooks/outbox.js';
 import { tightestRate } from './campaign-audience.service.js';
 import { sendPlan } from './send-units.js';
 
@@ -283,14 +284,18 @@ export class CampaignSender {
   private async recordFinals(finals: Final[]): Promise<void> {
     if (finals.length === 0) return;
     await this.dataSource.query(
-      `UPDATE messages m
-          SET status = CASE WHEN message_status_rank(m.status) < message_status_rank(r.status) THEN r.status ELSE m.status END,
-              provider_message_id = coalesce(r.provider_message_id, m.provider_message_id),
-              provider_batch_id = coalesce(r.provider_batch_id, m.provider_batch_id),
-              status_reason = r.reason, error_code = r.error_code, attempts = r.attempts, status_updated_at = now()
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[])
-              AS r(id, status, provider_message_id, provider_batch_id, reason, error_code, attempts)
-        WHERE m.id = r.id`,
+      `WITH changed AS (
+         UPDATE messages m
+            SET status = CASE WHEN message_status_rank(m.status) < message_status_rank(r.status) THEN r.status ELSE m.status END,
+                provider_message_id = coalesce(r.provider_message_id, m.provider_message_id),
+                provider_batch_id = coalesce(r.provider_batch_id, m.provider_batch_id),
+                status_reason = r.reason, error_code = r.error_code, attempts = r.attempts, status_updated_at = now()
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[])
+                AS r(id, status, provider_message_id, provider_batch_id, reason, error_code, attempts)
+          WHERE m.id = r.id
+         RETURNING m.*, r.status AS reported_status
+       ), event AS (${outboxInsert('message.status', 'changed m', messageJson('m'), 'm.status = m.reported_status')})
+       SELECT 1`,
       [
         finals.map((f) => f.id),
         finals.map((f) => f.status),
