@@ -275,6 +275,14 @@ describe('Event webhooks', () => {
     expect(made.every((attempt) => attempt.status === 'succeeded' && attempt.responseStatus === 200)).toBe(
       true,
     );
+
+    const metrics = (await sut.http.get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(
+      new RegExp(
+        `switchboard_event_webhook_deliveries_total\\{endpoint_id="${endpoint.id}",outcome="succeeded"\\} [1-9]`,
+      ),
+    );
+    expect(metrics).toMatch(/^switchboard_event_webhook_outbox_lag_seconds \d/m);
   });
 
   it('sends only the types an endpoint subscribed to', async () => {
