@@ -185,6 +185,30 @@ describe('Event webhooks', () => {
     expect(received.data).toMatchObject({ direction: 'inbound', status: 'received', channelId: sandbox.id });
     expect(received.data.content).toEqual({ kind: 'text', text: 'hello from a customer' });
 
+    const conversationId = received.data.conversationId as string;
+    await sut.http
+      .patch(`/api/v1/conversations/${conversationId}`)
+      .set(bearer(admin))
+      .send({ assigneeId: admin.id })
+      .expect(200);
+    const assigned = await waitForEvent(
+      endpoint.secret,
+      target,
+      (event) => event.type === 'conversation.assigned' && event.data.id === conversationId,
+      'conversation.assigned',
+    );
+    expect(assigned.data).toMatchObject({
+      assigneeId: admin.id,
+      previousAssigneeId: null,
+      channelId: sandbox.id,
+    });
+    // Changing only the status assigns nobody: no event.
+    await sut.http
+      .patch(`/api/v1/conversations/${conversationId}`)
+      .set(bearer(admin))
+      .send({ status: 'closed' })
+      .expect(200);
+
     const sent = bodyOf<SendResult>(
       await sut.http
         .post('/api/v1/messages')
@@ -269,6 +293,11 @@ describe('Event webhooks', () => {
     }
     const ids = target.received.map((webhook) => webhook.headers['webhook-id']);
     expect(new Set(ids).size).toBe(ids.length);
+    expect(
+      eventsOf(endpoint.secret, target).filter(
+        (event) => event.type === 'conversation.assigned' && event.data.id === conversationId,
+      ),
+    ).toHaveLength(1);
     const attempts = await deliveriesOf(endpoint.id);
     expect(attempts.length).toBeGreaterThanOrEqual(ids.length);
     const made = attempts.filter((attempt) => attempt.status !== 'pending');

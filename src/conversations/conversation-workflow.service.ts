@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { ValidationError } from '../common/errors/domain-error.js';
 import { queryRows } from '../database/query-rows.js';
+import { conversationJson, outboxInsert } from '../event-webhooks/outbox.js';
 import { UsersService } from '../users/users.service.js';
 import { assertMayAssign, type ConversationChanges, nextSnoozeState } from './conversation-changes.js';
 import { ConversationsService } from './conversations.service.js';
@@ -41,13 +42,23 @@ export class ConversationWorkflowService {
     const guardAssignee = assigning && actor.role !== 'admin';
     const updated = await queryRows<{ id: string }>(
       this.dataSource,
-      `UPDATE conversations
-          SET status = CASE WHEN $8 THEN $2 ELSE status END,
-              snoozed_until = CASE WHEN $8 THEN $3::timestamptz ELSE snoozed_until END,
-              assignee_id = CASE WHEN $4 THEN $5::uuid ELSE assignee_id END,
-              updated_at = now()
-        WHERE id = $1 AND (NOT $6 OR assignee_id IS NULL OR assignee_id = $7)
-        RETURNING id`,
+      `WITH before AS (SELECT id, assignee_id FROM conversations WHERE id = $1 FOR UPDATE),
+       changed AS (
+         UPDATE conversations c
+            SET status = CASE WHEN $8 THEN $2 ELSE c.status END,
+                snoozed_until = CASE WHEN $8 THEN $3::timestamptz ELSE c.snoozed_until END,
+                assignee_id = CASE WHEN $4 THEN $5::uuid ELSE c.assignee_id END,
+                updated_at = now()
+           FROM before b
+          WHERE c.id = b.id AND (NOT $6 OR c.assignee_id IS NULL OR c.assignee_id = $7)
+         RETURNING c.*, b.assignee_id AS previous_assignee_id
+       ), event AS (${outboxInsert(
+         'conversation.assigned',
+         'changed c',
+         conversationJson('c'),
+         'c.assignee_id IS DISTINCT FROM c.previous_assignee_id',
+       )})
+       SELECT id FROM changed`,
       [
         id,
         next.status,

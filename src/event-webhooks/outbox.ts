@@ -11,7 +11,6 @@ const EVENT_TYPES = [
   'contact.opted_out',
   'contact.opted_in',
   'campaign.status',
-  // Reserved for conversation assignment (issue 14): accepted in filters, not emitted yet.
   'conversation.assigned',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -45,6 +44,14 @@ export const campaignJson = (c: string) => `jsonb_build_object(
   'id', ${c}.id, 'name', ${c}.name, 'channelId', ${c}.channel_id, 'status', ${c}.status,
   'failureReason', ${c}.failure_reason, 'scheduledAt', ${iso(`${c}.scheduled_at`)},
   'startedAt', ${iso(`${c}.started_at`)}, 'completedAt', ${iso(`${c}.completed_at`)},
+  'createdAt', ${iso(`${c}.created_at`)}, 'updatedAt', ${iso(`${c}.updated_at`)})`;
+
+/** A `conversations` row (ConversationDto without the contact, which is a query away), and who had it before. */
+export const conversationJson = (c: string) => `jsonb_build_object(
+  'id', ${c}.id, 'contactId', ${c}.contact_id, 'channelId', ${c}.channel_id, 'status', ${c}.status,
+  'assigneeId', ${c}.assignee_id, 'previousAssigneeId', ${c}.previous_assignee_id,
+  'snoozedUntil', ${iso(`${c}.snoozed_until`)}, 'lastMessageAt', ${iso(`${c}.last_message_at`)},
+  'lastMessagePreview', ${c}.last_message_preview, 'unreadCount', ${c}.unread_count,
   'createdAt', ${iso(`${c}.created_at`)}, 'updatedAt', ${iso(`${c}.updated_at`)})`;
 
 /**

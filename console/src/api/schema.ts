@@ -2509,7 +2509,7 @@ export interface components {
        */
       url: string;
       /**
-       * @description Event types to receive; `*` for all. `conversation.assigned` is reserved: accepted, not yet emitted
+       * @description Event types to receive; `*` for all
        * @example [
        *       "message.received",
        *       "message.status"
@@ -2648,7 +2648,7 @@ export interface components {
        */
       url?: string;
       /**
-       * @description Event types to receive; `*` for all. `conversation.assigned` is reserved: accepted, not yet emitted
+       * @description Event types to receive; `*` for all
        * @example [
        *       "*"
        *     ]

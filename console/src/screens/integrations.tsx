@@ -157,7 +157,7 @@ const EVENT_LABELS: Record<EventFilter, string> = {
   'contact.opted_out': 'Contact opted out',
   'contact.opted_in': 'Contact opted in',
   'campaign.status': 'Campaign status',
-  'conversation.assigned': 'Conversation assigned (reserved)',
+  'conversation.assigned': 'Conversation assigned',
 };
 
 function WebhookEndpoints() {

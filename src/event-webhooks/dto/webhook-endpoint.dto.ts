@@ -20,8 +20,7 @@ import { maskedSecret } from '../webhook-signature.js';
 const URL_OPTIONS = { protocols: ['https', 'http'], require_protocol: true, require_tld: false };
 const URL_DESCRIPTION =
   'Where events are posted. https, and resolving to public addresses only, unless the server runs with WEBHOOK_ENDPOINTS_ALLOW_PRIVATE=true';
-const EVENTS_DESCRIPTION =
-  'Event types to receive; `*` for all. `conversation.assigned` is reserved: accepted, not yet emitted';
+const EVENTS_DESCRIPTION = 'Event types to receive; `*` for all';
 
 export class CreateWebhookEndpointDto {
   @ApiProperty({
