@@ -3584,6 +3584,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
+      /** @description The body is not JSON: send Content-Type: application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description A dependency (the database) is unavailable; retry later */
       503: {
         headers: {
@@ -7387,6 +7396,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
+      /** @description The body is not JSON: send Content-Type: application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description A dependency (the database) is unavailable; retry later */
       503: {
         headers: {
@@ -7602,6 +7620,15 @@ export interface operations {
       };
       /** @description Body larger than 1 MiB */
       413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not JSON: send Content-Type: application/json */
+      415: {
         headers: {
           [name: string]: unknown;
         };
