@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
-import { loggableError } from '../common/errors/all-exceptions.filter.js';
 import { NotFoundError } from '../common/errors/domain-error.js';
 import { decodeCursor } from '../common/pagination/cursor.js';
 import { type Page, toPage } from '../common/pagination/page.js';
@@ -70,7 +69,7 @@ export class ApiKeysService {
       this.keys
         .touch(match.id)
         .catch((error: unknown) =>
-          this.logger.warn({ apiKeyId: match.id, err: loggableError(error) }, 'Could not record key use'),
+          this.logger.warn({ apiKeyId: match.id, err: error }, 'Could not record key use'),
         );
     }
     return {

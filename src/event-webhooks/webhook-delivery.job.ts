@@ -4,7 +4,6 @@ import { Injectable } from '@nestjs/common';
 import { type Counter, Gauge } from 'prom-client';
 
 import { SecretBox } from '../common/crypto/secret-box.js';
-import { loggableError } from '../common/errors/all-exceptions.filter.js';
 import { IntervalJob } from '../common/jobs/interval-job.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../health/metrics.service.js';
@@ -109,7 +108,7 @@ export class WebhookDeliveryJob extends IntervalJob {
       }
     } catch (error) {
       this.logger.warn(
-        { endpointId: endpoint.id, err: loggableError(error) },
+        { endpointId: endpoint.id, err: error },
         'Event webhook deliveries failed; leased ones are retried after their lease',
       );
     }
