@@ -8,6 +8,7 @@ import { TeamInbox1732420000000 } from './1732420000000-team-inbox.js';
 import { SharedThrottlingAndRetention1732430000000 } from './1732430000000-shared-throttling-and-retention.js';
 import { InboxEventLog1732440000000 } from './1732440000000-inbox-event-log.js';
 import { SendBudgets1732450000000 } from './1732450000000-send-budgets.js';
+import { Compliance1732460000000 } from './1732460000000-compliance.js';
 import { ContactSearchTrigrams1732470000000 } from './1732470000000-contact-search-trigrams.js';
 import { CampaignConversationPreviews1732481600000 } from './1732481600000-campaign-conversation-previews.js';
 
@@ -23,6 +24,7 @@ export const migrations = [
   SharedThrottlingAndRetention1732430000000,
   InboxEventLog1732440000000,
   SendBudgets1732450000000,
+  Compliance1732460000000,
   ContactSearchTrigrams1732470000000,
   CampaignConversationPreviews1732481600000,
 ];

@@ -27,6 +27,14 @@ export class Contact {
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   optedOutAt!: Date | null;
 
+  /** IANA zone given for the contact; wins over the one derived from the number. */
+  @Column({ type: 'text', nullable: true })
+  timeZone!: string | null;
+
+  /** The zone the number's prefix says, kept with the number so campaigns can group by zone in SQL. */
+  @Column({ type: 'text', nullable: true })
+  phoneTimeZone!: string | null;
+
   /** End of WhatsApp's 24-hour customer-service window (last inbound WhatsApp message + 24 h). */
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   waWindowExpiresAt!: Date | null;
@@ -39,6 +47,15 @@ export class Contact {
 
   @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
   updatedAt!: Date;
+
+  get effectiveTimeZone(): string | null {
+    return this.timeZone ?? this.phoneTimeZone;
+  }
+
+  get timeZoneSource(): 'contact' | 'phone' | null {
+    if (this.timeZone !== null) return 'contact';
+    return this.phoneTimeZone !== null ? 'phone' : null;
+  }
 
   get optedOut(): boolean {
     return this.optedOutAt !== null;

@@ -6,6 +6,8 @@ import { ConflictError, NotFoundError } from '../common/errors/domain-error.js';
 import { decodeCursor } from '../common/pagination/cursor.js';
 import { type Page, toPage } from '../common/pagination/page.js';
 import { toE164OrThrow } from '../common/phone/phone-number.js';
+import { timeZoneOfPhone } from '../common/time-zones/phone-time-zone.js';
+import { canonicalTimeZone } from '../common/time-zones/time-zone.js';
 import { isUniqueViolation } from '../database/postgres-errors.js';
 import { queryRows } from '../database/query-rows.js';
 import { contactJson, outboxInsert } from '../event-webhooks/outbox.js';
@@ -26,6 +28,7 @@ export interface NewContact {
   lastName?: string;
   attributes?: Record<string, string>;
   tags?: string[];
+  timeZone?: string;
 }
 
 /** Omitted fields keep their values; `null` clears a name; attributes and tags replace the stored ones. */
@@ -37,6 +40,7 @@ export interface ContactChanges {
   lastName?: string | null;
   attributes?: Record<string, string>;
   tags?: string[];
+  timeZone?: string | null;
 }
 
 export interface ContactFilter {
@@ -79,6 +83,8 @@ export class ContactsService {
       lastName: normaliseName(input.lastName ?? null),
       attributes: input.attributes ?? {},
       tags: normaliseTags(input.tags ?? []),
+      timeZone: input.timeZone === undefined ? null : (canonicalTimeZone(input.timeZone) ?? null),
+      phoneTimeZone: timeZoneOfPhone(phone),
     });
     // Re-read so the columns the database filled in (timestamps, nulls) are what the caller sees.
     return this.get((await this.saveOrConflict(contact)).id);
@@ -150,8 +156,12 @@ export class ContactsService {
 
   async update(id: string, changes: ContactChanges): Promise<Contact> {
     const contact = await this.getActive(id);
-    if (changes.phone !== undefined)
+    if (changes.phone !== undefined) {
       contact.phone = toE164OrThrow(changes.phone, 'phone', changes.defaultCountry);
+      contact.phoneTimeZone = timeZoneOfPhone(contact.phone);
+    }
+    if (changes.timeZone !== undefined)
+      contact.timeZone = changes.timeZone === null ? null : (canonicalTimeZone(changes.timeZone) ?? null);
     if (changes.name !== undefined) contact.name = normaliseName(changes.name);
     if (changes.firstName !== undefined) contact.firstName = normaliseName(changes.firstName);
     if (changes.lastName !== undefined) contact.lastName = normaliseName(changes.lastName);
@@ -171,6 +181,7 @@ export class ContactsService {
         manager,
         `UPDATE contacts
          SET phone = NULL, name = NULL, first_name = NULL, last_name = NULL, attributes = '{}', tags = '{}',
+             time_zone = NULL, phone_time_zone = NULL,
              wa_window_expires_at = NULL, erased_at = now(), updated_at = now()
          WHERE id = $1 AND erased_at IS NULL
          RETURNING id`,
@@ -191,10 +202,10 @@ export class ContactsService {
   /** The contact with this E.164 number, created on first contact (safe under concurrency). */
   async findOrCreateByPhone(phone: string): Promise<Contact> {
     const rows = await this.dataSource.query<Record<string, unknown>[]>(
-      `INSERT INTO contacts (phone) VALUES ($1)
+      `INSERT INTO contacts (phone, phone_time_zone) VALUES ($1, $2)
        ON CONFLICT (phone) DO UPDATE SET phone = EXCLUDED.phone
        RETURNING id`,
-      [phone],
+      [phone, timeZoneOfPhone(phone)],
     );
     return this.get(rows[0].id as string);
   }

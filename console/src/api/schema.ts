@@ -1754,6 +1754,11 @@ export interface components {
        *     ]
        */
       tags?: string[];
+      /**
+       * @description IANA time zone of the contact; unset, the zone is derived from the number
+       * @example America/Chicago
+       */
+      timeZone?: string;
     };
     ContactDto: {
       /**
@@ -1800,6 +1805,17 @@ export interface components {
        * @example null
        */
       optedOutAt: string | null;
+      /**
+       * @description The contact's IANA time zone: the one given, else the one its number's prefix says; null when unknown
+       * @example America/New_York
+       */
+      timeZone: string | null;
+      /**
+       * @description Where `timeZone` comes from: set on the contact, or derived from the number
+       * @example phone
+       * @enum {string|null}
+       */
+      timeZoneSource: 'contact' | 'phone' | null;
       /**
        * Format: date-time
        * @description End of WhatsApp's 24-hour customer-service window
@@ -1885,6 +1901,11 @@ export interface components {
        *     ]
        */
       tags?: string[];
+      /**
+       * @description IANA time zone; `null` goes back to the zone derived from the number
+       * @example America/Chicago
+       */
+      timeZone?: string | null;
     };
     CreateAutoReplyDto: {
       /**
@@ -7936,6 +7957,9 @@ export const createPlivoChannelDtoProviderValues: ReadonlyArray<
 export const createSandboxChannelDtoProviderValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['CreateSandboxChannelDto']['provider']
 > = ['sandbox'];
+export const contactDtoTimeZoneSourceValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ContactDto']['timeZoneSource']
+> = ['contact', 'phone'];
 export const createAutoReplyDtoMatchValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['CreateAutoReplyDto']['match']
 > = ['exact', 'startsWith', 'contains'];

@@ -4,6 +4,7 @@ import { isSupportedCountry } from 'libphonenumber-js/max';
 
 import { ValidationError } from '../../common/errors/domain-error.js';
 import { toE164OrThrow } from '../../common/phone/phone-number.js';
+import { canonicalTimeZone } from '../../common/time-zones/time-zone.js';
 import { attributesProblem, normaliseTags, storableTextProblem, tagsProblem } from '../contact-fields.js';
 
 /** A flat object of string values with well-formed keys (see contact-fields.ts). */
@@ -113,6 +114,22 @@ export function IsPhoneNumberInput(
         },
         defaultMessage: (args?: ValidationArguments) =>
           `${args?.property ?? 'phone'} is not a valid phone number (use E.164 such as +14155550100, or add defaultCountry)`,
+      },
+    });
+}
+
+/** An IANA time zone the runtime's zone database knows (`America/New_York`); not a fixed offset. */
+export function IsTimeZone(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isTimeZone',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options,
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && canonicalTimeZone(value) !== undefined,
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property ?? 'timeZone'} must be an IANA time zone such as America/New_York`,
       },
     });
 }

@@ -24,6 +24,12 @@ export const DEFAULT_COUNTRY_SCHEMA = {
   example: 'US',
 } satisfies ApiPropertyOptions;
 
+export const TIME_ZONE_SCHEMA = {
+  description: 'IANA time zone of the contact; unset, the zone is derived from the number',
+  example: 'America/Chicago',
+  maxLength: 64,
+} satisfies ApiPropertyOptions;
+
 export class ContactDto {
   @ApiProperty({ format: 'uuid', example: '6a1f4f0e-2f7e-4b8e-9a55-0c1d2e3f4a5b' })
   id!: string;
@@ -59,6 +65,24 @@ export class ContactDto {
 
   @ApiProperty({
     type: String,
+    nullable: true,
+    description:
+      "The contact's IANA time zone: the one given, else the one its number's prefix says; null when unknown",
+    example: 'America/New_York',
+  })
+  timeZone!: string | null;
+
+  @ApiProperty({
+    type: String,
+    enum: ['contact', 'phone'],
+    nullable: true,
+    description: 'Where `timeZone` comes from: set on the contact, or derived from the number',
+    example: 'phone',
+  })
+  timeZoneSource!: 'contact' | 'phone' | null;
+
+  @ApiProperty({
+    type: String,
     format: 'date-time',
     nullable: true,
     description: "End of WhatsApp's 24-hour customer-service window",
@@ -83,6 +107,8 @@ export class ContactDto {
       tags: contact.tags,
       optedOut: contact.optedOut,
       optedOutAt: contact.optedOutAt?.toISOString() ?? null,
+      timeZone: contact.effectiveTimeZone,
+      timeZoneSource: contact.timeZoneSource,
       whatsappWindowExpiresAt: contact.waWindowExpiresAt?.toISOString() ?? null,
       createdAt: contact.createdAt.toISOString(),
       updatedAt: contact.updatedAt.toISOString(),

@@ -2,13 +2,14 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
 import { NAME_MAX_LENGTH } from '../contact-fields.js';
-import { ATTRIBUTES_SCHEMA, DEFAULT_COUNTRY_SCHEMA, TAGS_SCHEMA } from './contact.dto.js';
+import { ATTRIBUTES_SCHEMA, DEFAULT_COUNTRY_SCHEMA, TAGS_SCHEMA, TIME_ZONE_SCHEMA } from './contact.dto.js';
 import {
   IsContactAttributes,
   IsContactTags,
   IsPhoneNumberInput,
   IsStorableText,
   IsSupportedCountry,
+  IsTimeZone,
 } from './contact-validators.js';
 
 export class CreateContactDto {
@@ -54,4 +55,11 @@ export class CreateContactDto {
   @IsOptional()
   @IsContactTags()
   tags?: string[];
+
+  @ApiPropertyOptional(TIME_ZONE_SCHEMA)
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  @IsTimeZone()
+  timeZone?: string;
 }

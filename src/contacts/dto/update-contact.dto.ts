@@ -2,13 +2,14 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 
 import { NAME_MAX_LENGTH } from '../contact-fields.js';
-import { ATTRIBUTES_SCHEMA, DEFAULT_COUNTRY_SCHEMA, TAGS_SCHEMA } from './contact.dto.js';
+import { ATTRIBUTES_SCHEMA, DEFAULT_COUNTRY_SCHEMA, TAGS_SCHEMA, TIME_ZONE_SCHEMA } from './contact.dto.js';
 import {
   IsContactAttributes,
   IsContactTags,
   IsPhoneNumberInput,
   IsStorableText,
   IsSupportedCountry,
+  IsTimeZone,
 } from './contact-validators.js';
 
 /** Omitted fields keep their values; `null` clears a name; `attributes` and `tags` replace the stored ones. */
@@ -59,4 +60,16 @@ export class UpdateContactDto {
   @ValidateIf((dto: UpdateContactDto) => dto.tags !== undefined)
   @IsContactTags()
   tags?: string[];
+
+  @ApiPropertyOptional({
+    ...TIME_ZONE_SCHEMA,
+    type: String,
+    nullable: true,
+    description: 'IANA time zone; `null` goes back to the zone derived from the number',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  @IsTimeZone()
+  timeZone?: string | null;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
+import { timeZoneOfPhone } from '../../common/time-zones/phone-time-zone.js';
 import { type ImportRow, TAG_SEPARATOR } from './import-layout.js';
 
 export interface UpsertCounts {
@@ -18,13 +19,15 @@ export interface UpsertCounts {
  */
 const UPSERT_SQL = `
   WITH upserted AS (
-    INSERT INTO contacts AS c (phone, name, first_name, last_name, tags, attributes)
+    INSERT INTO contacts AS c (phone, name, first_name, last_name, tags, attributes, time_zone, phone_time_zone)
     SELECT r.phone, r.name, r.first_name, r.last_name,
            COALESCE(string_to_array(r.tags, '${TAG_SEPARATOR}'), '{}'),
-           COALESCE(r.attributes::jsonb, '{}')
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-      AS r (phone, name, first_name, last_name, tags, attributes)
+           COALESCE(r.attributes::jsonb, '{}'), r.time_zone, r.phone_time_zone
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+      AS r (phone, name, first_name, last_name, tags, attributes, time_zone, phone_time_zone)
     ON CONFLICT (phone) DO UPDATE SET
+      time_zone = COALESCE(EXCLUDED.time_zone, c.time_zone),
+      phone_time_zone = EXCLUDED.phone_time_zone,
       name = COALESCE(EXCLUDED.name, c.name),
       first_name = COALESCE(EXCLUDED.first_name, c.first_name),
       last_name = COALESCE(EXCLUDED.last_name, c.last_name),
@@ -52,6 +55,9 @@ export class ContactImportWriter {
       // Tags read from the file never contain the separator, so joining them is lossless.
       ordered.map((row) => (row.tags ? row.tags.join(TAG_SEPARATOR) : null)),
       ordered.map((row) => (row.attributes ? JSON.stringify(row.attributes) : null)),
+      ordered.map((row) => row.timeZone),
+      // Derived here, per chunk, so the dispatcher can group recipients by zone in SQL.
+      ordered.map((row) => timeZoneOfPhone(row.phone)),
     ]);
     return counts;
   }

@@ -25,6 +25,7 @@ class FakeWriter {
         firstName: null,
         lastName: null,
         tags: null,
+        timeZone: null,
         attributes: null,
       });
   }

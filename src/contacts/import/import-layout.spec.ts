@@ -77,6 +77,7 @@ describe('readImportRow', () => {
         firstName: null,
         lastName: null,
         tags: null,
+        timeZone: null,
         attributes: null,
       },
     });

@@ -1,5 +1,6 @@
 import { ValidationError } from '../../common/errors/domain-error.js';
 import { toE164OrThrow } from '../../common/phone/phone-number.js';
+import { canonicalTimeZone } from '../../common/time-zones/time-zone.js';
 import {
   ATTRIBUTE_KEY_PATTERN,
   ATTRIBUTE_VALUE_MAX_LENGTH,
@@ -20,6 +21,7 @@ export interface ImportLayout {
   firstName?: number;
   lastName?: number;
   tags?: number;
+  timeZone?: number;
   attributes: Array<{ key: string; index: number }>;
 }
 
@@ -30,10 +32,12 @@ export interface ImportRow {
   firstName: string | null;
   lastName: string | null;
   tags: string[] | null;
+  /** Canonical IANA name. */
+  timeZone: string | null;
   attributes: Record<string, string> | null;
 }
 
-type KnownColumn = 'phone' | 'name' | 'firstName' | 'lastName' | 'tags';
+type KnownColumn = 'phone' | 'name' | 'firstName' | 'lastName' | 'tags' | 'timeZone';
 
 /** Known columns match regardless of case, spaces, `_` and `-`: `First Name`, `first_name`, `firstName`. */
 const KNOWN_COLUMNS = new Map<string, KnownColumn>([
@@ -42,6 +46,7 @@ const KNOWN_COLUMNS = new Map<string, KnownColumn>([
   ['firstname', 'firstName'],
   ['lastname', 'lastName'],
   ['tags', 'tags'],
+  ['timezone', 'timeZone'],
 ]);
 
 export const TAG_SEPARATOR = ';';
@@ -62,7 +67,7 @@ export function readImportHeader(cells: readonly string[]): { layout: ImportLayo
       known[column] = index;
     } else if (!ATTRIBUTE_KEY_PATTERN.test(title)) {
       return {
-        problem: `the header row has the column ${quoted(title)}, which is neither phone, name, firstName, lastName or tags nor a valid attribute name (a letter, then letters, digits or _)`,
+        problem: `the header row has the column ${quoted(title)}, which is neither phone, name, firstName, lastName, tags or timeZone nor a valid attribute name (a letter, then letters, digits or _)`,
       };
     } else {
       attributes.push({ key: title, index });
@@ -129,6 +134,16 @@ export function readImportRow(
     tags = parsed.length > 0 ? parsed : null;
   }
 
+  let timeZone: string | null = null;
+  if (layout.timeZone !== undefined) {
+    const cell = cells[layout.timeZone].trim();
+    if (cell.length > 0) {
+      timeZone = canonicalTimeZone(cell) ?? null;
+      if (timeZone === null)
+        return { reason: `timeZone ${quoted(cell)} is not an IANA time zone (such as America/New_York)` };
+    }
+  }
+
   let attributes: Record<string, string> | null = null;
   for (const { key, index } of layout.attributes) {
     const value = cells[index].trim();
@@ -142,7 +157,7 @@ export function readImportRow(
     attributes[key] = value;
   }
 
-  return { row: { phone, ...names, tags, attributes } };
+  return { row: { phone, ...names, tags, timeZone, attributes } };
 }
 
 /** `vip; newsletter;;vip` → `['vip', 'newsletter']`. */
