@@ -87,6 +87,8 @@ describe('Campaigns', () => {
       failed: 0,
       skippedOptedOut: 0,
       skippedInvalid: 0,
+      held: 0,
+      skippedFrequencyCap: 0,
     });
     expect(addsUp(done.stats)).toBe(true);
     expect(done.progress).toBe(1);
@@ -149,6 +151,8 @@ describe('Campaigns', () => {
       failed: 0,
       skippedOptedOut: 2,
       skippedInvalid: 1,
+      held: 0,
+      skippedFrequencyCap: 0,
     });
     expect(addsUp(done.stats)).toBe(true);
   });

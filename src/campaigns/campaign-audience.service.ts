@@ -9,7 +9,9 @@ import { previewSql } from '../conversations/conversations.service.js';
 import { queryRows } from '../database/query-rows.js';
 import { parseCampaignText, renderSql } from './campaign-text.js';
 import type { CampaignAudience, CampaignMessage } from './campaign.entity.js';
-import { sendPlan } from './send-units.js';
+import { HeldRecipientsService } from './held-recipients.service.js';
+import type { FrequencyCap, SendWindow } from './send-window.js';
+import { sendPlan, tightestRate } from './send-units.js';
 
 interface LockedCampaign {
   id: string;
@@ -20,12 +22,16 @@ interface LockedCampaign {
   message: CampaignMessage;
   audience: CampaignAudience;
   materialized_through: string | null;
+  send_window: SendWindow | null;
+  frequency_cap: FrequencyCap | null;
 }
 
 /** What one chunk added; `done` once the whole audience is materialised. */
 export interface MaterialisedChunk {
   done: boolean;
   queued: number;
+  held: number;
+  skippedFrequencyCap: number;
   skippedOptedOut: number;
   skippedInvalid: number;
 }
@@ -43,6 +49,7 @@ export class CampaignAudienceService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly providers: ProviderRegistry,
     private readonly config: AppConfig,
+    private readonly held: HeldRecipientsService,
   ) {}
 
   /** How many contacts the audience holds, how many of them a campaign would send to, and one of those. */
@@ -83,7 +90,7 @@ export class CampaignAudienceService {
       const [campaign] = await queryRows<LockedCampaign>(
         tx,
         `SELECT cp.id, cp.channel_id, ch.provider, cp.rate_per_second, (ch.config->>'maxPerSecond')::int AS channel_max_per_second,
-                cp.message, cp.audience, cp.materialized_through
+                cp.message, cp.audience, cp.materialized_through, cp.send_window, cp.frequency_cap
            FROM campaigns cp JOIN channels ch ON ch.id = cp.channel_id
           WHERE cp.id = $1 AND cp.status = 'sending' AND cp.materialized_at IS NULL
           FOR UPDATE OF cp SKIP LOCKED`,
@@ -106,7 +113,11 @@ export class CampaignAudienceService {
          ON CONFLICT (contact_id, channel_id) DO NOTHING`,
         conversationParams,
       );
-      const queued = await this.insertMessagesAndUnits(tx, campaign, chunk);
+      const inserted = await this.insertMessagesAndUnits(tx, campaign, chunk);
+      // Recipients whose window is open now go out at once, in this same transaction.
+      const released = campaign.send_window
+        ? await this.held.releaseLocked(tx, { ...campaign, send_window: campaign.send_window }, new Date())
+        : 0;
 
       const skipParams: unknown[] = [];
       const [counts] = await queryRows<{ invalid: string; opted_out: string; last: string | null }>(
@@ -119,7 +130,9 @@ export class CampaignAudienceService {
       );
       const result: MaterialisedChunk = {
         done: upTo === undefined,
-        queued,
+        queued: inserted.queued + released,
+        held: inserted.held - released,
+        skippedFrequencyCap: inserted.skipped,
         skippedInvalid: Number(counts.invalid),
         skippedOptedOut: Number(counts.opted_out),
       };
@@ -169,48 +182,78 @@ export class CampaignAudienceService {
 
   /**
    * One statement: the chunk's message rows, numbered into send units as they are inserted, and a
-   * `campaign_batches` row per unit counted from what was actually inserted. Returns the rows queued.
+   * `campaign_batches` row per unit counted from what was actually inserted. With a send window every
+   * row starts `held` with the recipient's zone (the release step queues the open zones); a contact
+   * at its frequency cap gets a `skipped` row (reason `frequency_cap`) so it is listed. Neither is in
+   * a unit.
    */
   private async insertMessagesAndUnits(
     tx: EntityManager,
     campaign: LockedCampaign,
     chunk: (alias: string, params: unknown[]) => string,
-  ): Promise<number> {
+  ): Promise<{ queued: number; held: number; skipped: number }> {
     const plan = sendPlan(
       this.providers.get(campaign.provider).maxRecipientsPerRequest,
       tightestRate(campaign.rate_per_second, campaign.channel_max_per_second),
     );
     // Unique across campaigns and chunks; it is the client reference a batch provider sees.
     const prefix = `cmp_${campaign.id.replaceAll('-', '').slice(0, 12)}_${randomBytes(6).toString('hex')}`;
-    const params: unknown[] = [campaign.id, campaign.channel_id, prefix, plan.unitSize, plan.batched];
+    const params: unknown[] = [
+      campaign.id,
+      campaign.channel_id,
+      prefix,
+      plan.unitSize,
+      plan.batched,
+      campaign.send_window !== null,
+      campaign.frequency_cap?.max ?? null,
+      campaign.frequency_cap?.perHours ?? null,
+    ];
     const members = chunk('c', params);
     const content = contentSql(campaign.message, 'a', params);
-    const units = await queryRows<{ size: number }>(
+    const [counts] = await queryRows<{ queued: string; held: string; skipped: string }>(
       tx,
       `WITH inserted AS (
          INSERT INTO messages (direction, channel_id, contact_id, conversation_id, campaign_id, recipient, content, status,
-                               client_reference, batch_reference)
-         SELECT 'outbound', $2::uuid, a.id, a.conversation_id, $1::uuid, a.phone, ${content}, 'queued',
+                               status_reason, time_zone, client_reference, batch_reference)
+         SELECT 'outbound', $2::uuid, a.id, a.conversation_id, $1::uuid, a.phone, ${content}, a.status,
+                CASE WHEN a.capped THEN 'frequency_cap' END, coalesce(a.time_zone, a.phone_time_zone),
                 -- Batch providers are sent the unit's reference; single requests each need their own.
-                CASE WHEN $5::boolean THEN NULL ELSE 'cmp_' || replace(gen_random_uuid()::text, '-', '') END,
-                $3::text || '_' || ((a.n - 1) / $4::int)::text
-           FROM (SELECT c.*, cv.id AS conversation_id, row_number() OVER () AS n
+                CASE WHEN $5::boolean OR a.capped THEN NULL ELSE 'cmp_' || replace(gen_random_uuid()::text, '-', '') END,
+                CASE WHEN a.status = 'queued' THEN $3::text || '_' || ((a.n - 1) / $4::int)::text END
+           FROM (SELECT c.*, cv.id AS conversation_id, capped.capped,
+                        CASE WHEN capped.capped THEN 'skipped' WHEN $6::boolean THEN 'held' ELSE 'queued' END AS status,
+                        row_number() OVER (PARTITION BY capped.capped) AS n
                    FROM contacts c
                    JOIN conversations cv ON cv.contact_id = c.id AND cv.channel_id = $2
+                   -- At most max rows read per contact, from the partial (contact_id, status_updated_at) index.
+                   CROSS JOIN LATERAL (
+                     SELECT $7::int IS NOT NULL AND (
+                       SELECT count(*) FROM (
+                         SELECT 1 FROM messages s
+                          WHERE s.contact_id = c.id AND s.campaign_id IS NOT NULL
+                            AND s.status IN ('sent', 'delivered', 'read')
+                            AND s.status_updated_at > now() - make_interval(hours => $8::int)
+                          LIMIT $7::int) recent) >= $7::int AS capped) capped
                   -- Phones are unique among contacts, so each recipient appears once without a DISTINCT.
                   WHERE ${members} AND ${sendableSql('c')}) a
          ON CONFLICT DO NOTHING
-         RETURNING batch_reference, conversation_id, content),
+         RETURNING batch_reference, status, conversation_id, content),
        -- The inbox shows what was sent: only the preview changes, so the activity indexes are not touched.
+       -- A recipient the frequency cap skipped is not sent anything.
        previewed AS (
          UPDATE conversations cv SET last_message_preview = ${previewSql('i.content')}
-           FROM inserted i WHERE cv.id = i.conversation_id)
-       INSERT INTO campaign_batches (reference, campaign_id, channel_id, size)
-       SELECT batch_reference, $1::uuid, $2::uuid, count(*) FROM inserted GROUP BY batch_reference
-       RETURNING size`,
+           FROM inserted i WHERE cv.id = i.conversation_id AND i.status <> 'skipped'),
+       units AS (
+         INSERT INTO campaign_batches (reference, campaign_id, channel_id, size)
+         SELECT batch_reference, $1::uuid, $2::uuid, count(*) FROM inserted WHERE batch_reference IS NOT NULL
+          GROUP BY batch_reference
+         RETURNING size)
+       SELECT (SELECT coalesce(sum(size), 0) FROM units) AS queued,
+              count(*) FILTER (WHERE status = 'held') AS held, count(*) FILTER (WHERE status = 'skipped') AS skipped
+         FROM inserted`,
       params,
     );
-    return units.reduce((sum, unit) => sum + unit.size, 0);
+    return { queued: Number(counts.queued), held: Number(counts.held), skipped: Number(counts.skipped) };
   }
 
   private async record(
@@ -224,7 +267,10 @@ export class CampaignAudienceService {
       `UPDATE campaigns
           SET skipped_opted_out = skipped_opted_out + $2, skipped_invalid = skipped_invalid + $3,
               total = CASE
-                WHEN $6 THEN (SELECT coalesce(sum(size), 0) FROM campaign_batches WHERE campaign_id = $1) + skipped_opted_out + $2 + skipped_invalid + $3
+                -- Every message row once: those in units, plus those still held and the skipped ones (in none).
+                WHEN $6 THEN (SELECT coalesce(sum(size), 0) FROM campaign_batches WHERE campaign_id = $1)
+                             + (SELECT count(*) FROM messages WHERE campaign_id = $1 AND status IN ('held', 'skipped'))
+                             + skipped_opted_out + $2 + skipped_invalid + $3
                 ELSE coalesce($4::int, total) END,
               materialized_through = $5, materialized_at = CASE WHEN $6 THEN now() END, updated_at = now()
         WHERE id = $1`,
@@ -255,10 +301,4 @@ function contentSql(message: CampaignMessage, alias: string, params: unknown[]):
     return `$${params.length}::jsonb`;
   }
   return `jsonb_build_object('kind', 'text', 'text', ${renderSql(parseCampaignText(message.text), alias, params)})`;
-}
-
-/** The lower of two optional rates (recipients per second), null when neither is set. */
-export function tightestRate(...rates: Array<number | null | undefined>): number | null {
-  const set = rates.filter((rate): rate is number => typeof rate === 'number' && rate > 0);
-  return set.length > 0 ? Math.min(...set) : null;
 }

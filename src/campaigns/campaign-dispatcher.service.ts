@@ -18,6 +18,7 @@ import { queryRows } from '../database/query-rows.js';
 import { CampaignAudienceService } from './campaign-audience.service.js';
 import { CampaignRecoveryService } from './campaign-recovery.service.js';
 import { CampaignSender } from './campaign-sender.service.js';
+import { HeldRecipientsService } from './held-recipients.service.js';
 
 const INTERVAL_NAME = 'campaign-dispatch';
 const CAMPAIGNS_PER_TICK = 20;
@@ -38,6 +39,7 @@ interface SendingRow {
   id: string;
   channel_id: string;
   rate_per_second: number | null;
+  windowed: boolean;
 }
 
 /**
@@ -60,6 +62,7 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
     private readonly audience: CampaignAudienceService,
     private readonly sender: CampaignSender,
     private readonly recovery: CampaignRecoveryService,
+    private readonly held: HeldRecipientsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -121,7 +124,8 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
   private sending(): Promise<SendingRow[]> {
     return queryRows<SendingRow>(
       this.dataSource,
-      `SELECT id, channel_id, rate_per_second FROM campaigns WHERE status = 'sending' ORDER BY started_at LIMIT $1`,
+      `SELECT id, channel_id, rate_per_second, send_window IS NOT NULL AS windowed
+         FROM campaigns WHERE status = 'sending' ORDER BY started_at LIMIT $1`,
       [CAMPAIGNS_PER_TICK],
     );
   }
@@ -129,6 +133,7 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
   private async dispatch(campaign: SendingRow): Promise<void> {
     const sliceEnds = Date.now() + CAMPAIGN_SLICE_MS;
     let materialising = await this.materialiseNextChunk(campaign.id);
+    if (campaign.windowed) await this.held.releaseDue(campaign.id);
 
     let channel: ChannelContext;
     try {
@@ -194,7 +199,7 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
     return row?.status === 'sending';
   }
 
-  /** Completed when every send unit is done: none waiting, retrying or held under a lease. */
+  /** Completed when every send unit is done (none waiting, retrying or under a lease) and nobody is held. */
   private async completeIfDone(id: string): Promise<void> {
     const done = await queryRows<{ id: string }>(
       this.dataSource,
@@ -202,6 +207,7 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
          UPDATE campaigns SET status = 'completed', completed_at = now(), updated_at = now()
           WHERE id = $1 AND status = 'sending' AND materialized_at IS NOT NULL
             AND NOT EXISTS (SELECT 1 FROM campaign_batches WHERE campaign_id = $1 AND done_at IS NULL)
+            AND NOT EXISTS (SELECT 1 FROM messages WHERE campaign_id = $1 AND status = 'held')
           RETURNING *
        ), event AS (${outboxInsert('campaign.status', 'done c', campaignJson('c'))})
        SELECT id FROM done`,
@@ -233,7 +239,7 @@ export class CampaignDispatcher implements OnApplicationBootstrap, BeforeApplica
       await tx.query(
         `WITH changed AS (
            UPDATE messages SET status = 'failed', status_reason = $2, status_updated_at = now()
-            WHERE campaign_id = $1 AND status = 'queued'
+            WHERE campaign_id = $1 AND status IN ('queued', 'held')
            RETURNING *
          ), event AS (${outboxInsert('message.status', 'changed m', messageJson('m'))})
          SELECT 1`,

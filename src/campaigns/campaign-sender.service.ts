@@ -16,8 +16,7 @@ import { AppConfig } from '../config/app-config.js';
 import { queryRows } from '../database/query-rows.js';
 import { MetricsService } from '../health/metrics.service.js';
 import { messageJson, outboxInsert } from '../event-webhooks/outbox.js';
-import { tightestRate } from './campaign-audience.service.js';
-import { sendPlan } from './send-units.js';
+import { sendPlan, tightestRate } from './send-units.js';
 
 /** A send unit goes to the provider at most 5 times; a unit that may have arrived is checked first. */
 const SEND_FAILURES = new SendFailurePolicy({

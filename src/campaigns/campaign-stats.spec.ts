@@ -3,9 +3,11 @@ import { campaignProgress, campaignStats } from './campaign-stats.js';
 describe('campaign stats', () => {
   const campaign = { total: 10, skippedOptedOut: 2, skippedInvalid: 1 };
 
-  it('counts rejected messages as failed and adds up to the total', () => {
-    const stats = campaignStats(campaign, [
+  it('counts rejected messages as failed, held and capped recipients, and adds up to the total', () => {
+    const stats = campaignStats({ ...campaign, total: 13 }, [
       { status: 'queued', count: 2 },
+      { status: 'held', count: 2 },
+      { status: 'skipped', count: 1 },
       { status: 'sent', count: 1 },
       { status: 'delivered', count: 1 },
       { status: 'read', count: 1 },
@@ -13,14 +15,16 @@ describe('campaign stats', () => {
       { status: 'rejected', count: 1 },
     ]);
     expect(stats).toEqual({
-      total: 10,
+      total: 13,
       queued: 2,
+      held: 2,
       sent: 1,
       delivered: 1,
       read: 1,
       failed: 2,
       skippedOptedOut: 2,
       skippedInvalid: 1,
+      skippedFrequencyCap: 1,
     });
     const { total, ...parts } = stats;
     expect(Object.values(parts).reduce((a, b) => a + b, 0)).toBe(total);

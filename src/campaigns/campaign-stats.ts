@@ -3,12 +3,14 @@ import type { CampaignStatus } from './campaign-state.js';
 export interface CampaignStats {
   total: number;
   queued: number;
+  held: number;
   sent: number;
   delivered: number;
   read: number;
   failed: number;
   skippedOptedOut: number;
   skippedInvalid: number;
+  skippedFrequencyCap: number;
 }
 
 export interface StatusCount {
@@ -26,12 +28,15 @@ export function campaignStats(
   return {
     total: campaign.total,
     queued: of('queued'),
+    held: of('held'),
     sent: of('sent'),
     delivered: of('delivered'),
     read: of('read'),
     failed: of('failed', 'rejected'),
     skippedOptedOut: campaign.skippedOptedOut,
     skippedInvalid: campaign.skippedInvalid,
+    // The only skipped rows: a capped recipient is listed with its reason, the others only counted.
+    skippedFrequencyCap: of('skipped'),
   };
 }
 
@@ -40,6 +45,12 @@ export function campaignProgress(status: CampaignStatus, stats: CampaignStats): 
   if (status === 'completed') return 1;
   if (stats.total === 0) return 0;
   const settled =
-    stats.sent + stats.delivered + stats.read + stats.failed + stats.skippedOptedOut + stats.skippedInvalid;
+    stats.sent +
+    stats.delivered +
+    stats.read +
+    stats.failed +
+    stats.skippedOptedOut +
+    stats.skippedInvalid +
+    stats.skippedFrequencyCap;
   return Math.min(1, Math.max(0, settled / stats.total));
 }

@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { TemplateContent } from '../channels/providers/channel-provider.interface.js';
 import type { CampaignStatus } from './campaign-state.js';
+import type { FrequencyCap, SendWindow } from './send-window.js';
 
 export type CampaignMessage =
   { kind: 'text'; text: string } | { kind: 'template'; template: TemplateContent };
@@ -29,6 +30,12 @@ export class Campaign {
 
   @Column({ type: 'int', nullable: true })
   ratePerSecond!: number | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  sendWindow!: SendWindow | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  frequencyCap!: FrequencyCap | null;
 
   @Column({ type: 'text' })
   status!: CampaignStatus;

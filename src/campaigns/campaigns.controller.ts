@@ -138,6 +138,8 @@ function toDto({ campaign, stats, progress }: CampaignView): CampaignDto {
     audience: campaign.audience,
     scheduledAt: campaign.scheduledAt?.toISOString() ?? null,
     ratePerSecond: campaign.ratePerSecond,
+    sendWindow: campaign.sendWindow,
+    frequencyCap: campaign.frequencyCap,
     status: campaign.status,
     failureReason: campaign.failureReason,
     stats,

@@ -8,6 +8,7 @@ import { CampaignSender } from './campaign-sender.service.js';
 import { Campaign } from './campaign.entity.js';
 import { CampaignsController } from './campaigns.controller.js';
 import { CampaignsService } from './campaigns.service.js';
+import { HeldRecipientsService } from './held-recipients.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Campaign]), ChannelsModule],
@@ -15,6 +16,7 @@ import { CampaignsService } from './campaigns.service.js';
   providers: [
     CampaignsService,
     CampaignAudienceService,
+    HeldRecipientsService,
     CampaignSender,
     CampaignRecoveryService,
     CampaignDispatcher,

@@ -18,12 +18,14 @@ import type {
   CampaignAudienceDto,
   CampaignMessageDto,
   CreateCampaignDto,
+  SendWindowDto,
 } from './dto/create-campaign.dto.js';
 import {
   CampaignStateError,
   EmptyAudienceError,
   WhatsAppCampaignNeedsTemplateError,
 } from './campaign-errors.js';
+import type { SendWindow } from './send-window.js';
 
 export interface CampaignView {
   campaign: Campaign;
@@ -57,6 +59,10 @@ export class CampaignsService {
         audience,
         scheduledAt: input.scheduledAt ? new Date(input.scheduledAt) : null,
         ratePerSecond: input.ratePerSecond ?? null,
+        sendWindow: sendWindowFrom(input.sendWindow),
+        frequencyCap: input.frequencyCap
+          ? { max: input.frequencyCap.max, perHours: input.frequencyCap.perHours }
+          : null,
         status: 'draft',
       }),
     );
@@ -221,6 +227,19 @@ function audienceFrom(audience: CampaignAudienceDto): CampaignAudience {
     return { contactIds: [...new Set(audience.contactIds.map((id) => id.toLowerCase()))] };
   if (audience.tags) return { tags: [...new Set(audience.tags)] };
   return { all: true };
+}
+
+function sendWindowFrom(window: SendWindowDto | undefined): SendWindow | null {
+  if (!window) return null;
+  if (window.start === window.end) {
+    throw ValidationError.forField('sendWindow.end', 'must differ from sendWindow.start');
+  }
+  return {
+    start: window.start,
+    end: window.end,
+    ...(window.days ? { days: [...new Set(window.days)] } : {}),
+    unknownTimeZone: window.unknownTimeZone ?? 'hold',
+  };
 }
 
 function pastTense(event: CampaignEvent): string {

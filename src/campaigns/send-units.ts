@@ -36,3 +36,9 @@ export function sendPlan(maxRecipientsPerRequest: number, ratePerSecond: number 
   );
   return { batched: false, unitSize, unitsPerClaim: 1, concurrency: PER_RECIPIENT_CONCURRENCY };
 }
+
+/** The lower of two optional rates (recipients per second), null when neither is set. */
+export function tightestRate(...rates: Array<number | null | undefined>): number | null {
+  const set = rates.filter((rate): rate is number => typeof rate === 'number' && rate > 0);
+  return set.length > 0 ? Math.min(...set) : null;
+}

@@ -1,4 +1,4 @@
-import { tightestRate } from '../campaigns/campaign-audience.service.js';
+import { tightestRate } from '../campaigns/send-units.js';
 import { campaignLimit, channelLimit, largestRequest, requestCap } from './send-limits.js';
 
 describe('send limits', () => {

@@ -10,12 +10,14 @@ type Caller = { accessToken: string };
 export interface CampaignStatsView {
   total: number;
   queued: number;
+  held: number;
   sent: number;
   delivered: number;
   read: number;
   failed: number;
   skippedOptedOut: number;
   skippedInvalid: number;
+  skippedFrequencyCap: number;
 }
 
 export interface CampaignView {

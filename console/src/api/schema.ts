@@ -2113,7 +2113,8 @@ export interface components {
        * @example sent
        * @enum {string}
        */
-      status: 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'rejected' | 'received';
+      status:
+        'queued' | 'held' | 'skipped' | 'sent' | 'delivered' | 'read' | 'failed' | 'rejected' | 'received';
       /** Format: uuid */
       conversationId: string;
       /** @example sb_5c1d1e8e2f574f1c9a433b8f0d6a9e21 */
@@ -2162,7 +2163,8 @@ export interface components {
        * @example delivered
        * @enum {string}
        */
-      status: 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'rejected' | 'received';
+      status:
+        'queued' | 'held' | 'skipped' | 'sent' | 'delivered' | 'read' | 'failed' | 'rejected' | 'received';
       /** @example null */
       statusReason: string | null;
       /** @example null */
@@ -2350,6 +2352,41 @@ export interface components {
        */
       all?: true;
     };
+    SendWindowDto: {
+      /**
+       * @description Local time the window opens (inclusive)
+       * @example 08:00
+       */
+      start: string;
+      /**
+       * @description Local time the window closes (exclusive); before start for a window across midnight
+       * @example 21:00
+       */
+      end: string;
+      /**
+       * @description Local days the window opens on; absent: every day
+       * @example [
+       *       "mon",
+       *       "tue",
+       *       "wed",
+       *       "thu",
+       *       "fri"
+       *     ]
+       */
+      days?: ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[];
+      /**
+       * @description Recipients whose time zone is unknown: held (default) or sent at once
+       * @example hold
+       * @enum {string}
+       */
+      unknownTimeZone?: 'hold' | 'send';
+    };
+    FrequencyCapDto: {
+      /** @example 2 */
+      max: number;
+      /** @example 24 */
+      perHours: number;
+    };
     CreateCampaignDto: {
       /** @example Spring sale */
       name: string;
@@ -2378,6 +2415,10 @@ export interface components {
        * @example 50
        */
       ratePerSecond?: number;
+      /** @description Send only within these local hours in each recipient's time zone; others are held */
+      sendWindow?: components['schemas']['SendWindowDto'];
+      /** @description Skip contacts that already received `max` campaign messages in the last `perHours` hours */
+      frequencyCap?: components['schemas']['FrequencyCapDto'];
     };
     CampaignMessageViewDto: {
       /**
@@ -2397,6 +2438,11 @@ export interface components {
       total: number;
       /** @example 0 */
       queued: number;
+      /**
+       * @description Outside their send window now, in their own time zone; sent when it opens
+       * @example 0
+       */
+      held: number;
       /** @example 1200 */
       sent: number;
       /** @example 1250 */
@@ -2415,6 +2461,11 @@ export interface components {
        * @example 5
        */
       skippedInvalid: number;
+      /**
+       * @description Left out by the frequency cap (listed among the messages as skipped, reason frequency_cap)
+       * @example 0
+       */
+      skippedFrequencyCap: number;
     };
     CampaignDto: {
       /**
@@ -2442,6 +2493,20 @@ export interface components {
       scheduledAt: string | null;
       /** @example 50 */
       ratePerSecond: number | null;
+      /**
+       * @example {
+       *       "start": "08:00",
+       *       "end": "21:00"
+       *     }
+       */
+      sendWindow: components['schemas']['SendWindowDto'] | null;
+      /**
+       * @example {
+       *       "max": 2,
+       *       "perHours": 24
+       *     }
+       */
+      frequencyCap: components['schemas']['FrequencyCapDto'] | null;
       /**
        * @example draft
        * @enum {string}
@@ -2823,6 +2888,8 @@ export type NotePageDto = components['schemas']['NotePageDto'];
 export type WebhookAcceptedDto = components['schemas']['WebhookAcceptedDto'];
 export type CampaignMessageDto = components['schemas']['CampaignMessageDto'];
 export type CampaignAudienceDto = components['schemas']['CampaignAudienceDto'];
+export type SendWindowDto = components['schemas']['SendWindowDto'];
+export type FrequencyCapDto = components['schemas']['FrequencyCapDto'];
 export type CreateCampaignDto = components['schemas']['CreateCampaignDto'];
 export type CampaignMessageViewDto = components['schemas']['CampaignMessageViewDto'];
 export type CampaignStatsDto = components['schemas']['CampaignStatsDto'];
@@ -6906,7 +6973,8 @@ export interface operations {
         limit?: number;
         /** @description The `nextCursor` of the previous page */
         cursor?: string;
-        status?: 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'rejected' | 'received';
+        status?:
+          'queued' | 'held' | 'skipped' | 'sent' | 'delivered' | 'read' | 'failed' | 'rejected' | 'received';
       };
       header?: never;
       path: {
@@ -7835,7 +7903,7 @@ export const pathsApiV1ConversationsGetParametersQueryStatusValues: ReadonlyArra
 > = ['open', 'snoozed', 'closed', 'archived'];
 export const pathsApiV1CampaignsIdMessagesGetParametersQueryStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/v1/campaigns/{id}/messages']['get']['parameters']['query']['status']
-> = ['queued', 'sent', 'delivered', 'read', 'failed', 'rejected', 'received'];
+> = ['queued', 'held', 'skipped', 'sent', 'delivered', 'read', 'failed', 'rejected', 'received'];
 export const createUserDtoRoleValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['CreateUserDto']['role']
 > = ['admin', 'agent'];
@@ -7983,7 +8051,7 @@ export const updateAutoReplyDtoActionValues: ReadonlyArray<
 > = ['none', 'opt_out', 'opt_in'];
 export const sendMessageResultDtoStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['SendMessageResultDto']['status']
-> = ['queued', 'sent', 'delivered', 'read', 'failed', 'rejected', 'received'];
+> = ['queued', 'held', 'skipped', 'sent', 'delivered', 'read', 'failed', 'rejected', 'received'];
 export const messageContentDtoKindValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['MessageContentDto']['kind']
 > = ['text', 'template', 'media'];
@@ -7992,13 +8060,19 @@ export const messageDtoDirectionValues: ReadonlyArray<
 > = ['inbound', 'outbound'];
 export const messageDtoStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['MessageDto']['status']
-> = ['queued', 'sent', 'delivered', 'read', 'failed', 'rejected', 'received'];
+> = ['queued', 'held', 'skipped', 'sent', 'delivered', 'read', 'failed', 'rejected', 'received'];
 export const conversationDtoStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ConversationDto']['status']
 > = ['open', 'snoozed', 'closed', 'archived'];
 export const updateConversationDtoStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['UpdateConversationDto']['status']
 > = ['open', 'snoozed', 'closed', 'archived'];
+export const sendWindowDtoDaysValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['SendWindowDto']['days']
+> = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+export const sendWindowDtoUnknownTimeZoneValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['SendWindowDto']['unknownTimeZone']
+> = ['hold', 'send'];
 export const campaignMessageViewDtoKindValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['CampaignMessageViewDto']['kind']
 > = ['text', 'template'];

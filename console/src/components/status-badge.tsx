@@ -2,6 +2,8 @@ import type { CampaignStatus, MessageStatus } from '../api/models';
 
 const MESSAGE_STATUS_LABELS: Record<MessageStatus, string> = {
   queued: 'Queued',
+  held: 'Held (outside send window)',
+  skipped: 'Skipped',
   sent: 'Sent',
   delivered: 'Delivered',
   read: 'Read',

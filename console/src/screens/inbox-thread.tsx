@@ -447,6 +447,8 @@ function mergeMessages(first: Message[], second: Message[]): Message[] {
 /** Statuses only move forward (as on the server), so an older copy never overwrites a newer one. */
 const STATUS_RANK: Record<Message['status'], number> = {
   queued: 0,
+  held: 0,
+  skipped: 0,
   sent: 1,
   delivered: 2,
   read: 3,

@@ -6,7 +6,8 @@ import { PaginationQueryDto } from '../../common/pagination/pagination-query.dto
 import { MessageDto } from '../../conversations/dto/message.dto.js';
 import { CAMPAIGN_STATUSES, type CampaignStatus } from '../campaign-state.js';
 import { TemplateDto } from '../../conversations/dto/send-message.dto.js';
-import { CampaignAudienceDto } from './create-campaign.dto.js';
+import { CampaignAudienceDto, FrequencyCapDto, SendWindowDto } from './create-campaign.dto.js';
+import type { FrequencyCap, SendWindow } from '../send-window.js';
 import type { CampaignAudience, CampaignMessage } from '../campaign.entity.js';
 
 export class CampaignStatsDto {
@@ -18,6 +19,12 @@ export class CampaignStatsDto {
 
   @ApiProperty({ example: 0 })
   queued!: number;
+
+  @ApiProperty({
+    description: 'Outside their send window now, in their own time zone; sent when it opens',
+    example: 0,
+  })
+  held!: number;
 
   @ApiProperty({ example: 1200 })
   sent!: number;
@@ -36,6 +43,12 @@ export class CampaignStatsDto {
 
   @ApiProperty({ description: 'Erased contacts and contacts without a phone number', example: 5 })
   skippedInvalid!: number;
+
+  @ApiProperty({
+    description: 'Left out by the frequency cap (listed among the messages as skipped, reason frequency_cap)',
+    example: 0,
+  })
+  skippedFrequencyCap!: number;
 }
 
 /** The stored message: `kind` says which of `text` and `template` it carries. */
@@ -71,6 +84,12 @@ export class CampaignDto {
 
   @ApiProperty({ type: Number, nullable: true, example: 50 })
   ratePerSecond!: number | null;
+
+  @ApiProperty({ type: SendWindowDto, nullable: true, example: { start: '08:00', end: '21:00' } })
+  sendWindow!: SendWindow | null;
+
+  @ApiProperty({ type: FrequencyCapDto, nullable: true, example: { max: 2, perHours: 24 } })
+  frequencyCap!: FrequencyCap | null;
 
   @ApiProperty({ enum: CAMPAIGN_STATUSES, example: 'draft' })
   status!: CampaignStatus;

@@ -5,6 +5,7 @@ import {
   Equals,
   IsArray,
   IsInt,
+  IsIn,
   IsISO8601,
   IsNotEmpty,
   IsOptional,
@@ -12,10 +13,13 @@ import {
   IsUUID,
   Max,
   MaxLength,
+  Matches,
   Min,
 } from 'class-validator';
 import { IsOmittable, NestedObject } from '../../common/validation/field-presence.decorators.js';
+import { WEEKDAYS, type Weekday } from '../../common/time-zones/time-zone.js';
 import { TemplateDto } from '../../conversations/dto/send-message.dto.js';
+import { HH_MM } from '../send-window.js';
 
 const MAX_AUDIENCE_CONTACT_IDS = 10_000;
 const MAX_RATE_PER_SECOND = 1_000_000;
@@ -70,6 +74,66 @@ export class CampaignAudienceDto {
   all?: true;
 }
 
+/** Hours in the recipient's own time zone in which the campaign may reach them. */
+export class SendWindowDto {
+  @ApiProperty({
+    pattern: HH_MM.source,
+    description: 'Local time the window opens (inclusive)',
+    example: '08:00',
+  })
+  @IsString()
+  @Matches(HH_MM, { message: 'start must be a time HH:MM such as 08:00' })
+  start!: string;
+
+  @ApiProperty({
+    pattern: HH_MM.source,
+    description: 'Local time the window closes (exclusive); before start for a window across midnight',
+    example: '21:00',
+  })
+  @IsString()
+  @Matches(HH_MM, { message: 'end must be a time HH:MM such as 21:00' })
+  end!: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    enum: WEEKDAYS,
+    minItems: 1,
+    maxItems: 7,
+    description: 'Local days the window opens on; absent: every day',
+    example: ['mon', 'tue', 'wed', 'thu', 'fri'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(7)
+  @IsIn(WEEKDAYS, { each: true })
+  days?: Weekday[];
+
+  @ApiPropertyOptional({
+    enum: ['hold', 'send'],
+    description: 'Recipients whose time zone is unknown: held (default) or sent at once',
+    example: 'hold',
+  })
+  @IsOptional()
+  @IsIn(['hold', 'send'])
+  unknownTimeZone?: 'hold' | 'send';
+}
+
+/** At most `max` campaign messages (any campaign) sent to one contact in the last `perHours` hours. */
+export class FrequencyCapDto {
+  @ApiProperty({ minimum: 1, maximum: 1000, example: 2 })
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  max!: number;
+
+  @ApiProperty({ minimum: 1, maximum: 8760, example: 24 })
+  @IsInt()
+  @Min(1)
+  @Max(8760)
+  perHours!: number;
+}
+
 export class CreateCampaignDto {
   @ApiProperty({ example: 'Spring sale' })
   @IsString()
@@ -109,6 +173,22 @@ export class CreateCampaignDto {
   @Min(1)
   @Max(MAX_RATE_PER_SECOND)
   ratePerSecond?: number;
+
+  @ApiPropertyOptional({
+    type: SendWindowDto,
+    description: "Send only within these local hours in each recipient's time zone; others are held",
+  })
+  @IsOptional()
+  @NestedObject(() => SendWindowDto)
+  sendWindow?: SendWindowDto;
+
+  @ApiPropertyOptional({
+    type: FrequencyCapDto,
+    description: 'Skip contacts that already received `max` campaign messages in the last `perHours` hours',
+  })
+  @IsOptional()
+  @NestedObject(() => FrequencyCapDto)
+  frequencyCap?: FrequencyCapDto;
 }
 
 export class ScheduleCampaignDto {

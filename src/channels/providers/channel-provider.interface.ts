@@ -150,6 +150,9 @@ export type SendResult =
 /** The statuses Switchboard exposes (the contract's `status` field). */
 export const MESSAGE_STATUSES = [
   'queued',
+  // Campaign recipients outside their send window, and those a frequency cap left out.
+  'held',
+  'skipped',
   'sent',
   'delivered',
   'read',

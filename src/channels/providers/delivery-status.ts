@@ -67,6 +67,8 @@ export function mapPlivoStatus(providerStatus: string): MessageStatus | undefine
 const STATUS_RANK: Readonly<Record<MessageStatus, number>> = {
   received: 0,
   queued: 0,
+  held: 0,
+  skipped: 0,
   sent: 1,
   failed: 2,
   rejected: 2,

@@ -20,6 +20,8 @@ const INTENTS = ['optout', 'optin', 'help'] as const;
 /** Which of Plivo's timestamps dates each status change. */
 const STATUS_TIME_FIELD: Readonly<Record<MessageStatus, string>> = {
   queued: 'QueuedTime',
+  held: 'QueuedTime',
+  skipped: 'QueuedTime',
   sent: 'SentTime',
   delivered: 'DeliveryReportTime',
   read: 'DeliveryReportTime',
