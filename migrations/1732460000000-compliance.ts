@@ -3,6 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { timeZoneOfPhone } from '../src/common/time-zones/phone-time-zone.js';
 
 const BACKFILL_CHUNK = 5000;
+const NEW_OPT_OUT_KEYWORDS = ['STOP ALL', 'REVOKE', 'OPTOUT', 'OPT OUT'];
 
 /**
  * Consent and compliance: each contact's time zone (given, and derived from the number so the
@@ -64,9 +65,22 @@ export class Compliance1732460000000 implements MigrationInterface {
     );
 
     await queryRunner.query(`ALTER TABLE conversations ADD COLUMN opt_out_requested_at timestamptz(3)`);
+
+    // The FCC's 2025 list: REVOKE and OPT OUT (and their spellings) must work like STOP.
+    await queryRunner.query(
+      `UPDATE auto_replies
+          SET keywords = keywords || ARRAY(SELECT k FROM unnest($1::text[]) AS k WHERE NOT k = ANY(keywords))
+        WHERE builtin = 'opt_out'`,
+      [NEW_OPT_OUT_KEYWORDS],
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      `UPDATE auto_replies SET keywords = ARRAY(SELECT k FROM unnest(keywords) AS k WHERE NOT k = ANY($1::text[]))
+        WHERE builtin = 'opt_out'`,
+      [NEW_OPT_OUT_KEYWORDS],
+    );
     await queryRunner.query(`ALTER TABLE conversations DROP COLUMN opt_out_requested_at`);
     await queryRunner.query(`DROP TABLE consent_events`);
     await queryRunner.query(`DROP FUNCTION consent_events_append_only()`);

@@ -196,6 +196,10 @@ describe('Consent keywords on inbound messages', () => {
   const expectOnly = (replies: string[], expected: string) =>
     expect(replies.map(originalBuiltinText)).toEqual([expected]);
 
+  const consentHistory = async (contactId: string) =>
+    (await sut.http.get(`/api/v1/contacts/${contactId}/consent`).set(bearer(agent)).expect(200))
+      .body as unknown[];
+
   const sendStatus = async (channelId: string, to: string) =>
     (
       await sut.http
@@ -301,6 +305,14 @@ describe('Consent keywords on inbound messages', () => {
       const conversation = await conversationOf(plivoDriver, phone);
       expect(conversation.contact.optedOut).toBe(true);
       expect(await sendStatus(plivoCh.id, phone)).toBe(403);
+      expect(await consentHistory(conversation.contact.id)).toEqual([
+        expect.objectContaining({
+          action: 'opt_out',
+          source: 'provider',
+          channelId: plivoCh.id,
+          messageId: expect.any(String),
+        }),
+      ]);
     });
 
     it('an ordinary message gets an empty <Response/>', async () => {
@@ -313,18 +325,27 @@ describe('Consent keywords on inbound messages', () => {
   });
 
   describe('the keyword matrix (sandbox)', () => {
-    it.each(['STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT'])(
-      '%s opts out and confirms',
-      async (keyword) => {
-        const phone = randomPhone();
+    it.each([
+      'STOPALL',
+      'UNSUBSCRIBE',
+      'CANCEL',
+      'END',
+      'QUIT',
+      'STOP ALL',
+      'REVOKE',
+      'OPTOUT',
+      'OPT OUT',
+      'opt-out',
+      'Revoke.',
+    ])('%s opts out and confirms', async (keyword) => {
+      const phone = randomPhone();
 
-        const replies = await sandboxDriver.receive(phone, keyword);
+      const replies = await sandboxDriver.receive(phone, keyword);
 
-        expectOnly(replies, OPT_OUT_TEXT);
-        expect((await conversationOf(sandboxDriver, phone)).contact.optedOut).toBe(true);
-        expect(await sendStatus(sandbox.id, phone)).toBe(403);
-      },
-    );
+      expectOnly(replies, OPT_OUT_TEXT);
+      expect((await conversationOf(sandboxDriver, phone)).contact.optedOut).toBe(true);
+      expect(await sendStatus(sandbox.id, phone)).toBe(403);
+    });
 
     it.each(['START', 'UNSTOP', 'YES', 'unstop', ' yes '])(
       '%j opts an opted-out contact back in and confirms',
@@ -446,6 +467,9 @@ describe('Consent keywords on inbound messages', () => {
       );
       expect(await sendStatus(conv.id, phone)).toBe(403);
       expect(await sendStatus(sandbox.id, phone)).toBe(403);
+      expect(await consentHistory(contactId)).toEqual([
+        expect.objectContaining({ action: 'opt_out', source: 'provider', channelId: conv.id, keyword: null }),
+      ]);
     });
 
     it('OPT_OUT_SUCCEEDED for a Messenger identity opts out the contact known by that identity', async () => {

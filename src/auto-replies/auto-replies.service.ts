@@ -5,7 +5,7 @@ import { QueryFailedError, Repository } from 'typeorm';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-error.js';
 import { newestFirstPage, newestFirstRows, type Page } from '../common/pagination/page.js';
 import { AutoReply, type MatchMode, type ReplyAction } from './auto-reply.entity.js';
-import { matchesKeyword } from './keyword-matcher.js';
+import { matchesKeyword, normaliseKeywordText } from './keyword-matcher.js';
 
 export interface AutoReplyInput {
   keywords?: string[];
@@ -21,6 +21,10 @@ export interface AutoReplyDecision {
   action: ReplyAction;
   reply: string;
   ruleId: string;
+  /** A keyword in the text, or the provider's own classification (Plivo's MessageIntent). */
+  matchedBy: 'keyword' | 'intent';
+  /** The message as keywords are compared (`OPT OUT` for "opt-out!"). */
+  keyword: string;
 }
 
 /** A provider's own classification of an inbound message (Plivo's MessageIntent). */
@@ -98,10 +102,17 @@ export class AutoRepliesService {
       .addOrderBy('r.created_at', 'ASC')
       .getMany();
     const byIntent = intent ? rules.find((rule) => rule.builtin === INTENT_TO_BUILTIN[intent]) : undefined;
-    const matched = byIntent ?? rules.find((rule) => matchesKeyword(text, rule.keywords, rule.match));
+    const byKeyword = rules.find((rule) => matchesKeyword(text, rule.keywords, rule.match));
+    const matched = byIntent ?? byKeyword;
     if (!matched) return undefined;
     if (optedOut && matched.action === 'none' && matched.builtin !== 'help') return undefined;
-    return { action: matched.action, reply: matched.reply, ruleId: matched.id };
+    return {
+      action: matched.action,
+      reply: matched.reply,
+      ruleId: matched.id,
+      matchedBy: matched === byKeyword ? 'keyword' : 'intent',
+      keyword: normaliseKeywordText(text),
+    };
   }
 
   private async saveChecked(rule: AutoReply): Promise<AutoReply> {

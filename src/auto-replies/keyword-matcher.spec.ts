@@ -1,4 +1,4 @@
-import { matchesKeyword, normaliseKeywordText } from './keyword-matcher.js';
+import { isOptOutPhrase, matchesKeyword, normaliseKeywordText } from './keyword-matcher.js';
 
 describe('keyword matching', () => {
   it.each(['STOP', 'stop', ' Stop ', 'sToP\n', '\tSTOP  '])('matches %p exactly as STOP', (text) => {
@@ -32,4 +32,25 @@ describe('keyword matching', () => {
   it('normalises compatibility characters (full-width letters)', () => {
     expect(normaliseKeywordText('ＳＴＯＰ')).toBe('STOP');
   });
+});
+
+describe('isOptOutPhrase', () => {
+  it.each([
+    'please stop',
+    'Unsubscribe me',
+    'stop texting me!',
+    'Please remove me from your list',
+    "Don't text me again",
+    'opt me out thanks',
+    'STOP SENDING ME MESSAGES',
+  ])('flags %p as an opt-out request in other words', (text) => {
+    expect(isOptOutPhrase(text)).toBe(true);
+  });
+
+  it.each(['stop by the shop at 5', "don't stop the deliveries", 'when does the sale stop?', 'hello', ''])(
+    'leaves %p alone',
+    (text) => {
+      expect(isOptOutPhrase(text)).toBe(false);
+    },
+  );
 });

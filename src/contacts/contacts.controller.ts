@@ -26,6 +26,8 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
 import { ErrorBodyDto } from '../common/errors/error-body.dto.js';
 import { ApiErrorResponses } from '../common/http/api-error-responses.decorator.js';
 import { ContactsService } from './contacts.service.js';
@@ -146,8 +148,11 @@ export class ContactsController {
   @ApiOperation({ summary: 'Opt a contact out of messages on every channel' })
   @ApiOkResponse({ type: ContactDto })
   @ApiErrorResponses(400, 404)
-  async optOut(@Param('id', ParseUUIDPipe) id: string): Promise<ContactDto> {
-    return ContactDto.from(await this.contacts.changeConsent(id, true));
+  async optOut(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<ContactDto> {
+    return ContactDto.from(await this.contacts.changeConsent(id, true, { source: 'api', userId: user.id }));
   }
 
   @Post(':id/opt-in')
@@ -155,7 +160,10 @@ export class ContactsController {
   @ApiOperation({ summary: 'Opt a contact back in' })
   @ApiOkResponse({ type: ContactDto })
   @ApiErrorResponses(400, 404)
-  async optIn(@Param('id', ParseUUIDPipe) id: string): Promise<ContactDto> {
-    return ContactDto.from(await this.contacts.changeConsent(id, false));
+  async optIn(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<ContactDto> {
+    return ContactDto.from(await this.contacts.changeConsent(id, false, { source: 'api', userId: user.id }));
   }
 }

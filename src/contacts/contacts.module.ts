@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
+import { ConsentController } from './consent/consent.controller.js';
+import { ConsentLedgerService } from './consent/consent-ledger.service.js';
 import { Contact } from './contact.entity.js';
 import { ContactsController } from './contacts.controller.js';
 import { ContactsService } from './contacts.service.js';
@@ -9,8 +11,8 @@ import { ContactsImportService } from './import/contacts-import.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Contact])],
-  controllers: [ContactsController],
-  providers: [ContactsService, ContactsImportService, ContactImportWriter],
+  controllers: [ContactsController, ConsentController],
+  providers: [ContactsService, ContactsImportService, ContactImportWriter, ConsentLedgerService],
   exports: [ContactsService],
 })
 export class ContactsModule {}

@@ -10,7 +10,7 @@ import { timeZoneOfPhone } from '../common/time-zones/phone-time-zone.js';
 import { canonicalTimeZone } from '../common/time-zones/time-zone.js';
 import { isUniqueViolation } from '../database/postgres-errors.js';
 import { queryRows } from '../database/query-rows.js';
-import { contactJson, outboxInsert } from '../event-webhooks/outbox.js';
+import { consentChangeSql, type ConsentOrigin, originParams } from './consent/consent-origin.js';
 import { Contact } from './contact.entity.js';
 import { normaliseName, normaliseTags } from './contact-fields.js';
 import { parseContactSearch } from './contact-search.js';
@@ -192,9 +192,16 @@ export class ContactsService {
     });
   }
 
-  /** Opt-out is per contact, across every channel; repeating it keeps the first opt-out time. */
-  async changeConsent(id: string, optedOut: boolean): Promise<Contact> {
-    const changed = await queryRows<{ id: string }>(this.dataSource, consentUpdate(optedOut, true), [id]);
+  /**
+   * Opt-out is per contact, across every channel; repeating it keeps the first opt-out time. Every
+   * request is a row of the consent ledger, written in the same statement.
+   */
+  async changeConsent(id: string, optedOut: boolean, origin: ConsentOrigin): Promise<Contact> {
+    const changed = await queryRows<{ id: string }>(
+      this.dataSource,
+      consentChangeSql(optedOut, 'AND erased_at IS NULL'),
+      [id, ...originParams(origin)],
+    );
     if (changed.length === 0) throw new NotFoundError('Contact', id);
     return this.get(id);
   }
@@ -232,8 +239,8 @@ export class ContactsService {
     });
   }
 
-  async setOptedOut(contactId: string, optedOut: boolean): Promise<void> {
-    await this.dataSource.query(consentUpdate(optedOut), [contactId]);
+  async setOptedOut(contactId: string, optedOut: boolean, origin: ConsentOrigin): Promise<void> {
+    await this.dataSource.query(consentChangeSql(optedOut), [contactId, ...originParams(origin)]);
   }
 
   /** An inbound WhatsApp message opens (or extends) the 24-hour window for free-form replies. */
@@ -253,26 +260,4 @@ export class ContactsService {
       throw error;
     }
   }
-}
-
-/**
- * Sets or clears the opt-out of contact $1 and, when that changed it, writes the contact's
- * `contact.opted_out` / `contact.opted_in` event in the same statement. Answers the contact's id.
- */
-function consentUpdate(optedOut: boolean, skipErased = false): string {
-  return `WITH before AS (
-      SELECT id, opted_out_at IS NOT NULL AS was_opted_out FROM contacts
-       WHERE id = $1 ${skipErased ? 'AND erased_at IS NULL' : ''} FOR UPDATE
-    ), changed AS (
-      UPDATE contacts c
-         SET opted_out_at = ${optedOut ? 'COALESCE(c.opted_out_at, now())' : 'NULL'}, updated_at = now()
-        FROM before b WHERE c.id = b.id
-      RETURNING c.*, b.was_opted_out
-    ), event AS (${outboxInsert(
-      optedOut ? 'contact.opted_out' : 'contact.opted_in',
-      'changed c',
-      contactJson('c'),
-      optedOut ? 'NOT c.was_opted_out' : 'c.was_opted_out',
-    )})
-    SELECT id FROM changed`;
 }

@@ -40,4 +40,8 @@ export class Conversation {
 
   @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
   updatedAt!: Date;
+
+  /** When the contact last wrote an opt-out request in words of its own; cleared when consent changes. */
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  optOutRequestedAt!: Date | null;
 }

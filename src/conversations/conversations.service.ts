@@ -158,6 +158,15 @@ export class ConversationsService {
     });
   }
 
+  /**
+   * The contact wrote an opt-out request that is not a keyword ("please stop"): nothing is changed
+   * on its consent, but the conversation says so until an agent (or a keyword) settles it.
+   */
+  async flagOptOutRequest(id: string): Promise<void> {
+    await this.conversations.update({ id }, { optOutRequestedAt: new Date(), updatedAt: new Date() });
+    await this.publishUpdate(id);
+  }
+
   /** Tells the live stream about the conversation as it now is, and returns it. */
   async publishUpdate(id: string): Promise<ConversationDto> {
     const conversation = await this.get(id);
@@ -178,6 +187,7 @@ export class ConversationsService {
         'c.lastMessageAt',
         'c.lastMessagePreview',
         'c.unreadCount',
+        'c.optOutRequestedAt',
         'c.createdAt',
         'c.updatedAt',
         'ct.id',
@@ -200,6 +210,7 @@ interface ConversationRow {
   c_last_message_at: Date;
   c_last_message_preview: string | null;
   c_unread_count: number;
+  c_opt_out_requested_at: Date | null;
   c_created_at: Date;
   c_updated_at: Date;
   ct_id: string;
@@ -230,6 +241,7 @@ function toDto(row: ConversationRow): ConversationDto {
     lastMessageAt: row.c_last_message_at.toISOString(),
     lastMessagePreview: row.c_last_message_preview,
     unreadCount: row.c_unread_count,
+    optOutRequestedAt: row.c_opt_out_requested_at?.toISOString() ?? null,
     createdAt: row.c_created_at.toISOString(),
     updatedAt: row.c_updated_at.toISOString(),
   };

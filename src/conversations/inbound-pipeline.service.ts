@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AutoRepliesService } from '../auto-replies/auto-replies.service.js';
 import type { ChannelContext, WebhookEvent } from '../channels/providers/channel-provider.interface.js';
+import { isOptOutPhrase } from '../auto-replies/keyword-matcher.js';
 import { ContactsService } from '../contacts/contacts.service.js';
+import { ConversationsService } from './conversations.service.js';
 import { MessageDto } from './dto/message.dto.js';
 import { InboxEvents } from './inbox-events.js';
 import { InboundMessagesService } from './inbound-messages.service.js';
@@ -30,6 +32,7 @@ export class InboundPipeline {
     private readonly autoReplies: AutoRepliesService,
     private readonly messages: MessagesService,
     private readonly events: InboxEvents,
+    private readonly conversations: ConversationsService,
   ) {}
 
   async handle(channel: ChannelContext, event: InboundEvent): Promise<InboundOutcome> {
@@ -52,9 +55,25 @@ export class InboundPipeline {
       contact.optedOut,
       event.intent,
     );
-    if (!decision) return outcome;
+    if (!decision) {
+      if (!contact.optedOut && isOptOutPhrase(event.text ?? '')) {
+        await this.conversations.flagOptOutRequest(received.conversationId);
+      }
+      return outcome;
+    }
     if (decision.action !== 'none') {
-      await this.contacts.setOptedOut(contact.id, decision.action === 'opt_out');
+      await this.contacts.setOptedOut(
+        contact.id,
+        decision.action === 'opt_out',
+        decision.matchedBy === 'keyword'
+          ? {
+              source: 'keyword',
+              channelId: channel.id,
+              keyword: decision.keyword,
+              messageId: received.messageId,
+            }
+          : { source: 'provider', channelId: channel.id, messageId: received.messageId },
+      );
       contact = await this.contacts.get(contact.id);
     }
     if (channel.provider === 'plivo') {

@@ -73,7 +73,10 @@ export class WebhookEventProcessor {
         const contact = /^\+\d{7,15}$/.test(event.from)
           ? await this.contacts.findOrCreateByPhone(event.from)
           : await this.contacts.findOrCreateByIdentity(event.conversationChannel ?? 'unknown', event.from);
-        await this.contacts.setOptedOut(contact.id, event.action === 'opt-out');
+        await this.contacts.setOptedOut(contact.id, event.action === 'opt-out', {
+          source: 'provider',
+          channelId,
+        });
         return undefined;
       }
     }

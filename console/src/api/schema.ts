@@ -392,6 +392,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/contacts/{id}/consent': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A contact's consent history
+     * @description Every opt-out and opt-in, oldest first; append-only.
+     */
+    get: operations['ConsentController_history'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/consent/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Export the consent ledger as CSV, for an audit
+     * @description Streamed, oldest first; `from` inclusive, `to` exclusive. Columns: contactId,phone,action,source,channelId,keyword,messageId,userId,at. An erased contact's phone is empty.
+     */
+    get: operations['ConsentController_export'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/auto-replies': {
     parameters: {
       query?: never;
@@ -1907,6 +1947,51 @@ export interface components {
        */
       timeZone?: string | null;
     };
+    ConsentEventDto: {
+      /**
+       * @description Increasing with time
+       * @example 42
+       */
+      id: string;
+      /**
+       * @example opt_out
+       * @enum {string}
+       */
+      action: 'opt_out' | 'opt_in';
+      /**
+       * @description keyword: an inbound message carried a consent keyword; api: a user (or API key) called opt-out/opt-in; provider: the provider reported it (Plivo MessageIntent, Sinch Conversation opt-out). Imports never change consent.
+       * @example keyword
+       * @enum {string}
+       */
+      source: 'keyword' | 'api' | 'import' | 'provider';
+      /**
+       * Format: uuid
+       * @example 0b9e3b5e-4a0f-4d3c-9f0e-2d6c1a7b8c9d
+       */
+      channelId: string | null;
+      /**
+       * @description The keyword as matched
+       * @example STOP
+       */
+      keyword: string | null;
+      /**
+       * Format: uuid
+       * @description The inbound message that carried the keyword
+       * @example 5f2b8c1e-3d4a-4b6c-8e9f-0a1b2c3d4e5f
+       */
+      messageId: string | null;
+      /**
+       * Format: uuid
+       * @description The user who called the API
+       * @example null
+       */
+      userId: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-23T08:00:00.000Z
+       */
+      at: string;
+    };
     CreateAutoReplyDto: {
       /**
        * @example [
@@ -2235,6 +2320,12 @@ export interface components {
       lastMessagePreview: string | null;
       /** @example 2 */
       unreadCount: number;
+      /**
+       * Format: date-time
+       * @description Set when the contact wrote an opt-out request in words of its own ("please stop", "unsubscribe me") that is not a consent keyword: it is not acted on, an agent should opt the contact out or answer. Cleared when the contact's consent next changes.
+       * @example null
+       */
+      optOutRequestedAt: string | null;
       /** Format: date-time */
       createdAt: string;
       /** Format: date-time */
@@ -2862,6 +2953,7 @@ export type ContactPageDto = components['schemas']['ContactPageDto'];
 export type ImportRejectionDto = components['schemas']['ImportRejectionDto'];
 export type ImportResultDto = components['schemas']['ImportResultDto'];
 export type UpdateContactDto = components['schemas']['UpdateContactDto'];
+export type ConsentEventDto = components['schemas']['ConsentEventDto'];
 export type CreateAutoReplyDto = components['schemas']['CreateAutoReplyDto'];
 export type AutoReplyDto = components['schemas']['AutoReplyDto'];
 export type AutoReplyPageDto = components['schemas']['AutoReplyPageDto'];
@@ -4796,6 +4888,124 @@ export interface operations {
       };
       /** @description No such resource */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency (the database) is unavailable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  ConsentController_history: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConsentEventDto'][];
+        };
+      };
+      /** @description Invalid input; `details` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency (the database) is unavailable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  ConsentController_export: {
+    parameters: {
+      query?: {
+        /** @description Events at or after */
+        from?: string;
+        /** @description Events before */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description CSV with a header row */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid input; `details` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but the role does not allow this */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -8028,6 +8238,12 @@ export const createSandboxChannelDtoProviderValues: ReadonlyArray<
 export const contactDtoTimeZoneSourceValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ContactDto']['timeZoneSource']
 > = ['contact', 'phone'];
+export const consentEventDtoActionValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ConsentEventDto']['action']
+> = ['opt_out', 'opt_in'];
+export const consentEventDtoSourceValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ConsentEventDto']['source']
+> = ['keyword', 'api', 'import', 'provider'];
 export const createAutoReplyDtoMatchValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['CreateAutoReplyDto']['match']
 > = ['exact', 'startsWith', 'contains'];

@@ -78,6 +78,16 @@ export class ConversationDto {
   @ApiProperty({ example: 2 })
   unreadCount!: number;
 
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'Set when the contact wrote an opt-out request in words of its own ("please stop", "unsubscribe me") that is not a consent keyword: it is not acted on, an agent should opt the contact out or answer. Cleared when the contact\'s consent next changes.',
+    example: null,
+  })
+  optOutRequestedAt!: string | null;
+
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 
