@@ -15,6 +15,7 @@ import {
   dispatchMovedOn,
   getCampaign,
   recipientsSentTo,
+  seedContactWithoutPhone,
   uniqueTag,
   waitForCampaign,
 } from './support/campaigns.js';
@@ -222,6 +223,76 @@ describe('Campaign compliance options', () => {
       .expect(200);
     return bodyOf<PageView<{ id: string }>>(page).items[0].id;
   }
+
+  it('previews counts, held recipients, encoding and segments of every rendered text, and the duration', async () => {
+    const tag = uniqueTag('preview');
+    const day = dayZone();
+    await contact(tag, { firstName: 'Ann', timeZone: nightZone() }); // "Hi Ann!": 7 septets, held now
+    await contact(tag, { firstName: '€'.repeat(79), timeZone: day }); // 4 + 79 × 2 = 162 septets: 2 segments
+    await contact(tag, { firstName: '{}[]~\\|^'.repeat(10), timeZone: day }); // 4 + 160 = 164 septets: 2
+    await contact(tag, { firstName: '😀', timeZone: day }); // one emoji: UCS-2, "Hi 😀!" is 6 units
+    const optedOut = await contact(tag, { timeZone: day });
+    await sut.http
+      .post(`/api/v1/contacts/${await contactId(optedOut)}/opt-out`)
+      .set(bearer(admin))
+      .expect(200);
+    await seedContactWithoutPhone(sut, tag);
+    const campaign = await createCampaign(sut, admin, {
+      channelId: channel.id,
+      message: { text: 'Hi {{firstName}}!' },
+      audience: { tags: [tag] },
+      sendWindow: TCPA,
+      ratePerSecond: 2,
+    });
+
+    const preview = await sut.http
+      .get(`/api/v1/campaigns/${campaign.id}/preview`)
+      .set(bearer(admin))
+      .expect(200);
+    expect(preview.body).toEqual({
+      recipients: 4,
+      skippedOptedOut: 1,
+      skippedInvalid: 1,
+      skippedFrequencyCap: 0,
+      heldNow: 1,
+      encoding: 'UCS-2',
+      segmentsPerMessage: { min: 1, max: 2 },
+      totalSegments: 6,
+      estimatedSeconds: 2,
+    });
+    // Nothing was written: the campaign is still an untouched draft.
+    expect(await getCampaign(sut, admin, campaign.id)).toMatchObject({
+      status: 'draft',
+      stats: { total: 0 },
+    });
+  });
+
+  it('previews the whole campaign as UCS-2 when one recipient’s name needs it, and no estimate without limits', async () => {
+    const tag = uniqueTag('preview-gsm');
+    await contact(tag, { firstName: 'Zoë' });
+    await contact(tag, { firstName: 'Åsa' });
+    const campaign = await createCampaign(sut, admin, {
+      channelId: channel.id,
+      message: { text: 'Hej {{firstName}}, {{attributes.missing}}välkommen' },
+      audience: { tags: [tag] },
+    });
+    const preview = await sut.http
+      .get(`/api/v1/campaigns/${campaign.id}/preview`)
+      .set(bearer(admin))
+      .expect(200);
+    expect(preview.body).toMatchObject({
+      recipients: 2,
+      heldNow: 0,
+      encoding: 'UCS-2', // ë is not in the GSM-7 alphabet (Å and ä are)
+      segmentsPerMessage: { min: 1, max: 1 },
+      totalSegments: 2,
+      estimatedSeconds: null,
+    });
+    await sut.http
+      .get(`/api/v1/campaigns/00000000-0000-4000-8000-000000000000/preview`)
+      .set(bearer(admin))
+      .expect(404);
+  });
 
   it('shows the options on the campaign', async () => {
     const created = await createCampaign(sut, admin, {

@@ -225,15 +225,7 @@ export class CampaignAudienceService {
                         row_number() OVER (PARTITION BY capped.capped) AS n
                    FROM contacts c
                    JOIN conversations cv ON cv.contact_id = c.id AND cv.channel_id = $2
-                   -- At most max rows read per contact, from the partial (contact_id, status_updated_at) index.
-                   CROSS JOIN LATERAL (
-                     SELECT $7::int IS NOT NULL AND (
-                       SELECT count(*) FROM (
-                         SELECT 1 FROM messages s
-                          WHERE s.contact_id = c.id AND s.campaign_id IS NOT NULL
-                            AND s.status IN ('sent', 'delivered', 'read')
-                            AND s.status_updated_at > now() - make_interval(hours => $8::int)
-                          LIMIT $7::int) recent) >= $7::int AS capped) capped
+                   CROSS JOIN LATERAL (SELECT ${frequencyCappedSql('c', 7, 8)} AS capped) capped
                   -- Phones are unique among contacts, so each recipient appears once without a DISTINCT.
                   WHERE ${members} AND ${sendableSql('c')}) a
          ON CONFLICT DO NOTHING
@@ -279,7 +271,22 @@ export class CampaignAudienceService {
   }
 }
 
-function audienceSql(audience: CampaignAudience, alias: string, params: unknown[]): string {
+/**
+ * Whether the contact `alias` already received `$max` campaign messages (any campaign) in the last
+ * `$hours` hours; false when `$max` is null. At most `max` rows are read per contact, from the
+ * partial (contact_id, status_updated_at) index of sent campaign messages.
+ */
+export function frequencyCappedSql(alias: string, maxParam: number, hoursParam: number): string {
+  return `($${maxParam}::int IS NOT NULL AND (
+    SELECT count(*) FROM (
+      SELECT 1 FROM messages s
+       WHERE s.contact_id = ${alias}.id AND s.campaign_id IS NOT NULL
+         AND s.status IN ('sent', 'delivered', 'read')
+         AND s.status_updated_at > now() - make_interval(hours => $${hoursParam}::int)
+       LIMIT $${maxParam}::int) recent) >= $${maxParam}::int)`;
+}
+
+export function audienceSql(audience: CampaignAudience, alias: string, params: unknown[]): string {
   if ('contactIds' in audience) {
     params.push(audience.contactIds);
     return `${alias}.id = ANY($${params.length}::uuid[])`;
@@ -291,7 +298,7 @@ function audienceSql(audience: CampaignAudience, alias: string, params: unknown[
   return 'TRUE';
 }
 
-function sendableSql(alias: string): string {
+export function sendableSql(alias: string): string {
   return `${alias}.erased_at IS NULL AND ${alias}.phone IS NOT NULL AND ${alias}.opted_out_at IS NULL`;
 }
 

@@ -3,10 +3,12 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { Roles } from '../auth/decorators/roles.decorator.js';
 import { ApiErrorResponses } from '../common/http/api-error-responses.decorator.js';
 import { PaginationQueryDto } from '../common/pagination/pagination-query.dto.js';
+import { CampaignPreviewService } from './campaign-preview.service.js';
 import { CampaignsService, type CampaignView } from './campaigns.service.js';
 import { MessageDto } from '../conversations/dto/message.dto.js';
 import {
   CampaignDto,
+  CampaignPreviewDto,
   CampaignMessagePageDto,
   CampaignMessagesQueryDto,
   CampaignPageDto,
@@ -19,7 +21,10 @@ import { CreateCampaignDto, ScheduleCampaignDto } from './dto/create-campaign.dt
 @ApiErrorResponses(401)
 @Controller('campaigns')
 export class CampaignsController {
-  constructor(private readonly campaigns: CampaignsService) {}
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly previews: CampaignPreviewService,
+  ) {}
 
   @Post()
   @Roles('admin')
@@ -63,6 +68,18 @@ export class CampaignsController {
   @ApiErrorResponses(400, 404)
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<CampaignDto> {
     return toDto(await this.campaigns.get(id));
+  }
+
+  @Get(':id/preview')
+  @ApiOperation({
+    summary: 'What scheduling the campaign now would do (any state)',
+    description:
+      'Counts by outcome, held recipients, SMS encoding and segments computed on every recipient’s rendered text, and an estimated duration from the rate limits. Nothing is sent or written.',
+  })
+  @ApiOkResponse({ type: CampaignPreviewDto })
+  @ApiErrorResponses(400, 404)
+  async preview(@Param('id', ParseUUIDPipe) id: string): Promise<CampaignPreviewDto> {
+    return this.previews.preview(id);
   }
 
   @Get(':id/messages')

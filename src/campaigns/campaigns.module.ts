@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ChannelsModule } from '../channels/channels.module.js';
 import { CampaignAudienceService } from './campaign-audience.service.js';
+import { CampaignPreviewService } from './campaign-preview.service.js';
 import { CampaignDispatcher } from './campaign-dispatcher.service.js';
 import { CampaignRecoveryService } from './campaign-recovery.service.js';
 import { CampaignSender } from './campaign-sender.service.js';
@@ -17,6 +18,7 @@ import { HeldRecipientsService } from './held-recipients.service.js';
     CampaignsService,
     CampaignAudienceService,
     HeldRecipientsService,
+    CampaignPreviewService,
     CampaignSender,
     CampaignRecoveryService,
     CampaignDispatcher,

@@ -131,3 +131,59 @@ export class CampaignMessagesQueryDto extends PaginationQueryDto {
   @IsIn(MESSAGE_STATUSES)
   status?: MessageStatus;
 }
+
+class SegmentRangeDto {
+  @ApiProperty({ minimum: 0, example: 1 })
+  min!: number;
+
+  @ApiProperty({ minimum: 0, example: 2 })
+  max!: number;
+}
+
+export class CampaignPreviewDto {
+  @ApiProperty({
+    description: 'Who would get the message: the unique audience minus everyone skipped (held ones included)',
+    example: 2480,
+  })
+  recipients!: number;
+
+  @ApiProperty({ example: 15 })
+  skippedOptedOut!: number;
+
+  @ApiProperty({ description: 'Erased contacts and contacts without a phone number', example: 5 })
+  skippedInvalid!: number;
+
+  @ApiProperty({ example: 0 })
+  skippedFrequencyCap!: number;
+
+  @ApiProperty({
+    description: 'Recipients outside the send window in their own time zone right now (also in recipients)',
+    example: 310,
+  })
+  heldNow!: number;
+
+  @ApiProperty({
+    enum: ['GSM-7', 'UCS-2'],
+    description: 'UCS-2 as soon as one recipient’s rendered text has a character outside GSM-7',
+    example: 'GSM-7',
+  })
+  encoding!: 'GSM-7' | 'UCS-2';
+
+  @ApiProperty({
+    type: SegmentRangeDto,
+    description: 'SMS segments of the shortest and longest rendered text (0 without recipients)',
+  })
+  segmentsPerMessage!: SegmentRangeDto;
+
+  @ApiProperty({ description: 'SMS segments over all recipients', example: 2480 })
+  totalSegments!: number;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      "Seconds to send to every recipient at the tightest of the campaign's ratePerSecond and the channel's maxPerSecond; null when neither is set (as fast as the provider accepts). Held recipients wait for their window on top of this.",
+    example: 50,
+  })
+  estimatedSeconds!: number | null;
+}
