@@ -10,7 +10,9 @@
  *   N=100000 npm run bench:dispatch                                                   # embedded PGlite in a temp dir
  * Options (env or flag): N / --recipients (default 1,000,000); POLL_MS (default 500); LOG_LEVEL (default error);
  *   MAX_SECONDS (default 900); AUDIENCE=tags|all (default tags); BENCH_PROFILE=1 adds a timing
- *   breakdown (per dispatcher function and per SQL statement) to the JSON line.
+ *   breakdown (per dispatcher function and per SQL statement) to the JSON line; FREQUENCY_CAP=max/perHours
+ *   (e.g. 2/24) gives the campaign a frequency cap, so capped and uncapped runs can be compared.
+ * Before scheduling it also times GET /campaigns/:id/preview over the whole audience (previewSeconds).
  * appPeakRssMb is the peak `process.memoryUsage().rss` of this process, which runs the app (and, without
  * DATABASE_URL, the embedded PGlite too), sampled every 100 ms from app start until the campaign completes.
  */
@@ -51,6 +53,11 @@ const POLL_MS = Number(flags['poll-ms'] ?? process.env.POLL_MS ?? 500);
 const MAX_SECONDS = Number(process.env.MAX_SECONDS ?? 900);
 const AUDIENCE = process.env.AUDIENCE === 'all' ? { all: true } : { tags: ['bench'] };
 const PROFILE = process.env.BENCH_PROFILE === '1';
+const FREQUENCY_CAP = process.env.FREQUENCY_CAP
+  ? (([max, perHours]) => ({ max: Number(max), perHours: Number(perHours) }))(
+      process.env.FREQUENCY_CAP.split('/'),
+    )
+  : undefined;
 const TEXT = 'Spring sale: 20% off everything today only. Reply STOP to opt out.';
 const UPDATE_CHUNK = 1000;
 const ADMIN = { email: 'bench-admin@example.com', password: 'bench-password-1234' };
@@ -269,7 +276,12 @@ async function main(): Promise<void> {
         channelId: channel.id,
         message: { text: TEXT },
         audience: AUDIENCE,
+        ...(FREQUENCY_CAP ? { frequencyCap: FREQUENCY_CAP } : {}),
       });
+      const previewStarted = performance.now();
+      const preview = await api.call<Record<string, unknown>>('GET', `/campaigns/${campaign.id}/preview`);
+      const previewSeconds = (performance.now() - previewStarted) / 1000;
+      log(`preview in ${round(previewSeconds, 2)} s: ${JSON.stringify(preview)}`);
 
       // The measured part: from scheduling until the campaign reports completed.
       const elu0 = performance.eventLoopUtilization();
@@ -360,6 +372,8 @@ async function main(): Promise<void> {
           : { completed: true }),
         seconds: round(seconds),
         recipientsPerSecond: Math.round(recipientsPerSecond),
+        frequencyCap: FREQUENCY_CAP ?? null,
+        previewSeconds: round(previewSeconds, 2),
         appPeakRssMb: mb(peakRss),
         appPeakRssOf: server
           ? 'bench process running the app (fake Sinch SMS in a child process)'
