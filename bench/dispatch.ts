@@ -279,7 +279,7 @@ async function main(): Promise<void> {
         ...(FREQUENCY_CAP ? { frequencyCap: FREQUENCY_CAP } : {}),
       });
       const previewStarted = performance.now();
-      const preview = await api.call<Record<string, unknown>>('GET', `/campaigns/${campaign.id}/preview`);
+      const preview = await api.call('GET', `/campaigns/${campaign.id}/preview`);
       const previewSeconds = (performance.now() - previewStarted) / 1000;
       log(`preview in ${round(previewSeconds, 2)} s: ${JSON.stringify(preview)}`);
 
