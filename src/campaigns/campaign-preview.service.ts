@@ -9,7 +9,7 @@ import type { CampaignAudience, CampaignMessage } from './campaign.entity.js';
 import { parseCampaignText, renderSql } from './campaign-text.js';
 import { isWithinWindow, type FrequencyCap, type SendWindow } from './send-window.js';
 import { tightestRate } from './send-units.js';
-import { SMS_SQL_PARAMS, type SmsEncoding, smsSegmentsSql } from './sms-encoding.js';
+import { SMS_SQL_PARAMS, smsCountLateral, type SmsEncoding } from './sms-encoding.js';
 
 export interface CampaignPreview {
   recipients: number;
@@ -71,23 +71,27 @@ export class CampaignPreviewService {
       campaign.message.kind === 'text'
         ? renderSql(parseCampaignText(campaign.message.text), 'c', params)
         : `''::text`;
-    const sms = smsSegmentsSql('r.text', [1, 2, 3]);
     const audience = audienceSql(campaign.audience, 'c', params);
+    // Identical rendered texts are counted once (a text without placeholders: once in all).
     const groups = await queryRows<PreviewGroup>(
       this.dataSource,
-      `SELECT r.kind, r.zone, count(*) AS count,
-              bool_and(${sms.isGsm}) FILTER (WHERE r.kind = 'recipient') AS all_gsm,
-              min(${sms.segments}) FILTER (WHERE r.kind = 'recipient') AS min_segments,
-              max(${sms.segments}) FILTER (WHERE r.kind = 'recipient') AS max_segments,
-              sum(${sms.segments}) FILTER (WHERE r.kind = 'recipient') AS segments
-         FROM (SELECT CASE WHEN c.erased_at IS NOT NULL OR c.phone IS NULL THEN 'invalid'
-                           WHEN c.opted_out_at IS NOT NULL THEN 'opted_out'
-                           WHEN ${frequencyCappedSql('c', 4, 5)} THEN 'capped'
-                           ELSE 'recipient' END AS kind,
-                      CASE WHEN ${sendableSql('c')} THEN coalesce(c.time_zone, c.phone_time_zone) END AS zone,
-                      CASE WHEN ${sendableSql('c')} THEN ${text} END AS text
-                 FROM contacts c WHERE ${audience}) r
-        GROUP BY r.kind, r.zone`,
+      `WITH texts AS (
+         SELECT r.kind, r.zone, r.text, count(*) AS n
+           FROM (SELECT CASE WHEN c.erased_at IS NOT NULL OR c.phone IS NULL THEN 'invalid'
+                             WHEN c.opted_out_at IS NOT NULL THEN 'opted_out'
+                             WHEN ${frequencyCappedSql('c', 4, 5)} THEN 'capped'
+                             ELSE 'recipient' END AS kind,
+                        CASE WHEN ${sendableSql('c')} THEN coalesce(c.time_zone, c.phone_time_zone) END AS zone,
+                        CASE WHEN ${sendableSql('c')} THEN ${text} END AS text
+                   FROM contacts c WHERE ${audience}) r
+          GROUP BY r.kind, r.zone, r.text)
+       SELECT t.kind, t.zone, sum(t.n) AS count,
+              bool_and(m.is_gsm) FILTER (WHERE t.kind = 'recipient') AS all_gsm,
+              min(m.segments) FILTER (WHERE t.kind = 'recipient') AS min_segments,
+              max(m.segments) FILTER (WHERE t.kind = 'recipient') AS max_segments,
+              sum(m.segments * t.n) FILTER (WHERE t.kind = 'recipient') AS segments
+         FROM texts t CROSS JOIN LATERAL ${smsCountLateral('t.text', [1, 2, 3])} m
+        GROUP BY t.kind, t.zone`,
       params,
     );
     return summarise(campaign, groups, at);

@@ -56,25 +56,17 @@ export const SMS_SQL_PARAMS = [
 ] as const;
 
 /**
- * SQL computing `is_gsm` and `segments` of the text expression `text` (a column of a subquery) with
- * the same rules as countSms; `$gsm`, `$notExtension` and `$notAstral` are the parameter numbers of
- * SMS_SQL_PARAMS.
+ * A LATERAL subquery giving `is_gsm` and `segments` of the text expression `text` with the same
+ * rules as countSms, each regular expression evaluated once; `gsm`, `notExtension` and `notAstral`
+ * are the parameter numbers of SMS_SQL_PARAMS.
  */
-export function smsSegmentsSql(
-  text: string,
-  [gsm, notExtension, notAstral]: readonly number[],
-): {
-  isGsm: string;
-  segments: string;
-} {
-  const isGsm = `(${text} ~ $${gsm})`;
-  const septets = `(char_length(${text}) + char_length(regexp_replace(${text}, $${notExtension}, '', 'g')))`;
-  const units = `(char_length(${text}) + char_length(regexp_replace(${text}, $${notAstral}, '', 'g')))`;
+export function smsCountLateral(text: string, [gsm, notExtension, notAstral]: readonly number[]): string {
   const { 'GSM-7': g, 'UCS-2': u } = SEGMENT_LIMITS;
-  return {
-    isGsm,
-    segments: `CASE WHEN ${isGsm}
-      THEN CASE WHEN ${septets} <= ${g.single} THEN 1 ELSE ceil(${septets} / ${g.part}.0)::int END
-      ELSE CASE WHEN ${units} <= ${u.single} THEN 1 ELSE ceil(${units} / ${u.part}.0)::int END END`,
-  };
+  return `(SELECT x.is_gsm,
+                  CASE WHEN x.is_gsm
+                    THEN CASE WHEN x.septets <= ${g.single} THEN 1 ELSE ceil(x.septets / ${g.part}.0)::int END
+                    ELSE CASE WHEN x.units <= ${u.single} THEN 1 ELSE ceil(x.units / ${u.part}.0)::int END END AS segments
+             FROM (SELECT ${text} ~ $${gsm} AS is_gsm,
+                          char_length(${text}) + char_length(regexp_replace(${text}, $${notExtension}, '', 'g')) AS septets,
+                          char_length(${text}) + char_length(regexp_replace(${text}, $${notAstral}, '', 'g')) AS units) x)`;
 }

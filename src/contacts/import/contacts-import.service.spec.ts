@@ -94,6 +94,7 @@ describe('ContactsImportService', () => {
       firstName: 'Ada',
       lastName: 'Lovelace',
       tags: ['vip', 'newsletter'],
+      timeZone: null,
       attributes: { company: 'Analytical Engines' },
     });
     expect(writer.stored.get('+14155550102')?.name).toBe('Grace "Amazing" Hopper');

@@ -60,6 +60,7 @@ describe('readImportRow', () => {
         firstName: 'Ada',
         lastName: 'Lovelace',
         tags: ['vip', 'newsletter'],
+        timeZone: null,
         attributes: { company: 'Analytical Engines' },
       },
     });
@@ -114,5 +115,26 @@ describe('parseTagCell', () => {
   it('drops blank entries', () => {
     expect(parseTagCell(' ; ;')).toEqual([]);
     expect(parseTagCell('a;;b; a')).toEqual(['a', 'b']);
+  });
+});
+
+describe('the timeZone column', () => {
+  const layoutOf = (header: string) => {
+    const result = readImportHeader(header.split(','));
+    if (!('layout' in result)) throw new Error(result.problem);
+    return result.layout;
+  };
+
+  it('reads a time zone in any spelling of the column and canonicalises it', () => {
+    const layout = layoutOf('phone,Time Zone');
+    expect(readImportRow(['+14155550100', 'europe/lisbon'], layout)).toMatchObject({
+      row: { timeZone: 'Europe/Lisbon' },
+    });
+    expect(readImportRow(['+14155550100', ''], layout)).toMatchObject({ row: { timeZone: null } });
+  });
+
+  it('rejects a row with an unknown zone, naming the column', () => {
+    const result = readImportRow(['+14155550100', 'Mars/Base'], layoutOf('phone,timeZone'));
+    expect('reason' in result ? result.reason : undefined).toContain('timeZone "Mars/Base"');
   });
 });
