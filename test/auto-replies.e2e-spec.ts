@@ -249,8 +249,12 @@ describe('Auto-replies', () => {
       expect(builtins.opt_out.keywords.map((k) => k.toUpperCase()).sort()).toEqual([
         'CANCEL',
         'END',
+        'OPT OUT',
+        'OPTOUT',
         'QUIT',
+        'REVOKE',
         'STOP',
+        'STOP ALL',
         'STOPALL',
         'UNSUBSCRIBE',
       ]);

@@ -94,6 +94,8 @@ describe('Contacts', () => {
         tags: ['vip', 'newsletter'],
         optedOut: false,
         optedOutAt: null,
+        timeZone: 'America/Los_Angeles',
+        timeZoneSource: 'phone',
         whatsappWindowExpiresAt: null,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
