@@ -104,6 +104,8 @@ describe('Two app instances dispatching on one database', () => {
         failed: 0,
         skippedOptedOut: 0,
         skippedInvalid: 0,
+        held: 0,
+        skippedFrequencyCap: 0,
       });
       expect(statsAddUp(done.stats)).toBe(true);
       // Between them, the instances counted exactly the campaign's recipients as sent.

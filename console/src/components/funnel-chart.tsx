@@ -17,11 +17,16 @@ export function funnelSteps(stats: CampaignStats): FunnelStep[] {
   return [
     { label: 'Audience', value: stats.total, tone: 'neutral' },
     { label: 'Queued', value: stats.queued, tone: 'progress' },
+    { label: 'Held', value: stats.held, tone: 'progress' },
     { label: 'Sent', value: sent, tone: 'good' },
     { label: 'Delivered', value: delivered, tone: 'good' },
     { label: 'Read', value: read, tone: 'good' },
     { label: 'Failed', value: stats.failed, tone: 'bad' },
-    { label: 'Skipped', value: stats.skippedOptedOut + stats.skippedInvalid, tone: 'skipped' },
+    {
+      label: 'Skipped',
+      value: stats.skippedOptedOut + stats.skippedInvalid + stats.skippedFrequencyCap,
+      tone: 'skipped',
+    },
   ];
 }
 

@@ -144,7 +144,8 @@ export function CampaignDetail({ id }: { id: string }) {
             </tbody>
           </table>
           <p class="help">
-            Skipped: {stats.skippedOptedOut} opted out, {stats.skippedInvalid} without a usable number.
+            Skipped: {stats.skippedOptedOut} opted out, {stats.skippedInvalid} without a usable number,{' '}
+            {stats.skippedFrequencyCap} at their frequency cap. Held outside their send window: {stats.held}.
           </p>
         </section>
         <section class="card" aria-labelledby="details-title">
