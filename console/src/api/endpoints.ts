@@ -5,6 +5,7 @@ import type {
   AudienceSize,
   Campaign,
   CampaignAudience,
+  CampaignPreview,
   CannedResponse,
   Channel,
   Contact,
@@ -131,6 +132,7 @@ export const campaignsApi = {
   pause: (id: string) => call<Campaign>({ method: 'POST', path: `/campaigns/${id}/pause` }),
   resume: (id: string) => call<Campaign>({ method: 'POST', path: `/campaigns/${id}/resume` }),
   cancel: (id: string) => call<Campaign>({ method: 'POST', path: `/campaigns/${id}/cancel` }),
+  preview: (id: string) => call<CampaignPreview>({ method: 'GET', path: `/campaigns/${id}/preview` }),
 };
 
 export const apiKeysApi = {

@@ -70,6 +70,7 @@ export type CampaignStatus = Campaign['status'];
 export type CampaignStats = Schemas['CampaignStatsDto'];
 export type CampaignAudience = Schemas['CampaignAudienceDto'];
 export type CreateCampaign = Schemas['CreateCampaignDto'];
+export type CampaignPreview = Schemas['CampaignPreviewDto'];
 
 export type ApiKey = Schemas['ApiKeyDto'];
 export type CreatedApiKey = Schemas['CreatedApiKeyDto'];

@@ -1,7 +1,13 @@
 import { useMemo, useState } from 'preact/hooks';
 
 import { campaignsApi, contactsApi } from '../api/endpoints';
-import type { AudienceSize, CampaignAudience, CreateCampaign } from '../api/models';
+import type {
+  AudienceSize,
+  Campaign,
+  CampaignAudience,
+  CampaignPreview,
+  CreateCampaign,
+} from '../api/models';
 import { PLACEHOLDER_HELP, previewCampaignText, type PreviewContact } from '../campaign-text';
 import { channelLabel, isWhatsApp, useChannels } from '../channels-cache';
 import { ErrorAlert } from '../components/feedback';
@@ -15,6 +21,7 @@ import {
 import { contactName, splitList } from '../format';
 import { useAction, useDebounced, useLoad } from '../hooks';
 import { Link, navigate } from '../router';
+import { smsSegments } from '../sms-segments';
 
 type AudienceKind = 'tags' | 'all' | 'contactIds';
 type When = 'now' | 'later' | 'draft';
@@ -60,6 +67,13 @@ export function CampaignNew() {
   const [sendAt, setSendAt] = useState('');
   const [rate, setRate] = useState('');
   const [sampleId, setSampleId] = useState('');
+  const [quietHours, setQuietHours] = useState(false);
+  const [windowStart, setWindowStart] = useState('08:00');
+  const [windowEnd, setWindowEnd] = useState('21:00');
+  const [capMax, setCapMax] = useState('');
+  const [capHours, setCapHours] = useState('24');
+  /** A created campaign whose preview holds or skips recipients: scheduled only once confirmed. */
+  const [pending, setPending] = useState<{ campaign: Campaign; preview: CampaignPreview } | undefined>();
 
   const selectedChannel = usable.find((channel) => channel.id === (channelId || usable[0]?.id));
   const tagList = splitList(tags);
@@ -81,6 +95,9 @@ export function CampaignNew() {
     sampleContacts[0];
   const nobody = size.data?.contacts === 0;
   const preview = useMemo(() => previewCampaignText(text, sample), [text, sample]);
+  // The counter follows the sample's rendered text as the user types, settled after a pause.
+  const counted = useDebounced(preview.ok ? preview.text : text, 150);
+  const segments = useMemo(() => smsSegments(counted), [counted]);
 
   const create = useAction(async () => {
     if (!selectedChannel) throw new Error('Choose a channel; create one first if there is none.');
@@ -94,10 +111,27 @@ export function CampaignNew() {
       audience,
       ...(scheduledAt ? { scheduledAt } : {}),
       ...(rate ? { ratePerSecond: Number(rate) } : {}),
+      ...(quietHours ? { sendWindow: { start: windowStart, end: windowEnd } } : {}),
+      ...(capMax ? { frequencyCap: { max: Number(capMax), perHours: Number(capHours || '24') } } : {}),
     };
     const campaign = await campaignsApi.create(body);
-    if (when !== 'draft') await campaignsApi.schedule(campaign.id, scheduledAt);
+    if (when !== 'draft') {
+      // Ask the server what scheduling would do; hold back when recipients would wait or be left out.
+      const outcome = await campaignsApi.preview(campaign.id);
+      if (outcome.heldNow > 0 || outcome.skippedFrequencyCap > 0) {
+        setPending({ campaign, preview: outcome });
+        return;
+      }
+      await campaignsApi.schedule(campaign.id, scheduledAt);
+    }
     navigate(`/campaigns/${campaign.id}`);
+  });
+
+  const confirm = useAction(async () => {
+    if (!pending) return;
+    const scheduledAt = when === 'later' && sendAt ? new Date(sendAt).toISOString() : undefined;
+    await campaignsApi.schedule(pending.campaign.id, scheduledAt);
+    navigate(`/campaigns/${pending.campaign.id}`);
   });
 
   const whatsApp = isWhatsApp(selectedChannel);
@@ -193,6 +227,14 @@ export function CampaignNew() {
                 <p id="campaign-text-help" class="help">
                   Placeholders: <code>{PLACEHOLDER_HELP}</code>. A missing value is left empty. {text.length}{' '}
                   characters.
+                </p>
+                <p class="help" aria-live="polite" data-testid="segment-counter">
+                  As SMS for the preview contact: {segments.segments}{' '}
+                  {segments.segments === 1 ? 'segment' : 'segments'}, {segments.encoding} ({segments.units}{' '}
+                  {segments.encoding === 'GSM-7' ? 'septets' : 'units'})
+                  {segments.encoding === 'UCS-2'
+                    ? '. A character outside GSM-7 (an emoji, some accents) makes the whole text UCS-2: 70 per segment instead of 160.'
+                    : ''}
                 </p>
               </div>
               <div class="preview-box">
@@ -346,10 +388,98 @@ export function CampaignNew() {
           </div>
         </fieldset>
 
+        <fieldset>
+          <legend>Compliance</legend>
+          <label class="choice">
+            <input
+              type="checkbox"
+              checked={quietHours}
+              onChange={(event) => setQuietHours(event.currentTarget.checked)}
+            />{' '}
+            Send only within these hours in each recipient&apos;s own time zone
+          </label>
+          {quietHours ? (
+            <div class="choices">
+              <div class="field">
+                <label for="campaign-window-start">From</label>
+                <input
+                  id="campaign-window-start"
+                  type="time"
+                  required
+                  value={windowStart}
+                  onInput={(event) => setWindowStart(event.currentTarget.value)}
+                />
+              </div>
+              <div class="field">
+                <label for="campaign-window-end">Until</label>
+                <input
+                  id="campaign-window-end"
+                  type="time"
+                  required
+                  value={windowEnd}
+                  onInput={(event) => setWindowEnd(event.currentTarget.value)}
+                />
+              </div>
+            </div>
+          ) : null}
+          <p class="help">
+            US law forbids marketing texts before 8 am and after 9 pm at the recipient&apos;s location.
+            Recipients outside the hours are held and sent when their window opens.
+          </p>
+          <div class="field">
+            <label for="campaign-cap-max">At most this many campaign messages per contact (optional)</label>
+            <input
+              id="campaign-cap-max"
+              type="number"
+              min={1}
+              max={1000}
+              step={1}
+              inputMode="numeric"
+              value={capMax}
+              onInput={(event) => setCapMax(event.currentTarget.value)}
+            />
+          </div>
+          {capMax ? (
+            <div class="field">
+              <label for="campaign-cap-hours">…in the last hours</label>
+              <input
+                id="campaign-cap-hours"
+                type="number"
+                min={1}
+                max={8760}
+                step={1}
+                inputMode="numeric"
+                value={capHours}
+                onInput={(event) => setCapHours(event.currentTarget.value)}
+              />
+            </div>
+          ) : null}
+        </fieldset>
+
+        {pending ? (
+          <div class="alert alert-warning" role="alert">
+            <p>
+              The campaign is saved as a draft. Scheduling it now: {pending.preview.recipients} recipients,{' '}
+              {pending.preview.heldNow} of them held until their send window opens;{' '}
+              {pending.preview.skippedFrequencyCap} skipped by the frequency cap,{' '}
+              {pending.preview.skippedOptedOut} opted out. {pending.preview.totalSegments} SMS segments (
+              {pending.preview.encoding}).
+            </p>
+            <ErrorAlert error={confirm.error} context="The campaign was not scheduled" />
+            <button type="button" disabled={confirm.busy} onClick={() => void confirm.run()}>
+              {confirm.busy ? 'Scheduling…' : 'Schedule anyway'}
+            </button>{' '}
+            <Link to={`/campaigns/${pending.campaign.id}`}>Keep it as a draft</Link>
+          </div>
+        ) : null}
+
         <p class={nobody ? 'alert alert-warning' : 'help'} role="status" aria-label="Audience size">
           {size.data ? audienceSizeText(size.data) : ''}
         </p>
-        <button type="submit" disabled={create.busy || !selectedChannel || (nobody && when !== 'draft')}>
+        <button
+          type="submit"
+          disabled={create.busy || !selectedChannel || (nobody && when !== 'draft') || pending !== undefined}
+        >
           {create.busy
             ? 'Creating…'
             : when === 'draft'
