@@ -91,6 +91,44 @@ describe('console: campaigns', () => {
     await context.close();
   });
 
+  it('counts SMS segments as the text is typed and warns before scheduling recipients outside their hours', async () => {
+    const { page, context } = await openConsole(browser, server.url);
+    await signIn(page, '/console/campaigns');
+    await startNewCampaign(page, 'Quiet hours');
+    await page.getByLabel('Tags', { exact: true }).fill('spring');
+    const counter = page.getByRole('status', { name: 'SMS segments' });
+    await page.getByLabel('Message text').fill('Hello {{firstName}}');
+    await counter.filter({ hasText: '1 segment, GSM-7' }).waitFor();
+    await page.getByLabel('Message text').fill(`Hello {{firstName}} 😀 ${'x'.repeat(70)}`);
+    await counter.filter({ hasText: '2 segments, UCS-2' }).waitFor();
+
+    // The spring contacts are +1 415 numbers: Los Angeles. A window that opens in two hours there is closed now.
+    const hour = Number(
+      new Intl.DateTimeFormat('en-US', {
+        timeZone: 'America/Los_Angeles',
+        hour: '2-digit',
+        hourCycle: 'h23',
+      }).format(new Date()),
+    );
+    const at = (h: number) => `${String(h % 24).padStart(2, '0')}:00`;
+    await page.getByLabel("Send only within these hours in each recipient's own time zone").check();
+    await page.getByLabel('From').fill(at(hour + 2));
+    await page.getByLabel('Until').fill(at(hour + 3));
+    await page.getByRole('button', { name: 'Create and send' }).click();
+
+    const warning = page.getByRole('alert').filter({ hasText: 'held until their send window opens' });
+    await warning.waitFor();
+    expect(await warning.textContent()).toContain('5 recipients, 5 of them held');
+    await screenshot(page, 'campaign-new-held-warning');
+    await page.getByRole('button', { name: 'Schedule anyway' }).click();
+    await page.getByRole('heading', { name: 'Quiet hours', level: 1 }).waitFor();
+    await page.getByText('Held outside their send window: 5').waitFor({ timeout: 30_000 });
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Cancel campaign' }).click();
+    await page.getByText('Status: Cancelled').waitFor();
+    await context.close();
+  });
+
   it('schedules a campaign for later, then pauses, resumes and cancels it with the buttons its state allows', async () => {
     const { page, context } = await openConsole(browser, server.url);
     await signIn(page, '/console/campaigns');

@@ -228,7 +228,7 @@ export function CampaignNew() {
                   Placeholders: <code>{PLACEHOLDER_HELP}</code>. A missing value is left empty. {text.length}{' '}
                   characters.
                 </p>
-                <p class="help" aria-live="polite" data-testid="segment-counter">
+                <p class="help" role="status" aria-label="SMS segments">
                   As SMS for the preview contact: {segments.segments}{' '}
                   {segments.segments === 1 ? 'segment' : 'segments'}, {segments.encoding} ({segments.units}{' '}
                   {segments.encoding === 'GSM-7' ? 'septets' : 'units'})
