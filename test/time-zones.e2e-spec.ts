@@ -78,6 +78,15 @@ describe('Contact time zones', () => {
     });
   });
 
+  it('rejects a null timeZone on create (leave it out instead) naming the field', async () => {
+    const response = await sut.http
+      .post('/api/v1/contacts')
+      .set(bearer(admin))
+      .send({ phone: usPhone('212'), timeZone: null })
+      .expect(400);
+    expect(fieldsOf(response)).toEqual(['timeZone']);
+  });
+
   it.each(['Mars/Olympus_Mons', '+01:00', 'EST5EDT; DROP', 42])(
     'rejects %p as timeZone naming the field',
     async (timeZone) => {

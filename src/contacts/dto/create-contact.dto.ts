@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
+import { IsOmittable } from '../../common/validation/field-presence.decorators.js';
 import { NAME_MAX_LENGTH } from '../contact-fields.js';
 import { ATTRIBUTES_SCHEMA, DEFAULT_COUNTRY_SCHEMA, TAGS_SCHEMA, TIME_ZONE_SCHEMA } from './contact.dto.js';
 import {
@@ -57,7 +58,7 @@ export class CreateContactDto {
   tags?: string[];
 
   @ApiPropertyOptional(TIME_ZONE_SCHEMA)
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(64)
   @IsTimeZone()
