@@ -165,6 +165,47 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/api-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List API keys, newest first (admin) */
+    get: operations['ApiKeysController_list'];
+    put?: never;
+    /**
+     * Create an API key (admin)
+     * @description The key is in this response only; it is stored as a hash and cannot be shown again.
+     */
+    post: operations['ApiKeysController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/api-keys/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Revoke an API key (admin)
+     * @description Refused (401) from the next request on, on every instance.
+     */
+    delete: operations['ApiKeysController_revoke'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/channels': {
     parameters: {
       query?: never;
@@ -897,6 +938,86 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/webhook-endpoints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List endpoints, newest first (admin) */
+    get: operations['WebhookEndpointsController_list'];
+    put?: never;
+    /**
+     * Subscribe an endpoint to events (admin)
+     * @description The signing secret is in this response only.
+     */
+    post: operations['WebhookEndpointsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhook-endpoints/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One endpoint (admin) */
+    get: operations['WebhookEndpointsController_get'];
+    put?: never;
+    post?: never;
+    /** Delete an endpoint and its deliveries (admin) */
+    delete: operations['WebhookEndpointsController_delete'];
+    options?: never;
+    head?: never;
+    /** Change an endpoint, or enable or disable it (admin) */
+    patch: operations['WebhookEndpointsController_update'];
+    trace?: never;
+  };
+  '/api/v1/webhook-endpoints/{id}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * An endpoint's delivery attempts, newest first (admin)
+     * @description Deliveries not yet attempted are listed as `pending`.
+     */
+    get: operations['WebhookEndpointsController_deliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Retry a delivery now (admin)
+     * @description For a delivery that failed or waits for its next attempt; a succeeded one is a 409.
+     */
+    post: operations['WebhookEndpointsController_retry'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1044,6 +1165,96 @@ export interface components {
        * @enum {string}
        */
       role: 'admin' | 'agent';
+    };
+    CreateApiKeyDto: {
+      /** @example CRM sync */
+      name: string;
+      /**
+       * @description What the key may do, as a user of that role
+       * @example agent
+       * @enum {string}
+       */
+      role: 'admin' | 'agent';
+    };
+    CreatedApiKeyDto: {
+      /**
+       * Format: uuid
+       * @example 0b6f7d7e-3c1a-4f5e-9d2b-8a4c6e1f2a3b
+       */
+      id: string;
+      /** @example CRM sync */
+      name: string;
+      /**
+       * @example agent
+       * @enum {string}
+       */
+      role: 'admin' | 'agent';
+      /**
+       * @description The first characters of the key, to recognise it
+       * @example sb_q3Vh0cKx
+       */
+      prefix: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-23T08:00:00.000Z
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description Updated at most once a minute
+       * @example 2026-11-23T09:30:00.000Z
+       */
+      lastUsedAt: string | null;
+      /**
+       * Format: date-time
+       * @example null
+       */
+      revokedAt: string | null;
+      /**
+       * @description The key itself, shown in this response only: use it as `Authorization: Bearer <key>`
+       * @example sb_q3Vh0cKxR2m9T1yWZ8bJfLpA4nE6uD0sGvXcH7kQoIt
+       */
+      key: string;
+    };
+    ApiKeyDto: {
+      /**
+       * Format: uuid
+       * @example 0b6f7d7e-3c1a-4f5e-9d2b-8a4c6e1f2a3b
+       */
+      id: string;
+      /** @example CRM sync */
+      name: string;
+      /**
+       * @example agent
+       * @enum {string}
+       */
+      role: 'admin' | 'agent';
+      /**
+       * @description The first characters of the key, to recognise it
+       * @example sb_q3Vh0cKx
+       */
+      prefix: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-23T08:00:00.000Z
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description Updated at most once a minute
+       * @example 2026-11-23T09:30:00.000Z
+       */
+      lastUsedAt: string | null;
+      /**
+       * Format: date-time
+       * @example null
+       */
+      revokedAt: string | null;
+    };
+    ApiKeyPageDto: {
+      items: components['schemas']['ApiKeyDto'][];
+      /** @example null */
+      nextCursor: string | null;
     };
     SinchSmsConfigViewDto: {
       /**
@@ -2532,6 +2743,229 @@ export interface components {
        */
       scheduledAt?: string;
     };
+    CreateWebhookEndpointDto: {
+      /**
+       * Format: url
+       * @description Where events are posted. https, and resolving to public addresses only, unless the server runs with WEBHOOK_ENDPOINTS_ALLOW_PRIVATE=true
+       * @example https://crm.example.com/hooks/switchboard
+       */
+      url: string;
+      /**
+       * @description Event types to receive; `*` for all
+       * @example [
+       *       "message.received",
+       *       "message.status"
+       *     ]
+       */
+      events: (
+        | '*'
+        | 'message.received'
+        | 'message.status'
+        | 'contact.opted_out'
+        | 'contact.opted_in'
+        | 'campaign.status'
+        | 'conversation.assigned'
+      )[];
+      /** @example CRM: inbound messages and delivery statuses */
+      description?: string;
+    };
+    CreatedWebhookEndpointDto: {
+      /**
+       * Format: uuid
+       * @example 5a0e8c1d-2b3f-4c5d-8e6f-7a8b9c0d1e2f
+       */
+      id: string;
+      /** @example https://crm.example.com/hooks/switchboard */
+      url: string;
+      /**
+       * @example [
+       *       "message.received",
+       *       "message.status"
+       *     ]
+       */
+      events: (
+        | '*'
+        | 'message.received'
+        | 'message.status'
+        | 'contact.opted_out'
+        | 'contact.opted_in'
+        | 'campaign.status'
+        | 'conversation.assigned'
+      )[];
+      /** @example CRM: inbound messages and delivery statuses */
+      description: string | null;
+      /** @example true */
+      enabled: boolean;
+      /**
+       * @description Why the endpoint is disabled (by an admin, or after 24 hours of failed deliveries)
+       * @example null
+       */
+      disabledReason: string | null;
+      /**
+       * Format: date-time
+       * @description Start of the current run of failed deliveries; null after a success
+       * @example null
+       */
+      failingSince: string | null;
+      /**
+       * @description The signing secret (`whsec_` + base64), shown in this response only: verify deliveries with any Standard Webhooks library
+       * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw1U5Gxb0jZk8=
+       */
+      secret: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-23T08:00:00.000Z
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-23T08:00:00.000Z
+       */
+      updatedAt: string;
+    };
+    WebhookEndpointDto: {
+      /**
+       * Format: uuid
+       * @example 5a0e8c1d-2b3f-4c5d-8e6f-7a8b9c0d1e2f
+       */
+      id: string;
+      /** @example https://crm.example.com/hooks/switchboard */
+      url: string;
+      /**
+       * @example [
+       *       "message.received",
+       *       "message.status"
+       *     ]
+       */
+      events: (
+        | '*'
+        | 'message.received'
+        | 'message.status'
+        | 'contact.opted_out'
+        | 'contact.opted_in'
+        | 'campaign.status'
+        | 'conversation.assigned'
+      )[];
+      /** @example CRM: inbound messages and delivery statuses */
+      description: string | null;
+      /** @example true */
+      enabled: boolean;
+      /**
+       * @description Why the endpoint is disabled (by an admin, or after 24 hours of failed deliveries)
+       * @example null
+       */
+      disabledReason: string | null;
+      /**
+       * Format: date-time
+       * @description Start of the current run of failed deliveries; null after a success
+       * @example null
+       */
+      failingSince: string | null;
+      /**
+       * @description Masked: the secret is shown once, when the endpoint is created
+       * @example whsec_••••Zk8=
+       */
+      secret: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-23T08:00:00.000Z
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-23T08:00:00.000Z
+       */
+      updatedAt: string;
+    };
+    WebhookEndpointPageDto: {
+      items: components['schemas']['WebhookEndpointDto'][];
+      /** @example null */
+      nextCursor: string | null;
+    };
+    UpdateWebhookEndpointDto: {
+      /**
+       * Format: url
+       * @description Where events are posted. https, and resolving to public addresses only, unless the server runs with WEBHOOK_ENDPOINTS_ALLOW_PRIVATE=true
+       * @example https://crm.example.com/hooks/v2
+       */
+      url?: string;
+      /**
+       * @description Event types to receive; `*` for all
+       * @example [
+       *       "*"
+       *     ]
+       */
+      events?: (
+        | '*'
+        | 'message.received'
+        | 'message.status'
+        | 'contact.opted_out'
+        | 'contact.opted_in'
+        | 'campaign.status'
+        | 'conversation.assigned'
+      )[];
+      /**
+       * @description Enabling an endpoint clears `disabledReason`; deliveries still pending resume
+       * @example true
+       */
+      enabled?: boolean;
+      /** @example CRM */
+      description?: string | null;
+    };
+    WebhookDeliveryDto: {
+      /**
+       * Format: uuid
+       * @description The attempt (or, while none was made, the delivery)
+       * @example 8c7b6a5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d
+       */
+      id: string;
+      /**
+       * Format: uuid
+       * @description The delivery: what `retry` takes
+       * @example 1e2d3c4b-5a6f-4e7d-8c9b-0a1f2e3d4c5b
+       */
+      deliveryId: string;
+      /**
+       * Format: uuid
+       * @description The event: the `webhook-id` header, the same on every attempt
+       * @example 2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e
+       */
+      eventId: string;
+      /** @example message.status */
+      type: string;
+      /** @example 1 */
+      attempt: number;
+      /**
+       * @example succeeded
+       * @enum {string}
+       */
+      status: 'succeeded' | 'failed' | 'pending';
+      /** @example 200 */
+      responseStatus: number | null;
+      /**
+       * @description The first 1 KiB of the answer
+       * @example ok
+       */
+      responseBody: string | null;
+      /** @example null */
+      error: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-23T08:00:00.000Z
+       */
+      at: string;
+      /**
+       * Format: date-time
+       * @description When the next attempt is due, on the latest attempt of a delivery still being retried
+       * @example null
+       */
+      nextAttemptAt: string | null;
+    };
+    WebhookDeliveryPageDto: {
+      items: components['schemas']['WebhookDeliveryDto'][];
+      /** @example null */
+      nextCursor: string | null;
+    };
   };
   responses: never;
   parameters: never;
@@ -2551,6 +2985,10 @@ export type LoginDto = components['schemas']['LoginDto'];
 export type TokenPairDto = components['schemas']['TokenPairDto'];
 export type RefreshTokenDto = components['schemas']['RefreshTokenDto'];
 export type MeDto = components['schemas']['MeDto'];
+export type CreateApiKeyDto = components['schemas']['CreateApiKeyDto'];
+export type CreatedApiKeyDto = components['schemas']['CreatedApiKeyDto'];
+export type ApiKeyDto = components['schemas']['ApiKeyDto'];
+export type ApiKeyPageDto = components['schemas']['ApiKeyPageDto'];
 export type SinchSmsConfigViewDto = components['schemas']['SinchSmsConfigViewDto'];
 export type CallbackWebhookUrlsDto = components['schemas']['CallbackWebhookUrlsDto'];
 export type SinchSmsChannelDto = components['schemas']['SinchSmsChannelDto'];
@@ -2620,6 +3058,13 @@ export type SegmentRangeDto = components['schemas']['SegmentRangeDto'];
 export type CampaignPreviewDto = components['schemas']['CampaignPreviewDto'];
 export type CampaignMessagePageDto = components['schemas']['CampaignMessagePageDto'];
 export type ScheduleCampaignDto = components['schemas']['ScheduleCampaignDto'];
+export type CreateWebhookEndpointDto = components['schemas']['CreateWebhookEndpointDto'];
+export type CreatedWebhookEndpointDto = components['schemas']['CreatedWebhookEndpointDto'];
+export type WebhookEndpointDto = components['schemas']['WebhookEndpointDto'];
+export type WebhookEndpointPageDto = components['schemas']['WebhookEndpointPageDto'];
+export type UpdateWebhookEndpointDto = components['schemas']['UpdateWebhookEndpointDto'];
+export type WebhookDeliveryDto = components['schemas']['WebhookDeliveryDto'];
+export type WebhookDeliveryPageDto = components['schemas']['WebhookDeliveryPageDto'];
 export type $defs = Record<string, never>;
 export interface operations {
   HealthController_live: {
@@ -3244,6 +3689,219 @@ export interface operations {
       };
       /** @description Missing, invalid or expired credentials */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency (the database) is unavailable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  ApiKeysController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiKeyPageDto'];
+        };
+      };
+      /** @description Invalid input; `details` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /**
+       * @description Signed in, but the role does not allow this
+       *
+       *     Signed in, but the role does not allow this
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency (the database) is unavailable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  ApiKeysController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateApiKeyDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedApiKeyDto'];
+        };
+      };
+      /** @description Invalid input; `details` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /**
+       * @description Signed in, but the role does not allow this
+       *
+       *     Signed in, but the role does not allow this
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Body larger than 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not JSON: send Content-Type: application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency (the database) is unavailable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  ApiKeysController_revoke: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Revoked */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input; `details` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /**
+       * @description Signed in, but the role does not allow this
+       *
+       *     Signed in, but the role does not allow this
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description No such resource */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -7037,6 +7695,534 @@ export interface operations {
       };
     };
   };
+  WebhookEndpointsController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookEndpointPageDto'];
+        };
+      };
+      /** @description Invalid input; `details` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /**
+       * @description Signed in, but the role does not allow this
+       *
+       *     Signed in, but the role does not allow this
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency (the database) is unavailable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  WebhookEndpointsController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateWebhookEndpointDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedWebhookEndpointDto'];
+        };
+      };
+      /** @description Invalid input; `details` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /**
+       * @description Signed in, but the role does not allow this
+       *
+       *     Signed in, but the role does not allow this
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Body larger than 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not JSON: send Content-Type: application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency (the database) is unavailable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  WebhookEndpointsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookEndpointDto'];
+        };
+      };
+      /** @description Invalid input; `details` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /**
+       * @description Signed in, but the role does not allow this
+       *
+       *     Signed in, but the role does not allow this
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency (the database) is unavailable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  WebhookEndpointsController_delete: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input; `details` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /**
+       * @description Signed in, but the role does not allow this
+       *
+       *     Signed in, but the role does not allow this
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency (the database) is unavailable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  WebhookEndpointsController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateWebhookEndpointDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookEndpointDto'];
+        };
+      };
+      /** @description Invalid input; `details` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /**
+       * @description Signed in, but the role does not allow this
+       *
+       *     Signed in, but the role does not allow this
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Body larger than 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The body is not JSON: send Content-Type: application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency (the database) is unavailable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  WebhookEndpointsController_deliveries: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookDeliveryPageDto'];
+        };
+      };
+      /** @description Invalid input; `details` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /**
+       * @description Signed in, but the role does not allow this
+       *
+       *     Signed in, but the role does not allow this
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency (the database) is unavailable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  WebhookEndpointsController_retry: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        deliveryId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The delivery is due at once */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input; `details` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /**
+       * @description Signed in, but the role does not allow this
+       *
+       *     Signed in, but the role does not allow this
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency (the database) is unavailable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
 }
 type FlattenedDeepRequired<T> = {
   [K in keyof T]-?: FlattenedDeepRequired<
@@ -7068,6 +8254,15 @@ export const meDtoRoleValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'admin',
   'agent',
 ];
+export const createApiKeyDtoRoleValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['CreateApiKeyDto']['role']
+> = ['admin', 'agent'];
+export const createdApiKeyDtoRoleValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['CreatedApiKeyDto']['role']
+> = ['admin', 'agent'];
+export const apiKeyDtoRoleValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ApiKeyDto']['role']
+> = ['admin', 'agent'];
 export const sinchSmsConfigViewDtoRegionValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['SinchSmsConfigViewDto']['region']
 > = ['us', 'eu', 'au', 'br', 'ca'];
@@ -7227,3 +8422,50 @@ export const campaignDtoStatusValues: ReadonlyArray<
 export const campaignPreviewDtoEncodingValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['CampaignPreviewDto']['encoding']
 > = ['GSM-7', 'UCS-2'];
+export const createWebhookEndpointDtoEventsValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['CreateWebhookEndpointDto']['events']
+> = [
+  '*',
+  'message.received',
+  'message.status',
+  'contact.opted_out',
+  'contact.opted_in',
+  'campaign.status',
+  'conversation.assigned',
+];
+export const createdWebhookEndpointDtoEventsValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['CreatedWebhookEndpointDto']['events']
+> = [
+  '*',
+  'message.received',
+  'message.status',
+  'contact.opted_out',
+  'contact.opted_in',
+  'campaign.status',
+  'conversation.assigned',
+];
+export const webhookEndpointDtoEventsValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['WebhookEndpointDto']['events']
+> = [
+  '*',
+  'message.received',
+  'message.status',
+  'contact.opted_out',
+  'contact.opted_in',
+  'campaign.status',
+  'conversation.assigned',
+];
+export const updateWebhookEndpointDtoEventsValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['UpdateWebhookEndpointDto']['events']
+> = [
+  '*',
+  'message.received',
+  'message.status',
+  'contact.opted_out',
+  'contact.opted_in',
+  'campaign.status',
+  'conversation.assigned',
+];
+export const webhookDeliveryDtoStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['WebhookDeliveryDto']['status']
+> = ['succeeded', 'failed', 'pending'];
