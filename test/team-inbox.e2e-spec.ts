@@ -284,9 +284,13 @@ describe('The team inbox: assignment, status and snooze, notes, canned responses
       try {
         const conversations = await Promise.all(Array.from({ length: 8 }, () => inboundConversation()));
         const stream = await openStream(ada);
-        const until = new Date(Date.now() + 1_000).toISOString();
-        for (const conversation of conversations)
-          await patch(ada, conversation.id, { status: 'snoozed', snoozedUntil: until }).expect(200);
+        // Far enough ahead that a loaded CI machine still gets every snooze in before the first wakes.
+        const until = new Date(Date.now() + 5_000).toISOString();
+        await Promise.all(
+          conversations.map((conversation) =>
+            patch(ada, conversation.id, { status: 'snoozed', snoozedUntil: until }).expect(200),
+          ),
+        );
         const ids = new Set(conversations.map((conversation) => conversation.id));
 
         await waitFor(
