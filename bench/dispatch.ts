@@ -2,13 +2,18 @@
  * End-to-end campaign dispatch benchmark. Seeds N contacts set-based, boots the real app (in this
  * process) against a fresh database, and sends one `sinch-sms` campaign with identical text through
  * the real dispatcher to a fast fake Sinch SMS server running in a child process
- * (bench/fake-sinch-sms.ts), driving everything through the HTTP API. Then it writes the same rows
- * with plain SQL as a baseline, and prints one JSON line of figures.
+ * (bench/fake-sinch-sms.ts), driving everything through the HTTP API. Meanwhile an "agent probe"
+ * times the inbox's first page and a contact search (idle before, during the dispatch, idle after).
+ * Then it measures the floor on the same database (a lean table: uuid key + 3 columns,
+ * `INSERT … SELECT generate_series`, then `UPDATE … WHERE id = ANY($1)` in chunks of 1,000) and prints
+ * one JSON line: the rate, `ratioToFloor`, WAL bytes and index entries per recipient, the probe and
+ * `loadavg` (the machine's load, to judge how noisy the run was).
  *
  * Usage:
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:dispatch   # fresh DB on that server, dropped after
  *   N=100000 npm run bench:dispatch                                                   # embedded PGlite in a temp dir
  * Options (env or flag): N / --recipients (default 1,000,000); POLL_MS (default 500); LOG_LEVEL (default error);
+ *   PROBE_SAMPLES (agent probe requests of each kind idle, default 100); AGENT_PROBE=0 (no probe during the dispatch);
  *   MAX_SECONDS (default 900); AUDIENCE=tags|all (default tags); BENCH_PROFILE=1 adds a timing
  *   breakdown (per dispatcher function and per SQL statement) to the JSON line; FREQUENCY_CAP=max/perHours
  *   (e.g. 2/24) gives the campaign a frequency cap, so capped and uncapped runs can be compared.
@@ -18,9 +23,8 @@
  */
 import 'reflect-metadata';
 
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -40,9 +44,18 @@ import { loadConfig } from '../src/config/load-config.js';
 import { withDatabase } from '../src/database/database-url.js';
 import { EmbeddedDatabase } from '../src/database/embedded-database.js';
 import { UsersService } from '../src/users/users.service.js';
+import { AgentProbe, probeRatios } from './support/agent-probe.js';
 import { Api } from './support/api.js';
 import { FakeSinch } from './support/fake-sinch.js';
 import { benchLogger, mb, round, runBench } from './support/format.js';
+import {
+  indexEntries,
+  measureFloor,
+  tupleCounts,
+  tupleDelta,
+  walBytesSince,
+  walLsn,
+} from './support/write-cost.js';
 
 const { values: flags } = parseArgs({
   options: { recipients: { type: 'string' }, 'poll-ms': { type: 'string' } },
@@ -58,6 +71,12 @@ const FREQUENCY_CAP = process.env.FREQUENCY_CAP
       process.env.FREQUENCY_CAP.split('/'),
     )
   : undefined;
+const PROBE_SAMPLES = Number(process.env.PROBE_SAMPLES ?? 100);
+// AGENT_PROBE=0: no probe requests during the dispatch, to time the dispatch alone (on PGlite the
+// probe's queries share the one database session with it).
+const PROBE_DURING = process.env.AGENT_PROBE !== '0';
+const INBOX_CONVERSATIONS = Math.min(N, 2000);
+const WRITTEN_TABLES = ['messages', 'conversations', 'campaign_batches', 'campaigns', 'inbox_events'];
 const TEXT = 'Spring sale: 20% off everything today only. Reply STOP to opt out.';
 const UPDATE_CHUNK = 1000;
 const ADMIN = { email: 'bench-admin@example.com', password: 'bench-password-1234' };
@@ -253,7 +272,7 @@ async function main(): Promise<void> {
     benchClients.add(db);
     await db.connect();
     try {
-      let started = performance.now();
+      const started = performance.now();
       await db.query(
         `INSERT INTO contacts (phone, name, first_name, last_name, tags)
          SELECT '+1415' || lpad(g::text, 7, '0'), 'Contact ' || g, 'Contact', g::text, ARRAY['bench']
@@ -271,6 +290,31 @@ async function main(): Promise<void> {
         sender: '+12025550142',
         config: { ...SINCH, baseUrl: fake.origin },
       });
+      // An inbox for the agent probe: conversations on another channel with varied activity.
+      const inboxChannel = await api.call<{ id: string }>('POST', '/channels', {
+        name: 'Bench inbox',
+        provider: 'sinch-sms',
+        sender: '+12025550143',
+        config: { ...SINCH, baseUrl: fake.origin },
+      });
+      await db.query(
+        `INSERT INTO conversations (contact_id, channel_id, last_message_at, last_message_preview)
+         SELECT id, $1::uuid, now() - random() * interval '30 days', 'Is my order on its way?'
+           FROM contacts ORDER BY id LIMIT $2`,
+        [inboxChannel.id, INBOX_CONVERSATIONS],
+      );
+      await db.query('ANALYZE conversations');
+      const probe = new AgentProbe(api.base, api.authorization(), () => {
+        const g = 1 + Math.floor(Math.random() * N);
+        // Alternately a partial number and a name, as agents type them.
+        return g % 2 === 0
+          ? `/api/v1/contacts?limit=25&search=${String(g).padStart(7, '0')}`
+          : `/api/v1/contacts?limit=25&search=${encodeURIComponent(`Contact ${g}`)}`;
+      });
+      await probe.sample(20); // warm-up: the first requests of a fresh process are slow
+      const probeIdle = await probe.sample(PROBE_SAMPLES);
+      log(`agent probe idle: ${JSON.stringify(probeIdle)}`);
+
       const campaign = await api.call<CampaignView>('POST', '/campaigns', {
         name: `Bench ${N}`,
         channelId: channel.id,
@@ -284,9 +328,12 @@ async function main(): Promise<void> {
       log(`preview in ${round(previewSeconds, 2)} s: ${JSON.stringify(preview)}`);
 
       // The measured part: from scheduling until the campaign reports completed.
+      const lsn0 = await walLsn(db);
+      const tuples0 = await tupleCounts(db, WRITTEN_TABLES);
       const elu0 = performance.eventLoopUtilization();
       const scheduledAt = Date.now();
       await api.call('POST', `/campaigns/${campaign.id}/schedule`, {});
+      if (PROBE_DURING) probe.start();
       let view: CampaignView = campaign;
       let timedOut = false;
       let pollErrors = 0;
@@ -322,6 +369,9 @@ async function main(): Promise<void> {
       }
       sampling = false;
       const elu = performance.eventLoopUtilization(elu0);
+      const probeDuring = PROBE_DURING ? await probe.stop() : null;
+      const probeAfter = await probe.sample(PROBE_SAMPLES);
+      await probe.close();
       if (view.status !== 'completed' && !timedOut)
         throw new Error(`The campaign ended ${view.status}: ${view.failureReason}`);
       const completedAt = timedOut ? Date.now() : Date.parse(view.completedAt!);
@@ -338,31 +388,36 @@ async function main(): Promise<void> {
       await app.close();
       app = undefined;
 
-      // Baseline: the same rows written with plain SQL.
-      log('app closed; writing the plain-SQL baseline');
-      const baselineCampaign = randomUUID();
-      started = performance.now();
-      const inserted = await db.query<{ id: string }>(
-        `INSERT INTO messages (direction, channel_id, contact_id, conversation_id, campaign_id, recipient, content, status, client_reference)
-         SELECT 'outbound', $1::uuid, c.id, cv.id, $2::uuid, c.phone, jsonb_build_object('kind', 'text', 'text', $3::text), 'queued',
-                'base_' || replace(gen_random_uuid()::text, '-', '')
-           FROM contacts c JOIN conversations cv ON cv.contact_id = c.id AND cv.channel_id = $1::uuid
-         RETURNING id`,
-        [channel.id, baselineCampaign, TEXT],
-      );
-      const insertSeconds = (performance.now() - started) / 1000;
-      const ids = inserted.rows.map((row) => row.id);
-      for (let i = 0; i < ids.length; i += UPDATE_CHUNK) {
-        await db.query(
-          `UPDATE messages SET status = 'sent', status_updated_at = now() WHERE id = ANY($1::uuid[])`,
-          [ids.slice(i, i + UPDATE_CHUNK)],
-        );
-      }
-      const baselineSeconds = (performance.now() - started) / 1000;
-      if (ids.length !== N) throw new Error(`The baseline wrote ${ids.length} rows, expected ${N}`);
+      // What the campaign wrote (the app's connections are closed, so their counters are in).
+      const walBytes = await walBytesSince(db, lsn0);
+      const tuples = tupleDelta(tuples0, await tupleCounts(db, WRITTEN_TABLES));
+      const ofCampaign = ['campaign_id = $1', [campaign.id]] as const;
+      const asQueued = {
+        status: `'queued'`,
+        provider_message_id: 'NULL',
+        provider_batch_id: 'NULL',
+        status_reason: 'NULL',
+        error_code: 'NULL',
+      };
+      const messagesQueued = await indexEntries(db, 'messages', ...ofCampaign, asQueued);
+      const messagesFinal = await indexEntries(db, 'messages', ...ofCampaign);
+      const conversations = await indexEntries(db, 'conversations', 'channel_id = $1', [channel.id]);
+      const batches = await indexEntries(db, 'campaign_batches', ...ofCampaign, {
+        done_at: 'NULL',
+        sending_until: 'NULL',
+      });
+      // Each update that is not HOT writes a new entry into every index whose predicate takes the new row.
+      const messagesNonHot = tuples.messages.updated - tuples.messages.hotUpdated;
+      const resultEntries = (messagesNonHot * messagesFinal.total) / Math.max(1, N);
+      // Conversations are updated while materialising (their preview): each update that is not HOT counts too.
+      const conversationsNonHot = tuples.conversations.updated - tuples.conversations.hotUpdated;
+      const conversationUpdateEntries = (conversationsNonHot * conversations.total) / Math.max(1, N);
+      const perRecipient = (n: number) => round(n / N, 2);
+
+      log('app closed; measuring the floor (lean table)');
+      const floor = await measureFloor(db, N, UPDATE_CHUNK);
 
       const recipientsPerSecond = sentCount / seconds;
-      const rowsPerSecond = N / baselineSeconds;
       const result = {
         bench: 'dispatch',
         database: server ? 'postgresql' : 'pglite',
@@ -378,13 +433,43 @@ async function main(): Promise<void> {
         appPeakRssOf: server
           ? 'bench process running the app (fake Sinch SMS in a child process)'
           : 'bench process running the app and the embedded PGlite (fake Sinch SMS in a child process)',
-        baseline: {
-          seconds: round(baselineSeconds),
-          rowsPerSecond: Math.round(rowsPerSecond),
-          insertSeconds: round(insertSeconds),
-          updateSeconds: round(baselineSeconds - insertSeconds),
+        floor,
+        ratioToFloor: round(recipientsPerSecond / floor.rowsPerSecond, 3),
+        writes: {
+          walBytesPerRecipient: Math.round(walBytes / N),
+          walRatioToFloor: round(walBytes / N / floor.walBytesPerRow, 2),
+          tuplesPerRecipient: Object.fromEntries(
+            Object.entries(tuples).map(([table, t]) => [
+              table,
+              {
+                inserted: perRecipient(t.inserted),
+                updated: perRecipient(t.updated),
+                hot: perRecipient(t.hotUpdated),
+              },
+            ]),
+          ),
+          indexEntriesPerRecipient: {
+            materialise: perRecipient(
+              messagesQueued.total + conversations.total + conversationUpdateEntries + batches.total,
+            ),
+            result: perRecipient(resultEntries),
+            messagesIndexes: Object.fromEntries(
+              Object.entries(messagesQueued.perIndex).map(([name, n]) => [
+                name,
+                `${perRecipient(n)} + ${perRecipient((messagesNonHot * messagesFinal.perIndex[name]) / N)}`,
+              ]),
+            ),
+            conversationsIndexes: perRecipient(conversations.total),
+          },
         },
-        ratio: round(recipientsPerSecond / rowsPerSecond, 3),
+        agentProbe: {
+          inboxConversations: INBOX_CONVERSATIONS,
+          idle: probeIdle,
+          during: probeDuring,
+          idleAfter: probeAfter,
+          p95DuringToIdle: probeDuring ? probeRatios(probeIdle, probeDuring) : null,
+        },
+        loadavg: loadavg().map((l) => round(l)),
         phases: {
           scheduleToStartedS: round((phases.started_at.getTime() - scheduledAt) / 1000),
           startedToFirstRequestS: round((fakeStats.firstAt - phases.started_at.getTime()) / 1000),

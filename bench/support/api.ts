@@ -2,7 +2,7 @@
 export class Api {
   private token = '';
 
-  constructor(private readonly base: string) {}
+  constructor(readonly base: string) {}
 
   async call<T = Record<string, unknown>>(
     method: string,
