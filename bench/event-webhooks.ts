@@ -25,14 +25,10 @@ import { Pool } from 'undici';
 
 import { Api } from './support/api.js';
 import { type AppProcess, startAppProcess } from './support/app-process.js';
-import {
-  type BenchChannels,
-  benchMessageId,
-  reportPlan,
-  type SignedReport,
-} from './support/delivery-reports.js';
+import { benchMessageId, reportPlan, type SignedReport } from './support/delivery-reports.js';
 import { benchLogger, round, runBench, summariseLatencies } from './support/format.js';
 import { createFreshDatabase, type FreshDatabase, requirePostgresUrl } from './support/fresh-database.js';
+import { createBenchChannels, seedBenchMessages } from './support/webhook-bench-setup.js';
 
 const REPORTS = Number(process.env.REPORTS ?? 50_000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
@@ -40,21 +36,8 @@ const SETTLE_MAX_S = Number(process.env.SETTLE_MAX_S ?? 300);
 /** Reports per message in the plan average 2.25; seed enough messages for REPORTS of them. */
 const MESSAGES = Math.ceil(REPORTS / 2) + 16;
 const ADMIN = { email: 'bench-admin@example.com', password: 'bench-password-1234' };
-const CONVERSATION = {
-  projectId: 'bench-project',
-  appId: 'bench-app',
-  keyId: 'bench-key',
-  keySecret: 'bench-key-secret',
-  webhookSecret: 'bench-conversation-webhook-secret',
-};
-const PLIVO = { authId: 'MABENCHAUTHID0000000', authToken: 'bench-plivo-auth-token-0123456789' };
 
 const log = benchLogger('event-webhooks');
-
-interface ChannelView {
-  id: string;
-  webhookUrls: { callback?: string; status?: string };
-}
 
 /** The receiving system: verifies each delivery and notes when each (message, status) arrived. */
 class Receiver {
@@ -104,55 +87,6 @@ class Receiver {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
-}
-
-async function createChannels(api: Api): Promise<BenchChannels> {
-  const conversation = await api.call<ChannelView>('POST', '/channels', {
-    name: 'Bench Conversation',
-    provider: 'sinch-conversation',
-    sender: '+12025550143',
-    config: { ...CONVERSATION, region: 'eu', channel: 'SMS' },
-  });
-  const plivo = await api.call<ChannelView>('POST', '/channels', {
-    name: 'Bench Plivo',
-    provider: 'plivo',
-    sender: '+12025550144',
-    config: PLIVO,
-  });
-  return {
-    conversation: {
-      id: conversation.id,
-      appId: CONVERSATION.appId,
-      projectId: CONVERSATION.projectId,
-      webhookSecret: CONVERSATION.webhookSecret,
-      path: new URL(conversation.webhookUrls.callback!).pathname,
-    },
-    plivo: {
-      id: plivo.id,
-      authToken: PLIVO.authToken,
-      path: new URL(plivo.webhookUrls.status!).pathname,
-      publicUrl: plivo.webhookUrls.status!,
-    },
-  };
-}
-
-async function seedMessages(db: pg.Client, channels: BenchChannels): Promise<void> {
-  await db.query(
-    `INSERT INTO contacts (phone, name) SELECT '+1415' || lpad(g::text, 7, '0'), 'Bench ' || g FROM generate_series(1, $1::int) g`,
-    [MESSAGES],
-  );
-  await db.query(
-    `INSERT INTO conversations (contact_id, channel_id)
-     SELECT c.id, CASE WHEN substr(c.phone, 6)::int % 2 = 1 THEN $1::uuid ELSE $2::uuid END FROM contacts c`,
-    [channels.conversation.id, channels.plivo.id],
-  );
-  await db.query(
-    `INSERT INTO messages (direction, channel_id, contact_id, conversation_id, recipient, content, status, provider_message_id, client_reference)
-     SELECT 'outbound', cv.channel_id, c.id, cv.id, c.phone, '{"kind":"text","text":"Your order has shipped"}', 'queued',
-            'bench-msg-' || substr(c.phone, 6)::int, 'bench_' || substr(c.phone, 6)::int
-       FROM contacts c JOIN conversations cv ON cv.contact_id = c.id`,
-  );
-  await db.query('ANALYZE');
 }
 
 /** Posts the reports; answers when each was first acknowledged, keyed like the receiver's arrivals. */
@@ -209,7 +143,7 @@ async function main(): Promise<void> {
     app = await startAppProcess({ databaseUrl: database.url, admin: ADMIN, env: appEnv });
     const api = new Api(app.url);
     await api.login(ADMIN.email, ADMIN.password);
-    const channels = await createChannels(api);
+    const channels = await createBenchChannels(api);
     const endpoint = await api.call<{ secret: string }>('POST', '/webhook-endpoints', {
       url: receiverUrl,
       events: ['message.status'],
@@ -217,7 +151,7 @@ async function main(): Promise<void> {
     receiver.verifyWith(endpoint.secret);
     db = new pg.Client({ connectionString: database.url });
     await db.connect();
-    await seedMessages(db, channels);
+    await seedBenchMessages(db, channels, MESSAGES);
     const reports = [...reportPlan(channels, MESSAGES)].slice(0, REPORTS);
     log(
       `app on ${app.url}; ${MESSAGES} messages seeded; posting ${reports.length} reports at ${CONCURRENCY} connections`,

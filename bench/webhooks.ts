@@ -31,27 +31,15 @@ import {
 } from './support/delivery-reports.js';
 import { benchLogger, round, runBench, summariseLatencies } from './support/format.js';
 import { createFreshDatabase, type FreshDatabase, requirePostgresUrl } from './support/fresh-database.js';
+import { createBenchChannels, seedBenchMessages } from './support/webhook-bench-setup.js';
 
 const DURATION_S = Number(process.env.DURATION_S ?? 30);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
 const MESSAGES = Number(process.env.MESSAGES ?? 200_000);
 const SETTLE_MAX_S = Number(process.env.SETTLE_MAX_S ?? 120);
 const ADMIN = { email: 'bench-admin@example.com', password: 'bench-password-1234' };
-const CONVERSATION = {
-  projectId: 'bench-project',
-  appId: 'bench-app',
-  keyId: 'bench-key',
-  keySecret: 'bench-key-secret',
-  webhookSecret: 'bench-conversation-webhook-secret',
-};
-const PLIVO = { authId: 'MABENCHAUTHID0000000', authToken: 'bench-plivo-auth-token-0123456789' };
 
 const log = benchLogger('webhooks');
-
-interface ChannelView {
-  id: string;
-  webhookUrls: { callback?: string; status?: string };
-}
 
 interface LoadResult {
   requests: number;
@@ -65,56 +53,6 @@ interface LoadResult {
   seconds: number;
   sent: SignedReport[];
   exhausted: boolean;
-}
-
-async function createChannels(api: Api): Promise<BenchChannels> {
-  const conversation = await api.call<ChannelView>('POST', '/channels', {
-    name: 'Bench Conversation',
-    provider: 'sinch-conversation',
-    sender: '+12025550143',
-    config: { ...CONVERSATION, region: 'eu', channel: 'SMS' },
-  });
-  const plivo = await api.call<ChannelView>('POST', '/channels', {
-    name: 'Bench Plivo',
-    provider: 'plivo',
-    sender: '+12025550144',
-    config: PLIVO,
-  });
-  return {
-    conversation: {
-      id: conversation.id,
-      appId: CONVERSATION.appId,
-      projectId: CONVERSATION.projectId,
-      webhookSecret: CONVERSATION.webhookSecret,
-      path: new URL(conversation.webhookUrls.callback!).pathname,
-    },
-    plivo: {
-      id: plivo.id,
-      authToken: PLIVO.authToken,
-      path: new URL(plivo.webhookUrls.status!).pathname,
-      publicUrl: plivo.webhookUrls.status!,
-    },
-  };
-}
-
-/** Message n: contact benchPhone(n), its conversation on the channel its parity picks, one queued outbound message. */
-async function seedMessages(db: pg.Client, channels: BenchChannels): Promise<void> {
-  await db.query(
-    `INSERT INTO contacts (phone, name) SELECT '+1415' || lpad(g::text, 7, '0'), 'Bench ' || g FROM generate_series(1, $1::int) g`,
-    [MESSAGES],
-  );
-  await db.query(
-    `INSERT INTO conversations (contact_id, channel_id)
-     SELECT c.id, CASE WHEN substr(c.phone, 6)::int % 2 = 1 THEN $1::uuid ELSE $2::uuid END FROM contacts c`,
-    [channels.conversation.id, channels.plivo.id],
-  );
-  await db.query(
-    `INSERT INTO messages (direction, channel_id, contact_id, conversation_id, recipient, content, status, provider_message_id, client_reference)
-     SELECT 'outbound', cv.channel_id, c.id, cv.id, c.phone, '{"kind":"text","text":"Your order has shipped"}', 'queued',
-            'bench-msg-' || substr(c.phone, 6)::int, 'bench_' || substr(c.phone, 6)::int
-       FROM contacts c JOIN conversations cv ON cv.contact_id = c.id`,
-  );
-  await db.query('ANALYZE');
 }
 
 /** The measured part: CONCURRENCY workers, each sending one request at a time over a keep-alive pool. */
@@ -253,11 +191,11 @@ async function main(): Promise<void> {
     log(`app on ${app.url}, fresh database ${database.name}; seeding ${MESSAGES} messages`);
     const api = new Api(app.url);
     await api.login(ADMIN.email, ADMIN.password);
-    const channels = await createChannels(api);
+    const channels = await createBenchChannels(api);
     db = new pg.Client({ connectionString: database.url });
     await db.connect();
     const started = performance.now();
-    await seedMessages(db, channels);
+    await seedBenchMessages(db, channels, MESSAGES);
     log(
       `seeded in ${round((performance.now() - started) / 1000)} s; load: ${CONCURRENCY} connections for ${DURATION_S} s`,
     );
