@@ -1,5 +1,3 @@
-import { randomInt } from 'node:crypto';
-
 import { expect } from '@jest/globals';
 
 import { HeldRecipientsService } from '../src/campaigns/held-recipients.service.js';
@@ -24,8 +22,10 @@ import {
   type ChannelView,
   createChannel,
   type MessageView,
+  randomPhone,
   sinchSmsChannel,
   startMessagingApp,
+  zonelessPhone,
 } from './support/messaging.js';
 import { bearer, createUserAndLogin, type TestApp, type TestUser } from './support/test-app.js';
 
@@ -48,10 +48,6 @@ const hourIn = (zone: string) => Math.floor(localTime(zone, new Date()).minutes 
 const dayZone = () => ZONES.find((zone) => hourIn(zone) >= 10 && hourIn(zone) < 19) as string;
 const nightZone = () => ZONES.find((zone) => hourIn(zone) >= 0 && hourIn(zone) < 6) as string;
 
-/** A number whose prefix spans zones with different clocks (+61 8: Adelaide or Perth): no known zone. */
-const zonelessPhone = () => `+618${randomInt(60_000_000, 70_000_000)}`;
-const usPhone = () => `+1415${randomInt(2, 10)}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
-
 describe('Campaign compliance options', () => {
   let sut: TestApp;
   let admin: TestUser;
@@ -70,7 +66,7 @@ describe('Campaign compliance options', () => {
   });
 
   const contact = async (tag: string, fields: Record<string, unknown> = {}): Promise<string> => {
-    const phone = (fields.phone as string | undefined) ?? usPhone();
+    const phone = (fields.phone as string | undefined) ?? randomPhone();
     await sut.http
       .post('/api/v1/contacts')
       .set(bearer(admin))

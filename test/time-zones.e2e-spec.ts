@@ -1,8 +1,7 @@
-import { randomInt } from 'node:crypto';
-
 import { expect } from '@jest/globals';
 
 import { bodyOf, fieldsOf } from './support/bodies.js';
+import { randomPhone, zonelessPhone } from './support/messaging.js';
 import { bearer, createUserAndLogin, startTestApp, type TestApp, type TestUser } from './support/test-app.js';
 
 interface ContactBody {
@@ -17,10 +16,6 @@ interface ImportBody {
   updated: number;
   rejected: Array<{ line: number; reason: string }>;
 }
-
-/** A random number in a given US area code, so test files sharing the database never collide. */
-const usPhone = (areaCode: string) =>
-  `+1${areaCode}${randomInt(2, 10)}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
 
 describe('Contact time zones', () => {
   let sut: TestApp;
@@ -38,9 +33,9 @@ describe('Contact time zones', () => {
     bodyOf<ContactBody>(await sut.http.get(`/api/v1/contacts/${id}`).set(bearer(admin)).expect(200));
 
   it('derives the zone from the area code when none is given', async () => {
-    const newYork = await createContact({ phone: usPhone('212') });
-    const losAngeles = await createContact({ phone: usPhone('415') });
-    const honolulu = await createContact({ phone: usPhone('808') });
+    const newYork = await createContact({ phone: randomPhone('212') });
+    const losAngeles = await createContact({ phone: randomPhone('415') });
+    const honolulu = await createContact({ phone: randomPhone('808') });
 
     expect(newYork).toMatchObject({ timeZone: 'America/New_York', timeZoneSource: 'phone' });
     expect(losAngeles).toMatchObject({ timeZone: 'America/Los_Angeles', timeZoneSource: 'phone' });
@@ -49,12 +44,12 @@ describe('Contact time zones', () => {
 
   it('says null when the number spans zones with different clocks', async () => {
     // +61 8 covers both Adelaide and Perth, 1.5 hours apart.
-    const contact = await createContact({ phone: `+618${randomInt(60000000, 70000000)}` });
+    const contact = await createContact({ phone: zonelessPhone() });
     expect(contact).toMatchObject({ timeZone: null, timeZoneSource: null });
   });
 
   it('prefers a given zone, canonicalises it, and goes back to the derived one when cleared', async () => {
-    const contact = await createContact({ phone: usPhone('212'), timeZone: 'america/chicago' });
+    const contact = await createContact({ phone: randomPhone('212'), timeZone: 'america/chicago' });
     expect(contact).toMatchObject({ timeZone: 'America/Chicago', timeZoneSource: 'contact' });
 
     await sut.http
@@ -70,7 +65,7 @@ describe('Contact time zones', () => {
     const moved = await sut.http
       .patch(`/api/v1/contacts/${contact.id}`)
       .set(bearer(admin))
-      .send({ phone: usPhone('808') })
+      .send({ phone: randomPhone('808') })
       .expect(200);
     expect(bodyOf<ContactBody>(moved)).toMatchObject({
       timeZone: 'Pacific/Honolulu',
@@ -82,7 +77,7 @@ describe('Contact time zones', () => {
     const response = await sut.http
       .post('/api/v1/contacts')
       .set(bearer(admin))
-      .send({ phone: usPhone('212'), timeZone: null })
+      .send({ phone: randomPhone('212'), timeZone: null })
       .expect(400);
     expect(fieldsOf(response)).toEqual(['timeZone']);
   });
@@ -93,11 +88,11 @@ describe('Contact time zones', () => {
       const created = await sut.http
         .post('/api/v1/contacts')
         .set(bearer(admin))
-        .send({ phone: usPhone('212'), timeZone })
+        .send({ phone: randomPhone('212'), timeZone })
         .expect(400);
       expect(fieldsOf(created)).toEqual(['timeZone']);
 
-      const contact = await createContact({ phone: usPhone('212') });
+      const contact = await createContact({ phone: randomPhone('212') });
       const patched = await sut.http
         .patch(`/api/v1/contacts/${contact.id}`)
         .set(bearer(admin))
@@ -108,7 +103,7 @@ describe('Contact time zones', () => {
   );
 
   it('imports a timeZone column, derives the zone for rows without one and rejects unknown zones', async () => {
-    const [given, derived, bad] = [usPhone('212'), usPhone('415'), usPhone('312')];
+    const [given, derived, bad] = [randomPhone('212'), randomPhone('415'), randomPhone('312')];
     const csv = `phone,timeZone\n${given},Europe/Lisbon\n${derived},\n${bad},Nowhere/Special\n`;
     const response = await sut.http
       .post('/api/v1/contacts/import')

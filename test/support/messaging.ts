@@ -32,9 +32,17 @@ export async function startIsolatedMessagingApp(env: Record<string, string> = {}
   };
 }
 
-/** A random valid US number (+1 415 NXX XXXX): unique enough that parallel test files never share a contact. */
-export function randomPhone(): string {
-  return `+1415${randomInt(2, 10)}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
+/** A random valid US number (+1 <area> NXX XXXX): unique enough that parallel test files never share a contact. */
+export function randomPhone(areaCode = '415'): string {
+  return `+1${areaCode}${randomInt(2, 10)}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
+}
+
+/**
+ * A random valid Australian number whose prefix (+61 8) spans zones with different clocks (Adelaide
+ * and Perth), so no zone can be derived from it. +61 8 69… is not a valid range: stay below it.
+ */
+export function zonelessPhone(): string {
+  return `+618${randomInt(60_000_000, 69_000_000)}`;
 }
 
 type Caller = { accessToken: string };
