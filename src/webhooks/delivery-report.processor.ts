@@ -1,20 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { DeliveryStatusService, type AppliedStatus } from '../conversations/delivery-status.service.js';
-import type { DeliveryStatusEvent } from '../conversations/strongest-reports.js';
-import { MAX_BACKOFF_SECONDS, retryPolicySql } from './webhook-retry-policy.js';
+import { WebhookEventsRepository } from './webhook-events.repository.js';
 
 /** A report about a message we do not know is retried this often (it may race our own send), then dropped. */
 const MAX_ATTEMPTS_UNKNOWN_MESSAGE = 6;
 const MAX_ATTEMPTS = 20;
-const UNKNOWN_MESSAGE = 'No message matches this delivery report';
-
-interface ClaimedReport {
-  id: string;
-  channel_id: string;
-  payload: DeliveryStatusEvent;
-}
+const UNKNOWN_MESSAGE = {
+  maxAttempts: MAX_ATTEMPTS_UNKNOWN_MESSAGE,
+  error: 'No message matches this delivery report',
+};
 
 export interface ClaimOptions {
   /** Only events whose next attempt is due: the retry job's view, which leaves fresh events to their receiver. */
@@ -33,6 +29,7 @@ export class DeliveryReportProcessor {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly inbox: WebhookEventsRepository,
     private readonly deliveryStatus: DeliveryStatusService,
   ) {}
 
@@ -53,27 +50,17 @@ export class DeliveryReportProcessor {
     }
   }
 
-  /** Stored reports whose next attempt is due (failed earlier, or their receiver never got to them). */
-  async due(limit: number): Promise<string[]> {
-    const rows = await this.dataSource.query<Array<{ id: string }>>(
-      `SELECT id FROM webhook_events
-        WHERE processed_at IS NULL AND next_attempt_at <= now() AND type = 'delivery-status'
-        ORDER BY next_attempt_at LIMIT $1`,
-      [limit],
-    );
-    return rows.map((row) => row.id);
-  }
-
   private async applyBatch(ids: readonly string[], options: ClaimOptions): Promise<void> {
     const changes = await this.dataSource.transaction(async (manager): Promise<AppliedStatus[]> => {
-      const claimed = await this.claim(manager, ids, options);
+      const claimed = await this.inbox.claimDeliveryReports(manager, ids, options.dueOnly);
       if (claimed.length === 0) return [];
       const reports = claimed.map((row) => ({ channelId: row.channel_id, event: row.payload }));
       const outcome = await this.deliveryStatus.applyReports(manager, reports);
-      await this.recordOutcomes(
+      await this.inbox.recordDeliveryReportOutcomes(
         manager,
         claimed.map((row) => row.id),
         outcome.known,
+        UNKNOWN_MESSAGE,
       );
       await this.deliveryStatus.publish(manager, outcome.changes);
       return outcome.changes;
@@ -81,48 +68,11 @@ export class DeliveryReportProcessor {
     this.deliveryStatus.countCommitted(changes);
   }
 
-  private claim(
-    manager: EntityManager,
-    ids: readonly string[],
-    options: ClaimOptions,
-  ): Promise<ClaimedReport[]> {
-    return manager.query<ClaimedReport[]>(
-      `SELECT id, channel_id, payload FROM webhook_events
-        WHERE id = ANY($1::uuid[]) AND processed_at IS NULL AND type = 'delivery-status'
-          AND ($2 = false OR next_attempt_at <= now())
-        ORDER BY received_at, id
-        FOR UPDATE SKIP LOCKED`,
-      [ids, options.dueOnly],
-    );
-  }
-
-  /** Known messages: done. Unknown: tried again later with backoff, and given up after a few attempts. */
-  private async recordOutcomes(manager: EntityManager, ids: string[], known: boolean[]): Promise<void> {
-    await manager.query(
-      `UPDATE webhook_events e
-          SET attempts = e.attempts + 1,
-              processed_at = CASE WHEN o.known OR e.attempts + 1 >= $3 THEN now() END,
-              last_error = CASE WHEN o.known THEN NULL WHEN e.attempts + 1 >= $3 THEN 'gave up: ' || $4 ELSE $4 END,
-              next_attempt_at = CASE WHEN o.known THEN e.next_attempt_at ELSE ${retryPolicySql('e.attempts', '$5')} END
-         FROM unnest($1::uuid[], $2::boolean[]) AS o(id, known)
-        WHERE e.id = o.id`,
-      [ids, known, MAX_ATTEMPTS_UNKNOWN_MESSAGE, UNKNOWN_MESSAGE, MAX_BACKOFF_SECONDS],
-    );
-  }
-
   private async recordFailure(id: string, error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     this.logger.warn({ eventId: id, err: error }, `Delivery report failed: ${message}`);
-    await this.dataSource
-      .query(
-        `UPDATE webhook_events e
-            SET attempts = e.attempts + 1,
-                processed_at = CASE WHEN e.attempts + 1 >= $2 THEN now() END,
-                last_error = CASE WHEN e.attempts + 1 >= $2 THEN 'gave up: ' || $3 ELSE $3 END,
-                next_attempt_at = ${retryPolicySql('e.attempts', '$4')}
-          WHERE e.id = $1 AND e.processed_at IS NULL`,
-        [id, MAX_ATTEMPTS, message, MAX_BACKOFF_SECONDS],
-      )
+    await this.inbox
+      .recordDeliveryReportFailure(id, message, MAX_ATTEMPTS)
       .catch((recordError: unknown) =>
         this.logger.warn(
           { eventId: id, err: recordError },

@@ -1,21 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { queryRows } from '../database/query-rows.js';
 import { ContactsService } from '../contacts/contacts.service.js';
 import { InboundPipeline, type InboundOutcome } from '../conversations/inbound-pipeline.service.js';
 import { WebhookChannelCache } from './guards/webhook-channel.cache.js';
-import type { InlineEvent } from './webhook-inbox.service.js';
-import { MAX_BACKOFF_SECONDS, retryPolicySql } from './webhook-retry-policy.js';
+import {
+  type ClaimedInlineEvent,
+  type InlineEvent,
+  WebhookEventsRepository,
+} from './webhook-events.repository.js';
 
 const MAX_ATTEMPTS = 20;
-
-interface ClaimedEvent {
-  id: string;
-  channel_id: string;
-  attempts: number;
-  payload: InlineEvent;
-}
 
 export interface ProcessedEvent {
   id: string;
@@ -34,7 +27,7 @@ export class WebhookEventProcessor {
   private readonly logger = new Logger(WebhookEventProcessor.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly inbox: WebhookEventsRepository,
     // The request's guard has just loaded this channel: the inbound reply reuses its decrypted copy.
     private readonly channels: WebhookChannelCache,
     private readonly contacts: ContactsService,
@@ -45,15 +38,12 @@ export class WebhookEventProcessor {
   async process(ids: string[]): Promise<ProcessedEvent[]> {
     const processed: ProcessedEvent[] = [];
     for (const id of ids) {
-      const claimed = await this.claim(id);
+      const claimed = await this.inbox.claimInline(id);
       if (!claimed) continue;
       try {
         const event = reviveDates(claimed.payload);
         const inbound = await this.apply(claimed.channel_id, event);
-        await this.dataSource.query(
-          `UPDATE webhook_events SET processed_at = now(), last_error = NULL WHERE id = $1`,
-          [id],
-        );
+        await this.inbox.markProcessed(id);
         processed.push({ id, event, inbound });
       } catch (error) {
         await this.recordFailure(claimed, error);
@@ -82,30 +72,14 @@ export class WebhookEventProcessor {
     }
   }
 
-  private async claim(id: string): Promise<ClaimedEvent | undefined> {
-    const rows = await queryRows<ClaimedEvent>(
-      this.dataSource,
-      `UPDATE webhook_events
-          SET attempts = attempts + 1,
-              next_attempt_at = ${retryPolicySql('attempts', '$2')}
-        WHERE id = $1 AND processed_at IS NULL AND type <> 'delivery-status' AND (attempts = 0 OR next_attempt_at <= now())
-        RETURNING id, channel_id, attempts, payload`,
-      [id, MAX_BACKOFF_SECONDS],
-    );
-    return rows[0];
-  }
-
-  private async recordFailure(event: ClaimedEvent, error: unknown): Promise<void> {
+  private async recordFailure(event: ClaimedInlineEvent, error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     const givingUp = event.attempts >= MAX_ATTEMPTS;
     this.logger.warn(
       { eventId: event.id, attempt: event.attempts, givingUp },
       `Webhook event failed: ${message}`,
     );
-    await this.dataSource.query(
-      `UPDATE webhook_events SET last_error = $2, processed_at = CASE WHEN $3 THEN now() ELSE NULL END WHERE id = $1`,
-      [event.id, givingUp ? `gave up: ${message}` : message, givingUp],
-    );
+    await this.inbox.recordInlineFailure(event.id, message, givingUp);
   }
 }
 

@@ -1,22 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError } from 'typeorm';
-import type { ProviderKind, WebhookEvent } from '../channels/providers/channel-provider.interface.js';
 
-export type StorableEvent = Exclude<WebhookEvent, { type: 'ignored' }>;
-/** Events applied before the provider gets its answer: inbound messages and consent changes. */
-export type InlineEvent = Exclude<StorableEvent, { type: 'delivery-status' }>;
+import type { ProviderKind } from '../channels/providers/channel-provider.interface.js';
+import { isDataError } from '../database/postgres-errors.js';
+import { type StorableEvent, WebhookEventsRepository } from './webhook-events.repository.js';
 
 export interface StoredEvent {
   id: string;
   type: StorableEvent['type'];
 }
-
-/**
- * A new event is processed by the request that received it; the retry job only takes it over if
- * that has not happened after this long (the receiving instance crashed or processing failed).
- */
-const RECEIVER_LEASE_SECONDS = 30;
 
 /** At most this many events go into one INSERT. */
 const MAX_EVENTS_PER_WRITE = 1000;
@@ -42,7 +33,7 @@ export class WebhookInboxService {
   private readonly pending: PendingWrite[] = [];
   private writing = false;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly events: WebhookEventsRepository) {}
 
   /** Stores the events; returns the ones not seen before, once they are committed. */
   store(provider: ProviderKind, channelId: string, events: StorableEvent[]): Promise<StoredEvent[]> {
@@ -54,17 +45,6 @@ export class WebhookInboxService {
         setImmediate(() => void this.writePending());
       }
     });
-  }
-
-  /** Inline events that are due for a (re)try: never processed, and not held by another attempt. */
-  async dueInline(limit: number): Promise<string[]> {
-    const rows = await this.dataSource.query<Array<{ id: string }>>(
-      `SELECT id FROM webhook_events
-        WHERE processed_at IS NULL AND next_attempt_at <= now() AND type <> 'delivery-status'
-        ORDER BY next_attempt_at LIMIT $1`,
-      [limit],
-    );
-    return rows.map((row) => row.id);
   }
 
   private async writePending(): Promise<void> {
@@ -107,21 +87,8 @@ export class WebhookInboxService {
   /** One statement for the group; the rows it inserted go back to the request that brought them (the first, for a key sent twice). */
   private async insert(group: PendingWrite[]): Promise<StoredEvent[][]> {
     const rows = group.flatMap((write) => write.events.map((event) => ({ write, event })));
-    const inserted = await this.dataSource.query<
-      Array<{ id: string; type: StorableEvent['type']; provider: ProviderKind; dedup_key: string }>
-    >(
-      `INSERT INTO webhook_events (provider, channel_id, dedup_key, type, payload, next_attempt_at)
-       SELECT e.provider, e.channel_id, e.dedup_key, e.type, e.payload::jsonb, now() + make_interval(secs => ${RECEIVER_LEASE_SECONDS})
-         FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[]) AS e(provider, channel_id, dedup_key, type, payload)
-       ON CONFLICT (provider, dedup_key) DO NOTHING
-       RETURNING id, type, provider, dedup_key`,
-      [
-        rows.map((row) => row.write.provider),
-        rows.map((row) => row.write.channelId),
-        rows.map((row) => row.event.dedupKey),
-        rows.map((row) => row.event.type),
-        rows.map((row) => JSON.stringify(row.event)),
-      ],
+    const inserted = await this.events.insertNew(
+      rows.map(({ write, event }) => ({ provider: write.provider, channelId: write.channelId, event })),
     );
     const insertedByKey = new Map(inserted.map((row) => [`${row.provider}\n${row.dedup_key}`, row]));
     const stored = new Map<PendingWrite, StoredEvent[]>(group.map((write) => [write, []]));
@@ -134,11 +101,4 @@ export class WebhookInboxService {
     }
     return group.map((write) => stored.get(write)!);
   }
-}
-
-/** A statement refused for what one row held (a data exception or an integrity violation), not for the database being unreachable. */
-function isDataError(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const code = (error.driverError as { code?: unknown }).code;
-  return typeof code === 'string' && /^(22|23)/.test(code);
 }

@@ -6,7 +6,8 @@ import { ValidationError } from '../common/errors/domain-error.js';
 import { MetricsService } from '../health/metrics.service.js';
 import { DeliveryReportQueue } from './delivery-report.queue.js';
 import { WebhookEventProcessor, type ProcessedEvent } from './webhook-event.processor.js';
-import { type StorableEvent, WebhookInboxService } from './webhook-inbox.service.js';
+import type { StorableEvent } from './webhook-events.repository.js';
+import { WebhookInboxService } from './webhook-inbox.service.js';
 import type { AuthenticatedWebhook } from './webhook-request.js';
 
 export interface IntakeResult {

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { IntervalJob } from '../common/jobs/interval-job.js';
 import { DeliveryReportProcessor } from './delivery-report.processor.js';
 import { WebhookEventProcessor } from './webhook-event.processor.js';
-import { WebhookInboxService } from './webhook-inbox.service.js';
+import { WebhookEventsRepository } from './webhook-events.repository.js';
 
 const INLINE_BATCH = 200;
 const DELIVERY_REPORT_BATCH = 500;
@@ -14,7 +14,7 @@ export class WebhookRetryJob extends IntervalJob {
   protected readonly intervalMs = 3_000;
 
   constructor(
-    private readonly inbox: WebhookInboxService,
+    private readonly inbox: WebhookEventsRepository,
     private readonly processor: WebhookEventProcessor,
     private readonly deliveryReports: DeliveryReportProcessor,
   ) {
@@ -24,7 +24,7 @@ export class WebhookRetryJob extends IntervalJob {
   protected async pass(): Promise<void> {
     const inline = await this.inbox.dueInline(INLINE_BATCH);
     if (inline.length > 0) await this.processor.process(inline);
-    const reports = await this.deliveryReports.due(DELIVERY_REPORT_BATCH);
+    const reports = await this.inbox.dueDeliveryReports(DELIVERY_REPORT_BATCH);
     if (reports.length > 0) await this.deliveryReports.process(reports, { dueOnly: true });
   }
 }

@@ -7,6 +7,7 @@ import { DeliveryReportQueue } from './delivery-report.queue.js';
 import { WebhookAuthGuard } from './guards/webhook-auth.guard.js';
 import { WebhookChannelCache } from './guards/webhook-channel.cache.js';
 import { WebhookEventProcessor } from './webhook-event.processor.js';
+import { WebhookEventsRepository } from './webhook-events.repository.js';
 import { WebhookInboxService } from './webhook-inbox.service.js';
 import { WebhookIntakeService } from './webhook-intake.service.js';
 import { WebhookEventsRetentionJob } from './webhook-events-retention.job.js';
@@ -19,6 +20,7 @@ import { WebhooksController } from './webhooks.controller.js';
   providers: [
     WebhookAuthGuard,
     WebhookChannelCache,
+    WebhookEventsRepository,
     WebhookInboxService,
     WebhookEventProcessor,
     DeliveryReportProcessor,
