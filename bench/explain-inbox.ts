@@ -9,6 +9,7 @@ import { Client } from 'pg';
 import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 
 import { Conversation } from '../src/conversations/conversation.entity.js';
+import { ConversationsRepository } from '../src/conversations/conversations.repository.js';
 import { ConversationsService } from '../src/conversations/conversations.service.js';
 import { InboxEventFeed } from '../src/conversations/inbox-event-feed.js';
 import { InboxEventLog } from '../src/conversations/inbox-event-log.js';
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
     const [channel] = await dataSource.query<Array<{ id: string }>>(`SELECT id FROM channels LIMIT 1`);
     const eventLog = new InboxEventLog(dataSource);
     const service = new ConversationsService(
-      dataSource.getRepository(Conversation),
+      new ConversationsRepository(dataSource.getRepository(Conversation), dataSource),
       dataSource,
       new InboxEvents(eventLog, new InboxEventFeed(eventLog, dataSource)),
     );

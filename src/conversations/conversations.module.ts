@@ -18,11 +18,13 @@ import { InboxEventsRetentionJob } from './inbox-events-retention.job.js';
 import { InboxStream } from './inbox-stream.js';
 import { InboundPipeline } from './inbound-pipeline.service.js';
 import { Conversation } from './conversation.entity.js';
+import { ConversationsRepository } from './conversations.repository.js';
 import { ConversationsService } from './conversations.service.js';
 import { DeliveryStatusService } from './delivery-status.service.js';
 import { InboundMessagesService } from './inbound-messages.service.js';
 import { Message } from './message.entity.js';
 import { MessagesController } from './messages.controller.js';
+import { MessagesRepository } from './messages.repository.js';
 import { MessagesService } from './messages.service.js';
 import { OutboundRetryJob } from './outbound-retry.job.js';
 import { OutboundSender } from './outbound-sender.service.js';
@@ -38,6 +40,8 @@ import { OutboundSender } from './outbound-sender.service.js';
   ],
   controllers: [MessagesController, ConversationsController, ConversationNotesController],
   providers: [
+    ConversationsRepository,
+    MessagesRepository,
     ConversationsService,
     MessagesService,
     OutboundSender,

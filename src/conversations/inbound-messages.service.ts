@@ -1,15 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type {
   ChannelContext,
   MessageContent,
   WebhookEvent,
 } from '../channels/providers/channel-provider.interface.js';
 import { ContactsService } from '../contacts/contacts.service.js';
-import { messageJson, outboxInsert } from '../event-webhooks/outbox.js';
-// from '../contacts/contacts.service.js';
 import { ConversationsService } from './conversations.service.js';
+import { MessagesRepository } from './messages.repository.js';
 
 type InboundEvent = Extract<WebhookEvent, { type: 'inbound-message' }>;
 
@@ -29,7 +26,7 @@ export class InboundMessagesService {
   constructor(
     private readonly contacts: ContactsService,
     private readonly conversations: ConversationsService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly messages: MessagesRepository,
   ) {}
 
   async receive(channel: ChannelContext, event: InboundEvent): Promise<ReceivedMessage> {
@@ -42,30 +39,19 @@ export class InboundMessagesService {
         ? { kind: 'media', media: event.media[0] }
         : { kind: 'text', text: event.text ?? '' };
 
-    const inserted = await this.dataSource.query<Array<{ id: string }>>(
-      `WITH inserted AS (
-         INSERT INTO messages (direction, channel_id, contact_id, conversation_id, recipient, content, status, provider_message_id, created_at, status_updated_at)
-         VALUES ('inbound', $1, $2, $3, $4, $5, 'received', $6, $7, $7)
-         ON CONFLICT (channel_id, direction, provider_message_id) DO NOTHING
-         RETURNING *
-       ), event AS (${outboxInsert('message.received', 'inserted m', messageJson('m'))})
-       SELECT id FROM inserted`,
-      [
-        channel.id,
-        contact.id,
-        conversationId,
-        event.from,
-        JSON.stringify(content),
-        event.providerMessageId,
-        event.receivedAt,
-      ],
-    );
-    if (inserted.length === 0) {
-      const [existing] = await this.dataSource.query<Array<{ id: string }>>(
-        `SELECT id FROM messages WHERE channel_id = $1 AND direction = 'inbound' AND provider_message_id = $2`,
-        [channel.id, event.providerMessageId],
-      );
-      return { isNew: false, messageId: existing.id, contactId: contact.id, conversationId };
+    const messageId = await this.messages.insertInbound({
+      channelId: channel.id,
+      contactId: contact.id,
+      conversationId,
+      from: event.from,
+      content,
+      providerMessageId: event.providerMessageId,
+      receivedAt: event.receivedAt,
+    });
+    if (messageId === undefined) {
+      const existing = await this.messages.findInboundId(channel.id, event.providerMessageId);
+      if (existing === undefined) throw new Error('An inbound message vanished right after it was stored');
+      return { isNew: false, messageId: existing, contactId: contact.id, conversationId };
     }
     await this.conversations.recordActivity(conversationId, content, event.receivedAt, true);
     const isWhatsApp =
@@ -74,6 +60,6 @@ export class InboundMessagesService {
         !event.conversationChannel &&
         (channel as ChannelContext<'sinch-conversation'>).config.channel === 'WHATSAPP');
     if (isWhatsApp) await this.contacts.refreshWhatsAppWindow(contact.id, event.receivedAt);
-    return { isNew: true, messageId: inserted[0].id, contactId: contact.id, conversationId };
+    return { isNew: true, messageId, contactId: contact.id, conversationId };
   }
 }

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { CannedResponsesService } from '../canned-responses/canned-responses.service.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import type {
@@ -10,7 +8,6 @@ import type {
   MessageStatus,
 } from '../channels/providers/channel-provider.interface.js';
 import { NotFoundError } from '../common/errors/domain-error.js';
-import { decodeCursor } from '../common/pagination/cursor.js';
 import { type Page, toPage } from '../common/pagination/page.js';
 import { toE164OrThrow } from '../common/phone/phone-number.js';
 import type { Contact } from '../contacts/contact.entity.js';
@@ -18,7 +15,8 @@ import { ContactsService } from '../contacts/contacts.service.js';
 import { ConversationsService } from './conversations.service.js';
 import { MessageDto } from './dto/message.dto.js';
 import { InboxEvents } from './inbox-events.js';
-import { Message } from './message.entity.js';
+import type { Message } from './message.entity.js';
+import { MessagesRepository } from './messages.repository.js';
 import { assertChannelCanCarry, isWhatsAppChannel, type ReplyContent } from './message-content.js';
 import { OutboundSender, SEND_LEASE_SECONDS } from './outbound-sender.service.js';
 import {
@@ -57,7 +55,7 @@ export class MessagesService {
   private readonly logger = new Logger(MessagesService.name);
 
   constructor(
-    @InjectRepository(Message) private readonly messages: Repository<Message>,
+    private readonly messages: MessagesRepository,
     private readonly channels: ChannelsService,
     private readonly contacts: ContactsService,
     private readonly conversations: ConversationsService,
@@ -146,9 +144,8 @@ export class MessagesService {
   ): Promise<void> {
     const content: MessageContent = { kind: 'text', text };
     const id = randomUUID();
-    await this.messages.insert({
+    await this.messages.insertOutbound({
       id,
-      direction: 'outbound',
       channelId: channel.id,
       contactId: contact.id,
       conversationId,
@@ -162,7 +159,7 @@ export class MessagesService {
   }
 
   async get(id: string): Promise<Message> {
-    const message = await this.messages.findOneBy({ id });
+    const message = await this.messages.findById(id);
     if (!message) throw new NotFoundError('Message', id);
     return message;
   }
@@ -170,15 +167,8 @@ export class MessagesService {
   /** A page of a conversation going back in time; the items of a page are oldest first. */
   async thread(conversationId: string, limit: number, cursor?: string): Promise<Page<Message>> {
     await this.conversations.getRow(conversationId);
-    const query = this.messages
-      .createQueryBuilder('m')
-      .where('m.conversation_id = :conversationId', { conversationId })
-      .orderBy('m.created_at', 'DESC')
-      .addOrderBy('m.id', 'DESC')
-      .limit(limit + 1);
-    if (cursor) query.andWhere('(m.created_at, m.id) < (:at, :id)', decodeCursor(cursor));
     const page = toPage(
-      await query.getMany(),
+      await this.messages.threadPage(conversationId, limit, cursor),
       limit,
       (m) => ({ at: m.createdAt, id: m.id }),
       (m) => m,
@@ -195,9 +185,8 @@ export class MessagesService {
   private async store(input: Dispatch): Promise<{ id: string; clientReference: string }> {
     const id = randomUUID();
     const clientReference = `sb_${id.replaceAll('-', '')}`;
-    await this.messages.insert({
+    await this.messages.insertOutbound({
       id,
-      direction: 'outbound',
       channelId: input.channel.id,
       contactId: input.contactId,
       conversationId: input.conversationId,

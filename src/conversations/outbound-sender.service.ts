@@ -1,6 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type {
   ChannelContext,
   MessageContent,
@@ -11,8 +9,7 @@ import { ProviderRegistry } from '../channels/providers/provider-registry.js';
 import { SendBudget } from '../channels/send-budget.js';
 import { channelLimit } from '../channels/send-limits.js';
 import { MetricsService } from '../health/metrics.service.js';
-import { queryRows } from '../database/query-rows.js';
-import { messageJson, outboxInsert } from '../event-webhooks/outbox.js';
+import { MessagesRepository } from './messages.repository.js';
 
 /**
  * A single message goes to the provider at most 5 times; one that may have arrived is failed as
@@ -25,18 +22,10 @@ const SEND_FAILURES = new SendFailurePolicy({
   canReconcile: false,
 });
 
-/** The reason a message waiting for its channel's send limit shows; it also marks its moment as reserved. */
-interface ClaimedMessage {
-  id: string;
-  recipient: string;
-  content: MessageContent;
-  client_reference: string;
-  attempts: number;
-}
-
 /** How long one instance may hold a message while handing it to the provider (retries included). */
 export const SEND_LEASE_SECONDS = 120;
 
+/** The reason a message waiting for its channel's send limit shows; it also marks its moment as reserved. */
 export const WAITING_FOR_SEND_LIMIT = 'Waiting for the channel’s sending limit';
 
 export interface PendingMessage {
@@ -59,7 +48,7 @@ export class OutboundSender {
 
   constructor(
     private readonly providers: ProviderRegistry,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly messages: MessagesRepository,
     private readonly metrics: MetricsService,
     private readonly budget: SendBudget,
   ) {}
@@ -68,7 +57,9 @@ export class OutboundSender {
     if (!message.reserved) {
       const waitMs = await this.budget.reserve(channelLimit(channel.id, channel.config.maxPerSecond), 1);
       if (waitMs > 0) {
-        await this.waitForBudget(message.id, waitMs);
+        // The send limit is taken for now: the message keeps the moment reserved for it and stays
+        // queued; it is sent then (or by the retry job, should this process stop first).
+        await this.messages.waitForSendLimit(message.id, waitMs, WAITING_FOR_SEND_LIMIT);
         this.sendWhenDue(channel, message.id, waitMs);
         return;
       }
@@ -87,39 +78,16 @@ export class OutboundSender {
       timed();
     }
     if (result.outcome === 'accepted') {
-      await this.dataSource.query(
-        `WITH before AS (SELECT id, status FROM messages WHERE id = $1 FOR UPDATE),
-         changed AS (
-           UPDATE messages m
-              SET status = CASE WHEN message_status_rank(m.status) < message_status_rank('sent') THEN 'sent' ELSE m.status END,
-                  provider_message_id = $2, provider_batch_id = $3, sending_until = NULL, next_attempt_at = NULL, status_reason = NULL,
-                  status_updated_at = now()
-             FROM before b WHERE m.id = b.id
-           RETURNING m.*, b.status AS old_status
-         ), event AS (${outboxInsert('message.status', 'changed m', messageJson('m'), 'm.status <> m.old_status')})
-         SELECT 1`,
-        [message.id, result.providerMessageId ?? null, result.providerBatchId ?? null],
+      await this.messages.recordAccepted(
+        message.id,
+        result.providerMessageId ?? null,
+        result.providerBatchId ?? null,
       );
       this.metrics.countSends(channel, 'single', 'sent');
     } else {
-      await this.finish(message.id, 'rejected', result.reason, result.errorCode);
+      await this.messages.finishQueued(message.id, 'rejected', result.reason, result.errorCode);
       this.metrics.countSends(channel, 'single', 'rejected');
     }
-  }
-
-  /**
-   * The channel's send limit is taken for now: the message keeps the moment reserved for it, stays
-   * `queued`, and the retry job sends it then without reserving again. Waiting is not an attempt, so
-   * it gives the attempt back.
-   */
-  private async waitForBudget(id: string, waitMs: number): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE messages
-          SET sending_until = NULL, attempts = greatest(attempts - 1, 0),
-              next_attempt_at = now() + make_interval(secs => $2 / 1000.0), status_reason = $3
-        WHERE id = $1 AND status = 'queued'`,
-      [id, waitMs, WAITING_FOR_SEND_LIMIT],
-    );
   }
 
   /**
@@ -137,13 +105,7 @@ export class OutboundSender {
   }
 
   private async claimReserved(id: string): Promise<PendingMessage | undefined> {
-    const [row] = await queryRows<ClaimedMessage>(
-      this.dataSource,
-      `UPDATE messages SET sending_until = now() + make_interval(secs => $2), attempts = attempts + 1
-        WHERE id = $1 AND status = 'queued' AND sending_until IS NULL
-        RETURNING id, recipient, content, client_reference, attempts`,
-      [id, SEND_LEASE_SECONDS],
-    );
+    const row = await this.messages.claimReserved(id, SEND_LEASE_SECONDS);
     return (
       row && {
         id: row.id,
@@ -164,42 +126,21 @@ export class OutboundSender {
     const decision = SEND_FAILURES.decide(error, message.attempts);
     switch (decision.action) {
       case 'retry':
-        await this.dataSource.query(
-          `UPDATE messages SET sending_until = NULL, next_attempt_at = now() + make_interval(secs => $2), status_reason = $3 WHERE id = $1`,
-          [message.id, decision.delayMs / 1000, decision.reason],
-        );
+        await this.messages.scheduleRetry(message.id, decision.delayMs, decision.reason);
         this.metrics.countSends(channel, 'single', 'retry');
         return;
       case 'refused':
-        await this.finish(message.id, 'failed', decision.reason, decision.errorCode);
+        await this.messages.finishQueued(message.id, 'failed', decision.reason, decision.errorCode);
         break;
       case 'reconcile':
         // Not offered for single messages (canReconcile: false); kept exhaustive.
-        await this.finish(message.id, 'failed', decision.reason);
+        await this.messages.finishQueued(message.id, 'failed', decision.reason);
         break;
       case 'final':
         if (decision.unexpected)
           this.logger.error({ err: error, messageId: message.id }, 'Unexpected error while sending');
-        await this.finish(message.id, decision.status, decision.reason, decision.errorCode);
+        await this.messages.finishQueued(message.id, decision.status, decision.reason, decision.errorCode);
     }
     this.metrics.countSends(channel, 'single', 'failed');
-  }
-
-  private async finish(
-    id: string,
-    status: 'failed' | 'rejected',
-    reason: string,
-    errorCode?: string,
-  ): Promise<void> {
-    await this.dataSource.query(
-      `WITH changed AS (
-         UPDATE messages SET status = $2, status_reason = $3, error_code = $4, sending_until = NULL, next_attempt_at = NULL,
-                status_updated_at = now()
-          WHERE id = $1 AND status = 'queued'
-         RETURNING *
-       ), event AS (${outboxInsert('message.status', 'changed m', messageJson('m'))})
-       SELECT 1`,
-      [id, status, reason.slice(0, 1000), errorCode ?? null],
-    );
   }
 }
