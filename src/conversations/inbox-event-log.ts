@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 
+import { deleteInBatches } from '../common/jobs/delete-in-batches.js';
 import { queryRows } from '../database/query-rows.js';
 
 export type InboxEventType = 'message.created' | 'message.status' | 'conversation.updated' | 'note.created';
@@ -72,6 +73,20 @@ export class InboxEventLog {
       `SELECT max(id) AS id FROM inbox_events`,
     );
     return Number(row.id ?? 0);
+  }
+
+  /** Deletes events created more than `minutes` ago, in batches, until done or `stop()`; answers how many. */
+  deleteOlderThan(minutes: number, stop: () => boolean): Promise<number> {
+    return deleteInBatches(
+      this.dataSource,
+      {
+        table: 'inbox_events',
+        key: 'id',
+        where: `created_at < now() - make_interval(mins => $1)`,
+        params: [minutes],
+      },
+      stop,
+    );
   }
 }
 
