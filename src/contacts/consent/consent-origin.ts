@@ -11,7 +11,9 @@ export type ConsentAction = 'opt_out' | 'opt_in';
 /**
  * One statement that changes a contact's consent, appends the ledger row and clears any free-text
  * opt-out flag on its conversations, so the three can never disagree (a single statement is one
- * transaction). Parameters: $1 contact id, then originParams(). `$extraWhere` narrows the update.
+ * transaction). Contacts owns it, consent being its change; the `conversations` flag is written here
+ * rather than through ConversationsRepository to keep it one statement.
+ * Parameters: $1 contact id, then originParams(). `$extraWhere` narrows the update.
  */
 export function consentChangeSql(optedOut: boolean, extraWhere = ''): string {
   const set = optedOut
