@@ -8,10 +8,12 @@
  *
  * Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:webhooks
  * Options (env): DURATION_S (30), CONCURRENCY (32), MESSAGES (200000), LOG_LEVEL (warn),
- *   SETTLE_MAX_S (120), DATABASE_POOL_SIZE (app default), APP_NODE_ARGS (node flags for the server, e.g. --cpu-prof).
+ *   SETTLE_MAX_S (120), DATABASE_POOL_SIZE (app default), APP_NODE_ARGS (node flags for the server, e.g. --cpu-prof),
+ *   INSTANCES (1): servers on the same database, the clients spread evenly over them (as behind a load balancer).
  */
 import 'reflect-metadata';
 
+import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
@@ -37,6 +39,7 @@ const DURATION_S = Number(process.env.DURATION_S ?? 30);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
 const MESSAGES = Number(process.env.MESSAGES ?? 200_000);
 const SETTLE_MAX_S = Number(process.env.SETTLE_MAX_S ?? 120);
+const INSTANCES = Number(process.env.INSTANCES ?? 1);
 const ADMIN = { email: 'bench-admin@example.com', password: 'bench-password-1234' };
 
 const log = benchLogger('webhooks');
@@ -55,9 +58,19 @@ interface LoadResult {
   exhausted: boolean;
 }
 
-/** The measured part: CONCURRENCY workers, each sending one request at a time over a keep-alive pool. */
-async function runLoad(app: AppProcess, channels: BenchChannels): Promise<LoadResult> {
-  const pool = new Pool(app.url, { connections: CONCURRENCY, pipelining: 1, keepAliveTimeout: 30_000 });
+/**
+ * The measured part: CONCURRENCY workers, each sending one request at a time over a keep-alive pool;
+ * with several instances, worker i talks to instance i mod INSTANCES.
+ */
+async function runLoad(apps: AppProcess[], channels: BenchChannels): Promise<LoadResult> {
+  const pools = apps.map(
+    (app) =>
+      new Pool(app.url, {
+        connections: Math.ceil(CONCURRENCY / apps.length),
+        pipelining: 1,
+        keepAliveTimeout: 30_000,
+      }),
+  );
   const plan = reportPlan(channels, MESSAGES);
   const sent: SignedReport[] = [];
   const result: LoadResult = {
@@ -89,7 +102,8 @@ async function runLoad(app: AppProcess, channels: BenchChannels): Promise<LoadRe
 
   const started = performance.now();
   const deadline = started + DURATION_S * 1000;
-  const worker = async () => {
+  const worker = async (index: number) => {
+    const pool = pools[index % pools.length];
     while (performance.now() < deadline) {
       const pick = next();
       if (!pick) return;
@@ -122,9 +136,9 @@ async function runLoad(app: AppProcess, channels: BenchChannels): Promise<LoadRe
       }
     }
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await Promise.all(Array.from({ length: CONCURRENCY }, (_, index) => worker(index)));
   result.seconds = (performance.now() - started) / 1000;
-  await pool.close();
+  await Promise.all(pools.map((pool) => pool.close()));
   return result;
 }
 
@@ -150,6 +164,17 @@ async function transactionsCommitted(db: pg.Client): Promise<number> {
     `SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = current_database()`,
   );
   return Number(rows[0].commits);
+}
+
+/** CPU seconds used so far by all instances together (undefined where the platform cannot tell). */
+function totalCpuSeconds(apps: AppProcess[]): number | undefined {
+  let total = 0;
+  for (const app of apps) {
+    const seconds = app.cpuSeconds();
+    if (seconds === undefined) return undefined;
+    total += seconds;
+  }
+  return total;
 }
 
 async function checkStatuses(
@@ -179,16 +204,22 @@ async function main(): Promise<void> {
   const server = requirePostgresUrl('webhooks');
   const loadBefore = loadavg()[0];
   let database: FreshDatabase | undefined;
-  let app: AppProcess | undefined;
+  const apps: AppProcess[] = [];
   let db: pg.Client | undefined;
   try {
     database = await createFreshDatabase(server, 'switchboard_bench_webhooks');
-    app = await startAppProcess({
-      databaseUrl: database.url,
-      admin: ADMIN,
-      env: process.env.DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE } : {},
-    });
-    log(`app on ${app.url}, fresh database ${database.name}; seeding ${MESSAGES} messages`);
+    // One credentials key for all instances, so each can read the channels the first one created.
+    const env: Record<string, string> = {
+      JWT_SECRET: randomBytes(32).toString('base64url'),
+      CREDENTIALS_KEY: randomBytes(32).toString('base64'),
+      ...(process.env.DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE } : {}),
+    };
+    for (let i = 0; i < INSTANCES; i += 1)
+      apps.push(await startAppProcess({ databaseUrl: database.url, admin: ADMIN, env }));
+    const [app] = apps;
+    log(
+      `${INSTANCES} instance(s), first on ${app.url}, fresh database ${database.name}; seeding ${MESSAGES} messages`,
+    );
     const api = new Api(app.url);
     await api.login(ADMIN.email, ADMIN.password);
     const channels = await createBenchChannels(api);
@@ -200,10 +231,10 @@ async function main(): Promise<void> {
       `seeded in ${round((performance.now() - started) / 1000)} s; load: ${CONCURRENCY} connections for ${DURATION_S} s`,
     );
 
-    const cpuBefore = app.cpuSeconds();
+    const cpuBefore = totalCpuSeconds(apps);
     const commitsBefore = await transactionsCommitted(db);
-    const load = await runLoad(app, channels);
-    const cpuAfterLoad = app.cpuSeconds();
+    const load = await runLoad(apps, channels);
+    const cpuAfterLoad = totalCpuSeconds(apps);
     const commitsDuringLoad = (await transactionsCommitted(db)) - commitsBefore;
     log(`${load.requests} requests in ${round(load.seconds)} s; waiting for the inbox to drain`);
     const applied = await waitUntilApplied(db);
@@ -220,6 +251,7 @@ async function main(): Promise<void> {
       database: 'postgresql',
       durationS: round(load.seconds),
       concurrency: CONCURRENCY,
+      instances: INSTANCES,
       requests: load.requests,
       requestsPerSecond: Math.round(load.requests / load.seconds),
       uniqueReports: load.uniqueReportsSent,
@@ -241,13 +273,17 @@ async function main(): Promise<void> {
       databaseCommitsDuringLoad: commitsDuringLoad,
       appCpuSecondsDuringLoad:
         cpuBefore === undefined || cpuAfterLoad === undefined ? null : round(cpuAfterLoad - cpuBefore, 1),
+      appCpuMsPerRequest:
+        cpuBefore === undefined || cpuAfterLoad === undefined
+          ? null
+          : round(((cpuAfterLoad - cpuBefore) * 1000) / load.requests, 3),
       loadAverageBefore: round(loadBefore),
       node: process.version,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     await db?.end().catch(() => undefined);
-    await app?.stop();
+    await Promise.all(apps.map((app) => app.stop()));
     await database?.drop().catch((error: unknown) => log(`could not drop the database: ${String(error)}`));
   }
 }
