@@ -34,13 +34,16 @@ import pg from 'pg';
 
 import { createApp } from '../src/app.factory.js';
 import { CampaignAudienceService } from '../src/campaigns/campaign-audience.service.js';
+import { CampaignBatchesRepository } from '../src/campaigns/campaign-batches.repository.js';
 import { CampaignDispatcher } from '../src/campaigns/campaign-dispatcher.service.js';
 import { CampaignRecoveryService } from '../src/campaigns/campaign-recovery.service.js';
 import { CampaignSender } from '../src/campaigns/campaign-sender.service.js';
+import { CampaignsRepository } from '../src/campaigns/campaigns.repository.js';
 import { CampaignsService } from '../src/campaigns/campaigns.service.js';
 import { ProviderHttpClient } from '../src/channels/providers/http/provider-http.client.js';
 import { SinchSmsProvider } from '../src/channels/providers/sinch-sms/sinch-sms.provider.js';
 import { loadConfig } from '../src/config/load-config.js';
+import { CampaignMessagesRepository } from '../src/conversations/campaign-messages.repository.js';
 import { withDatabase } from '../src/database/database-url.js';
 import { EmbeddedDatabase } from '../src/database/embedded-database.js';
 import { UsersService } from '../src/users/users.service.js';
@@ -244,22 +247,20 @@ async function main(): Promise<void> {
     const api = new Api((await app.getUrl()).replace('[::1]', '127.0.0.1'));
     if (PROFILE) {
       wrapMethods(app.get(CampaignAudienceService), 'audience', ['materialiseChunk']);
-      wrapMethods(app.get(CampaignSender), 'sender', [
-        'sendChunk',
-        'claim',
+      wrapMethods(app.get(CampaignSender), 'sender', ['sendChunk', 'settleUnits']);
+      wrapMethods(app.get(CampaignBatchesRepository), 'batches', ['claimDueUnits']);
+      wrapMethods(app.get(CampaignMessagesRepository), 'messages', [
+        'queuedInUnits',
         'recordFinals',
-        'queuedRows',
         'recordRetries',
-        'settleUnits',
       ]);
+      wrapMethods(app.get(CampaignsRepository), 'campaignRows', ['listSending', 'statusOf']);
       wrapMethods(app.get(SinchSmsProvider), 'sinchSms', ['send']);
       wrapMethods(app.get(ProviderHttpClient), 'http', ['request']);
       wrapMethods(app.get(CampaignDispatcher), 'dispatcher', [
         'pass',
         'startDue',
-        'sending',
         'dispatch',
-        'stillSending',
         'completeIfDone',
         'logProgress',
       ]);

@@ -12,7 +12,11 @@ import { performance } from 'node:perf_hooks';
 
 import { DataSource } from 'typeorm';
 
+import { CampaignAudienceRepository } from '../src/campaigns/campaign-audience.repository.js';
+import { CampaignBatchesRepository } from '../src/campaigns/campaign-batches.repository.js';
 import { CampaignPreviewService } from '../src/campaigns/campaign-preview.service.js';
+import { CampaignsRepository } from '../src/campaigns/campaigns.repository.js';
+import { CampaignMessagesRepository } from '../src/conversations/campaign-messages.repository.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { runMigrations } from '../src/database/run-migrations.js';
 import { benchLogger, round, runBench } from './support/format.js';
@@ -69,7 +73,12 @@ async function main(): Promise<void> {
                '{"max":1,"perHours":24}', 50) RETURNING id`,
       [channel.id],
     );
-    const sut = new CampaignPreviewService(dataSource);
+    const campaigns = new CampaignsRepository(
+      dataSource,
+      new CampaignMessagesRepository(dataSource),
+      new CampaignBatchesRepository(dataSource),
+    );
+    const sut = new CampaignPreviewService(campaigns, new CampaignAudienceRepository(dataSource));
     const seconds: number[] = [];
     let preview: unknown;
     for (let run = 0; run < RUNS; run++) {

@@ -1,9 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type {
   ChannelContext,
-  MessageContent,
   OutboundBatch,
   SendResult,
 } from '../channels/providers/channel-provider.interface.js';
@@ -13,9 +10,14 @@ import { SendFailurePolicy } from '../channels/providers/send-failure-policy.js'
 import { SendBudget } from '../channels/send-budget.js';
 import { campaignLimit, channelLimit } from '../channels/send-limits.js';
 import { AppConfig } from '../config/app-config.js';
-import { queryRows } from '../database/query-rows.js';
+import {
+  CampaignMessagesRepository,
+  type QueuedRecipient,
+  type RecipientFinal,
+  type RecipientRetry,
+} from '../conversations/campaign-messages.repository.js';
 import { MetricsService } from '../health/metrics.service.js';
-import { messageJson, outboxInsert } from '../event-webhooks/outbox.js';
+import { CampaignBatchesRepository, type ClaimedUnit } from './campaign-batches.repository.js';
 import { sendPlan, tightestRate } from './send-units.js';
 
 /** A send unit goes to the provider at most 5 times; a unit that may have arrived is checked first. */
@@ -31,38 +33,8 @@ export interface SendingCampaign {
   ratePerSecond: number | null;
 }
 
-interface ClaimedUnit {
-  reference: string;
-  attempts: number;
-}
-
-interface QueuedRow {
-  id: string;
-  recipient: string;
-  content: MessageContent;
-  client_reference: string | null;
-  batch_reference: string;
-}
-
 /** `claimed`: send units taken; 0 when the campaign has none due. */
 export type ChunkOutcome = { claimed: number; credentialsError?: ProviderCredentialsError };
-
-interface Final {
-  id: string;
-  status: 'sent' | 'failed' | 'rejected';
-  attempts: number;
-  providerMessageId?: string;
-  providerBatchId?: string;
-  reason?: string;
-  errorCode?: string;
-}
-
-interface Retry {
-  id: string;
-  reason: string;
-  /** The unit's attempts so far: like a final result, a row's count is its unit's. */
-  attempts: number;
-}
 
 /** What becomes of each claimed unit once its requests are done. */
 class UnitOutcomes {
@@ -115,7 +87,8 @@ export class CampaignSender {
   private readonly logger = new Logger(CampaignSender.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly batches: CampaignBatchesRepository,
+    private readonly messages: CampaignMessagesRepository,
     private readonly providers: ProviderRegistry,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
@@ -144,18 +117,18 @@ export class CampaignSender {
       this.config.campaignLeaseSeconds +
       Math.ceil((plan.unitSize * plan.unitsPerClaim) / (rate ?? Number.POSITIVE_INFINITY));
 
-    const units = await this.claim(campaign.id, plan.unitsPerClaim, leaseSeconds);
+    const units = await this.batches.claimDueUnits(campaign.id, plan.unitsPerClaim, leaseSeconds);
     if (units.length === 0) return { claimed: 0 };
     const attemptsOf = new Map(units.map((unit) => [unit.reference, unit.attempts]));
-    const rows = await this.queuedRows(units.map((unit) => unit.reference));
+    const rows = await this.messages.queuedInUnits(units.map((unit) => unit.reference));
 
     const requests = plan.batched ? groupByUnit(rows) : rows.map((row) => [row]);
-    const finals: Final[] = [];
-    const retries: Retry[] = [];
+    const finals: RecipientFinal[] = [];
+    const retries: RecipientRetry[] = [];
     const unitOutcomes = new UnitOutcomes();
     let credentialsError: ProviderCredentialsError | undefined;
 
-    const sendOne = async (group: QueuedRow[]): Promise<void> => {
+    const sendOne = async (group: QueuedRecipient[]): Promise<void> => {
       const reference = group[0].batch_reference;
       const attempts = attemptsOf.get(reference) ?? 1;
       if (
@@ -198,7 +171,7 @@ export class CampaignSender {
                 'Unexpected error while sending a campaign request',
               );
             finals.push(
-              ...group.map((r): Final => ({
+              ...group.map((r): RecipientFinal => ({
                 id: r.id,
                 status: decision.status,
                 attempts,
@@ -213,112 +186,21 @@ export class CampaignSender {
     };
 
     await runConcurrently(requests, plan.concurrency, sendOne);
-    await this.recordFinals(finals);
-    await this.recordRetries(retries);
+    await this.messages.recordFinals(finals);
+    await this.messages.recordRetries(retries);
     await this.settleUnits(unitOutcomes.split(units));
     this.count(channel, finals, retries);
     return { claimed: units.length, credentialsError };
   }
 
-  /** Takes the campaign's next due units under a lease; an instance already holding one is skipped. */
-  private claim(campaignId: string, limit: number, leaseSeconds: number): Promise<ClaimedUnit[]> {
-    return queryRows<ClaimedUnit>(
-      this.dataSource,
-      `UPDATE campaign_batches b
-          SET sending_until = now() + make_interval(secs => $3), attempts = b.attempts + 1
-        WHERE b.reference IN (
-          SELECT reference FROM campaign_batches
-           WHERE campaign_id = $1 AND done_at IS NULL AND sending_until IS NULL
-             AND (next_attempt_at IS NULL OR next_attempt_at <= now())
-           ORDER BY reference
-           LIMIT $2
-           FOR UPDATE SKIP LOCKED)
-        RETURNING b.reference, b.attempts`,
-      [campaignId, limit, leaseSeconds],
-    );
-  }
-
-  /** The rows of the claimed units that still need sending (a retried unit resends only those). */
-  private queuedRows(references: string[]): Promise<QueuedRow[]> {
-    return queryRows<QueuedRow>(
-      this.dataSource,
-      `SELECT id, recipient, content, client_reference, batch_reference FROM messages
-        WHERE batch_reference = ANY($1::text[]) AND status = 'queued'`,
-      [references],
-    );
-  }
-
   private async settleUnits(units: ReturnType<UnitOutcomes['split']>): Promise<void> {
-    if (units.done.length > 0) {
-      await this.dataSource.query(
-        `UPDATE campaign_batches SET done_at = now(), sending_until = NULL WHERE reference = ANY($1::text[])`,
-        [units.done],
-      );
-    }
-    if (units.retries.length > 0) {
-      await this.dataSource.query(
-        `UPDATE campaign_batches b
-            SET sending_until = NULL, next_attempt_at = now() + make_interval(secs => r.delay_ms / 1000.0)
-           FROM unnest($1::text[], $2::float8[]) AS r(reference, delay_ms)
-          WHERE b.reference = r.reference`,
-        [units.retries.map((r) => r.reference), units.retries.map((r) => r.delayMs)],
-      );
-    }
-    // The lease ends now, so the next recovery pass asks the provider what became of them.
-    if (units.unsure.length > 0) {
-      await this.dataSource.query(
-        `UPDATE campaign_batches SET sending_until = now() - interval '1 millisecond' WHERE reference = ANY($1::text[])`,
-        [units.unsure],
-      );
-    }
-    // Units never handed to the provider go back to the queue as they were.
-    if (units.released.length > 0) {
-      await this.dataSource.query(
-        `UPDATE campaign_batches SET sending_until = NULL, attempts = greatest(attempts - 1, 0) WHERE reference = ANY($1::text[])`,
-        [units.released],
-      );
-    }
+    await this.batches.markDone(units.done);
+    await this.batches.scheduleRetries(units.retries);
+    await this.batches.expireLeases(units.unsure);
+    await this.batches.release(units.released);
   }
 
-  private async recordFinals(finals: Final[]): Promise<void> {
-    if (finals.length === 0) return;
-    await this.dataSource.query(
-      `WITH changed AS (
-         UPDATE messages m
-            SET status = CASE WHEN message_status_rank(m.status) < message_status_rank(r.status) THEN r.status ELSE m.status END,
-                provider_message_id = coalesce(r.provider_message_id, m.provider_message_id),
-                provider_batch_id = coalesce(r.provider_batch_id, m.provider_batch_id),
-                status_reason = r.reason, error_code = r.error_code, attempts = r.attempts, status_updated_at = now()
-           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[])
-                AS r(id, status, provider_message_id, provider_batch_id, reason, error_code, attempts)
-          WHERE m.id = r.id
-         RETURNING m.*, r.status AS reported_status
-       ), event AS (${outboxInsert('message.status', 'changed m', messageJson('m'), 'm.status = m.reported_status')})
-       SELECT 1`,
-      [
-        finals.map((f) => f.id),
-        finals.map((f) => f.status),
-        finals.map((f) => f.providerMessageId ?? null),
-        finals.map((f) => f.providerBatchId ?? null),
-        finals.map((f) => (f.reason ? f.reason.slice(0, 1000) : null)),
-        finals.map((f) => f.errorCode ?? null),
-        finals.map((f) => f.attempts),
-      ],
-    );
-  }
-
-  /** The unit carries the retry time; its rows say why they are still queued. */
-  private async recordRetries(retries: Retry[]): Promise<void> {
-    if (retries.length === 0) return;
-    await this.dataSource.query(
-      `UPDATE messages m SET status_reason = r.reason, attempts = r.attempts
-         FROM unnest($1::uuid[], $2::text[], $3::int[]) AS r(id, reason, attempts)
-        WHERE m.id = r.id AND m.status = 'queued'`,
-      [retries.map((r) => r.id), retries.map((r) => r.reason.slice(0, 1000)), retries.map((r) => r.attempts)],
-    );
-  }
-
-  private count(channel: ChannelContext, finals: Final[], retries: Retry[]): void {
+  private count(channel: ChannelContext, finals: RecipientFinal[], retries: RecipientRetry[]): void {
     for (const outcome of ['sent', 'failed', 'rejected'] as const) {
       this.metrics.countSends(
         channel,
@@ -331,7 +213,7 @@ export class CampaignSender {
   }
 }
 
-function finalOf(result: SendResult, attempts: number): Final {
+function finalOf(result: SendResult, attempts: number): RecipientFinal {
   return result.outcome === 'accepted'
     ? {
         id: result.messageId,
@@ -349,8 +231,8 @@ function finalOf(result: SendResult, attempts: number): Final {
       };
 }
 
-function groupByUnit(rows: QueuedRow[]): QueuedRow[][] {
-  const groups = new Map<string, QueuedRow[]>();
+function groupByUnit(rows: QueuedRecipient[]): QueuedRecipient[][] {
+  const groups = new Map<string, QueuedRecipient[]>();
   for (const row of rows) {
     const key = row.batch_reference;
     const group = groups.get(key);

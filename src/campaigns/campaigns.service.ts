@@ -1,17 +1,17 @@
-import { campaignJson, outboxInsert } from '../event-webhooks/outbox.js';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
 import { ChannelsService } from '../channels/channels.service.js';
 import type { MessageStatus } from '../channels/providers/channel-provider.interface.js';
 import { NotFoundError, ValidationError } from '../common/errors/domain-error.js';
-import { decodeCursor } from '../common/pagination/cursor.js';
-import { newestFirstPage, newestFirstRows, type Page, toPage } from '../common/pagination/page.js';
+import { newestFirstPage, newestFirstRows, type Page } from '../common/pagination/page.js';
+import { CampaignMessagesRepository } from '../conversations/campaign-messages.repository.js';
 import { assertChannelCanCarry, isWhatsAppChannel } from '../conversations/message-content.js';
-import { Message } from '../conversations/message.entity.js';
+import type { Message } from '../conversations/message.entity.js';
 import { CampaignAudienceService } from './campaign-audience.service.js';
 import { type CampaignEvent, nextStatus } from './campaign-state.js';
 import { campaignProgress, campaignStats, type CampaignStats, type StatusCount } from './campaign-stats.js';
+import { CampaignsRepository } from './campaigns.repository.js';
 import { parseCampaignText, UnknownPlaceholderError } from './campaign-text.js';
 import { Campaign, type CampaignAudience, type CampaignMessage } from './campaign.entity.js';
 import type {
@@ -38,7 +38,8 @@ export interface CampaignView {
 export class CampaignsService {
   constructor(
     @InjectRepository(Campaign) private readonly campaigns: Repository<Campaign>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: CampaignsRepository,
+    private readonly messageRows: CampaignMessagesRepository,
     private readonly channels: ChannelsService,
     private readonly audience: CampaignAudienceService,
   ) {}
@@ -78,7 +79,7 @@ export class CampaignsService {
 
   async list(limit: number, cursor?: string): Promise<Page<CampaignView>> {
     const rows = await newestFirstRows(this.campaigns, limit, cursor);
-    const counts = await this.statusCounts(rows.slice(0, limit).map((c) => c.id));
+    const counts = await this.messageRows.statusCounts(rows.slice(0, limit).map((c) => c.id));
     return newestFirstPage(rows, limit, (c) => viewOf(c, counts.get(c.id) ?? []));
   }
 
@@ -114,27 +115,7 @@ export class CampaignsService {
 
   async messages(id: string, limit: number, cursor?: string, status?: MessageStatus): Promise<Page<Message>> {
     await this.find(id);
-    const query = this.dataSource
-      .getRepository(Message)
-      .createQueryBuilder('m')
-      .where('m.campaign_id = :id', { id })
-      .orderBy('m.created_at', 'DESC')
-      .addOrderBy('m.id', 'DESC')
-      .take(limit + 1);
-    if (status) query.andWhere('m.status = :status', { status });
-    if (cursor) {
-      const position = decodeCursor(cursor);
-      query.andWhere('(m.created_at, m.id) < (:at::timestamptz, :cursorId::uuid)', {
-        at: position.at,
-        cursorId: position.id,
-      });
-    }
-    return toPage(
-      await query.getMany(),
-      limit,
-      (m) => ({ at: m.createdAt, id: m.id }),
-      (m) => m,
-    );
+    return this.messageRows.page(id, limit, cursor, status);
   }
 
   /**
@@ -150,40 +131,15 @@ export class CampaignsService {
       const campaign = await this.find(id);
       const to = nextStatus(campaign.status, event, campaign.startedAt !== null);
       if (!to) throw new CampaignStateError(`A ${campaign.status} campaign cannot be ${pastTense(event)}`);
-      const moved = await this.dataSource.transaction(async (tx) => {
-        const result = await tx.update(
-          Campaign,
-          { id, status: campaign.status },
-          { ...changes(campaign), status: to, updatedAt: new Date() },
-        );
-        if (result.affected !== 1) return false;
-        await tx.query(outboxInsert('campaign.status', 'campaigns c', campaignJson('c'), 'c.id = $1'), [id]);
-        return true;
-      });
-      if (moved) return this.get(id);
+      if (await this.repository.moveStatus(id, campaign.status, { ...changes(campaign), status: to }))
+        return this.get(id);
     }
     throw new CampaignStateError('The campaign changed state concurrently; try again');
   }
 
   private async view(campaign: Campaign): Promise<CampaignView> {
-    const counts = await this.statusCounts([campaign.id]);
+    const counts = await this.messageRows.statusCounts([campaign.id]);
     return viewOf(campaign, counts.get(campaign.id) ?? []);
-  }
-
-  /** One GROUP BY over the (campaign_id, status) index for all the campaigns asked about. */
-  private async statusCounts(ids: string[]): Promise<Map<string, StatusCount[]>> {
-    const byCampaign = new Map<string, StatusCount[]>();
-    if (ids.length === 0) return byCampaign;
-    const rows = await this.dataSource.query<Array<{ campaign_id: string; status: string; count: string }>>(
-      `SELECT campaign_id, status, count(*) AS count FROM messages WHERE campaign_id = ANY($1::uuid[]) GROUP BY campaign_id, status`,
-      [ids],
-    );
-    for (const row of rows) {
-      const list = byCampaign.get(row.campaign_id) ?? [];
-      list.push({ status: row.status, count: Number(row.count) });
-      byCampaign.set(row.campaign_id, list);
-    }
-    return byCampaign;
   }
 
   private async find(id: string): Promise<Campaign> {

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /**
  * How a campaign's recipients are cut into send units: the rows of one `campaign_batches` row,
  * claimed, leased and retried together. For a provider that takes many recipients a request, a unit
@@ -41,4 +43,9 @@ export function sendPlan(maxRecipientsPerRequest: number, ratePerSecond: number 
 export function tightestRate(...rates: Array<number | null | undefined>): number | null {
   const set = rates.filter((rate): rate is number => typeof rate === 'number' && rate > 0);
   return set.length > 0 ? Math.min(...set) : null;
+}
+
+/** Unique across campaigns and chunks: a unit's reference is this, `_` and its number. */
+export function unitPrefix(campaignId: string): string {
+  return `cmp_${campaignId.replaceAll('-', '').slice(0, 12)}_${randomBytes(6).toString('hex')}`;
 }

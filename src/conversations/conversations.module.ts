@@ -5,6 +5,7 @@ import { ContactsModule } from '../contacts/contacts.module.js';
 import { AutoRepliesModule } from '../auto-replies/auto-replies.module.js';
 import { CannedResponsesModule } from '../canned-responses/canned-responses.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { CampaignMessagesRepository } from './campaign-messages.repository.js';
 import { ConversationWorkflowService } from './conversation-workflow.service.js';
 import { ConversationNote } from './notes/conversation-note.entity.js';
 import { ConversationNotesController } from './notes/conversation-notes.controller.js';
@@ -57,7 +58,8 @@ import { OutboundSender } from './outbound-sender.service.js';
     ConversationWorkflowService,
     ConversationNotesService,
     SnoozeWakeJob,
+    CampaignMessagesRepository,
   ],
-  exports: [MessagesService, DeliveryStatusService, InboundPipeline, InboxEvents],
+  exports: [CampaignMessagesRepository, MessagesService, DeliveryStatusService, InboundPipeline, InboxEvents],
 })
 export class ConversationsModule {}

@@ -36,6 +36,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly jobFailures = new Counter({
+    name: 'switchboard_job_failures_total',
+    help: 'Background job passes that failed (and are retried at the next tick), by job',
+    labelNames: ['job'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -56,6 +63,10 @@ export class MetricsService {
         { provider: channel.provider, channel_id: channel.id, source, outcome },
         count,
       );
+  }
+
+  countJobFailure(job: string): void {
+    this.jobFailures.inc({ job });
   }
 
   /** Starts timing one provider request; call the returned function when it settles. */

@@ -1,13 +1,18 @@
-import { type BeforeApplicationShutdown, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+
+import { MetricsService } from '../../health/metrics.service.js';
 
 /**
  * The one convention for background jobs: a pass every `intervalMs`, never overlapping itself, a
  * failed pass logged and retried at the next tick, and at shutdown no new pass starts while the
  * running one is awaited (so it never meets a closed database pool). Each pass must be safe with any
- * number of instances running it at once: claim work with row locks or compare-and-set.
+ * number of instances running it at once: claim work with row locks or compare-and-set. A failed pass
+ * is counted in `switchboard_job_failures_total{job}` so a job that keeps failing shows on a dashboard.
  */
 export abstract class IntervalJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
   protected readonly logger = new Logger(this.constructor.name);
+  // A property, not a constructor parameter, so every job's constructor stays about its own work.
+  @Inject(MetricsService) private readonly metrics!: MetricsService;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopping = false;
@@ -33,7 +38,8 @@ export abstract class IntervalJob implements OnApplicationBootstrap, BeforeAppli
     if (this.running || this.stopping) return this.running ?? Promise.resolve();
     this.running = this.pass()
       .catch((error: unknown) => {
-        this.logger.warn(`Pass failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.metrics.countJobFailure(this.constructor.name);
+        this.logger.warn({ err: error }, 'Job pass failed; the next tick tries again');
       })
       .finally(() => (this.running = undefined));
     return this.running;
