@@ -65,16 +65,17 @@ export interface CampaignRow {
   materialised: boolean;
 }
 
+/** As the database's message_status_rank(): a status never moves to a lower rank. */
 const RANK: Record<MessageStatus, number> = {
   queued: 0,
   received: 0,
   held: 0,
   skipped: 0,
   sent: 1,
-  delivered: 2,
-  read: 3,
-  failed: 4,
-  rejected: 4,
+  failed: 2,
+  rejected: 2,
+  delivered: 3,
+  read: 4,
 };
 
 export class CampaignTables {

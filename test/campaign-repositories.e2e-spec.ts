@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+
+import { DataSource } from 'typeorm';
+
+import { CampaignBatchesRepository } from '../src/campaigns/campaign-batches.repository.js';
+import { CampaignsRepository } from '../src/campaigns/campaigns.repository.js';
+import {
+  CampaignMessagesRepository,
+  type RecipientFinal,
+} from '../src/conversations/campaign-messages.repository.js';
+import { dataSourceOptions } from '../src/database/data-source-options.js';
+import { queryRows } from '../src/database/query-rows.js';
+import { runMigrations } from '../src/database/run-migrations.js';
+import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database.js';
+
+/**
+ * The campaign repositories' claim and record statements against a real database (PostgreSQL or
+ * PGlite), in a database of their own so no app's dispatcher or recovery touches the units.
+ */
+describe('Campaign repositories', () => {
+  let database: IsolatedDatabase;
+  let db: DataSource;
+  let batches: CampaignBatchesRepository;
+  let messages: CampaignMessagesRepository;
+  let campaigns: CampaignsRepository;
+
+  beforeAll(async () => {
+    database = await createIsolatedDatabase();
+    db = new DataSource({ ...dataSourceOptions(database.url, 4), logging: false });
+    await db.initialize();
+    await runMigrations(db);
+    batches = new CampaignBatchesRepository(db);
+    messages = new CampaignMessagesRepository(db);
+    campaigns = new CampaignsRepository(db, messages, batches);
+  });
+
+  afterAll(async () => {
+    await db.destroy();
+    await database.destroy();
+  });
+
+  let seeded = 0;
+
+  /** A sending campaign with `units` send units of `perUnit` queued recipients each. */
+  async function seedCampaign(units: number, perUnit: number): Promise<{ id: string; references: string[] }> {
+    const [channel] = await queryRows<{ id: string }>(
+      db,
+      `INSERT INTO channels (name, provider, sender, encrypted_secrets, webhook_token)
+       VALUES ('repo test', 'sandbox', '+15550000000', '{}', $1) RETURNING id`,
+      [randomUUID()],
+    );
+    const [campaign] = await queryRows<{ id: string }>(
+      db,
+      `INSERT INTO campaigns (name, channel_id, message, audience, status, started_at, materialized_at)
+       VALUES ('repo test', $1, '{"kind":"text","text":"Hi"}', '{"all":true}', 'sending', now(), now()) RETURNING id`,
+      [channel.id],
+    );
+    const prefix = `cmp_test_${randomUUID().replaceAll('-', '')}`;
+    await db.query(
+      `WITH recipients AS (
+         SELECT n, '+1555' || lpad(($6::int * 1000 + n)::text, 7, '0') AS phone
+           FROM generate_series(0, $3::int * $4::int - 1) AS n),
+       contacts AS (
+         INSERT INTO contacts (phone) SELECT phone FROM recipients RETURNING id, phone),
+       threads AS (
+         INSERT INTO conversations (contact_id, channel_id) SELECT id, $1 FROM contacts RETURNING id, contact_id),
+       rows AS (
+         INSERT INTO messages (direction, channel_id, contact_id, conversation_id, campaign_id, recipient, content, status, batch_reference)
+         SELECT 'outbound', $1, c.id, t.id, $2, c.phone, '{"kind":"text","text":"Hi"}', 'queued',
+                $5 || '_' || (r.n / $4::int)
+           FROM contacts c JOIN threads t ON t.contact_id = c.id JOIN recipients r ON r.phone = c.phone)
+       INSERT INTO campaign_batches (reference, campaign_id, channel_id, size)
+       SELECT $5 || '_' || u, $2, $1, $4 FROM generate_series(0, $3::int - 1) AS u`,
+      [channel.id, campaign.id, units, perUnit, prefix, ++seeded],
+    );
+    return {
+      id: campaign.id,
+      references: Array.from({ length: units }, (_, u) => `${prefix}_${u}`),
+    };
+  }
+
+  const statuses = (campaignId: string) =>
+    queryRows<{ status: string; count: string }>(
+      db,
+      `SELECT status, count(*) AS count FROM messages WHERE campaign_id = $1 GROUP BY status ORDER BY status`,
+      [campaignId],
+    ).then((rows) => Object.fromEntries(rows.map((r) => [r.status, Number(r.count)])));
+
+  it('never gives the same unit to two claims made at once, and gives every due unit to one of them', async () => {
+    const campaign = await seedCampaign(20, 3);
+
+    const claims = await Promise.all([
+      batches.claimDueUnits(campaign.id, 12, 30),
+      batches.claimDueUnits(campaign.id, 12, 30),
+      batches.claimDueUnits(campaign.id, 12, 30),
+    ]);
+
+    const claimed = claims.flat().map((unit) => unit.reference);
+    expect(new Set(claimed).size).toBe(claimed.length);
+    expect(claimed.sort()).toEqual([...campaign.references].sort());
+    expect(claims.flat().every((unit) => unit.attempts === 1)).toBe(true);
+    expect(await batches.claimDueUnits(campaign.id, 12, 30)).toEqual([]);
+  });
+
+  it('gives a released unit back as it was, and holds a retried one until its time', async () => {
+    const campaign = await seedCampaign(2, 1);
+    const [first, second] = await batches.claimDueUnits(campaign.id, 2, 30);
+
+    await batches.release([first.reference]);
+    await batches.scheduleRetries([{ reference: second.reference, delayMs: 60_000 }]);
+
+    expect(await batches.claimDueUnits(campaign.id, 2, 30)).toEqual([
+      { reference: first.reference, attempts: 1 },
+    ]);
+    await db.query(
+      `UPDATE campaign_batches SET next_attempt_at = now() - interval '1 second' WHERE reference = $1`,
+      [second.reference],
+    );
+    expect(await batches.claimDueUnits(campaign.id, 2, 30)).toEqual([
+      { reference: second.reference, attempts: 2 },
+    ]);
+  });
+
+  it('records final results idempotently, and never moves a status back', async () => {
+    const campaign = await seedCampaign(1, 3);
+    const [unit] = await batches.claimDueUnits(campaign.id, 1, 30);
+    const rows = await messages.queuedInUnits([unit.reference]);
+    const finals: RecipientFinal[] = rows.map((row, i) =>
+      i === 0
+        ? { id: row.id, status: 'rejected', attempts: 1, reason: 'blocked', errorCode: '402' }
+        : { id: row.id, status: 'sent', attempts: 1, providerMessageId: `p-${i}` },
+    );
+
+    await messages.recordFinals(finals);
+    await db.query(`UPDATE messages SET status = 'delivered' WHERE id = $1`, [rows[2].id]);
+    await messages.recordFinals(finals);
+
+    expect(await statuses(campaign.id)).toEqual({ delivered: 1, rejected: 1, sent: 1 });
+    const [rejected] = await queryRows<{ error_code: string; provider_message_id: string | null }>(
+      db,
+      `SELECT error_code, provider_message_id FROM messages WHERE id = $1`,
+      [rows[0].id],
+    );
+    expect(rejected).toEqual({ error_code: '402', provider_message_id: null });
+    expect(await messages.queuedInUnits([unit.reference])).toEqual([]);
+  });
+
+  it('lets exactly one of two instances take over a unit whose lease ran out', async () => {
+    const campaign = await seedCampaign(1, 2);
+    const [unit] = await batches.claimDueUnits(campaign.id, 1, 30);
+    await batches.expireLeases([unit.reference]);
+
+    const expired = await batches.findExpired(1000);
+    expect(expired.map((u) => u.reference)).toContain(unit.reference);
+    const takeovers = await Promise.all([
+      batches.claimExpired(unit.reference, 60),
+      batches.claimExpired(unit.reference, 60),
+    ]);
+
+    expect(takeovers.filter(Boolean)).toHaveLength(1);
+    expect((await batches.findExpired(1000)).map((u) => u.reference)).not.toContain(unit.reference);
+  });
+
+  it('fails a sending campaign with its unsent recipients and open units, once', async () => {
+    const campaign = await seedCampaign(3, 2);
+    const [unit] = await batches.claimDueUnits(campaign.id, 1, 30);
+    const [sent] = await messages.queuedInUnits([unit.reference]);
+    await messages.recordFinals([{ id: sent.id, status: 'sent', attempts: 1 }]);
+
+    expect(await campaigns.failSending(campaign.id, 'channel gone')).toBe(true);
+    expect(await campaigns.failSending(campaign.id, 'channel gone')).toBe(false);
+
+    expect(await statuses(campaign.id)).toEqual({ failed: 5, sent: 1 });
+    expect(await campaigns.statusOf(campaign.id)).toBe('failed');
+    expect(await batches.claimDueUnits(campaign.id, 10, 30)).toEqual([]);
+  });
+
+  it('completes a campaign only once every unit is done', async () => {
+    const campaign = await seedCampaign(2, 1);
+    const [first, second] = await batches.claimDueUnits(campaign.id, 2, 30);
+
+    await batches.markDone([first.reference]);
+    expect(await campaigns.completeIfDone(campaign.id)).toBe(false);
+    await batches.markDone([second.reference]);
+    expect(await campaigns.completeIfDone(campaign.id)).toBe(true);
+
+    expect(await campaigns.statusOf(campaign.id)).toBe('completed');
+  });
+});
