@@ -8,6 +8,7 @@ import type {
   SendResult,
   SentBatchRecord,
 } from '../../channels/providers/channel-provider.interface.js';
+import { statusRank } from '../../channels/providers/delivery-status.js';
 import { ProviderRegistry } from '../../channels/providers/provider-registry.js';
 import type { SendBudget } from '../../channels/send-budget.js';
 import type {
@@ -64,19 +65,6 @@ export interface CampaignRow {
   /** Set once the whole audience is rows (the fake audience service sets it). */
   materialised: boolean;
 }
-
-/** As the database's message_status_rank(): a status never moves to a lower rank. */
-const RANK: Record<MessageStatus, number> = {
-  queued: 0,
-  received: 0,
-  held: 0,
-  skipped: 0,
-  sent: 1,
-  failed: 2,
-  rejected: 2,
-  delivered: 3,
-  read: 4,
-};
 
 export class CampaignTables {
   /** The database's clock, in ms; tests move it. */
@@ -270,7 +258,7 @@ export class FakeCampaignMessages implements Pick<
     for (const final of finals) {
       const row = this.tables.messages.get(final.id);
       if (!row) continue;
-      if (RANK[row.status] < RANK[final.status]) row.status = final.status;
+      if (statusRank(row.status) < statusRank(final.status)) row.status = final.status;
       Object.assign(row, {
         providerMessageId: final.providerMessageId ?? row.providerMessageId,
         providerBatchId: final.providerBatchId ?? row.providerBatchId,
@@ -300,7 +288,7 @@ export class FakeCampaignMessages implements Pick<
     for (const { id, batchId } of reached) {
       const row = this.tables.messages.get(id);
       if (!row) continue;
-      if (RANK[row.status] < RANK.sent) row.status = 'sent';
+      if (statusRank(row.status) < statusRank('sent')) row.status = 'sent';
       row.providerBatchId = batchId;
     }
     return Promise.resolve();
