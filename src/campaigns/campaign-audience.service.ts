@@ -11,7 +11,6 @@ import {
 } from '../conversations/campaign-messages.repository.js';
 import { audienceSql, contentSql, frequencyCappedSql, sendableSql } from './audience-sql.js';
 import { CampaignAudienceRepository } from './campaign-audience.repository.js';
-import type { CampaignAudience } from './campaign.entity.js';
 import { CampaignsRepository, type LockedCampaign } from './campaigns.repository.js';
 import { HeldRecipientsService } from './held-recipients.service.js';
 import { sendPlan, tightestRate, unitPrefix } from './send-units.js';
@@ -44,18 +43,6 @@ export class CampaignAudienceService {
     private readonly config: AppConfig,
     private readonly held: HeldRecipientsService,
   ) {}
-
-  /** How many contacts the audience holds, how many of them a campaign would send to, and one of those. */
-  size(
-    audience: CampaignAudience,
-  ): Promise<{ contacts: number; reachable: number; sampleContactId: string | null }> {
-    return this.contacts.size(audience);
-  }
-
-  /** Whether any contact at all is in the audience; opted-out and erased ones count (they show as skipped). */
-  matchesAnyone(audience: CampaignAudience): Promise<boolean> {
-    return this.contacts.matchesAnyone(audience);
-  }
 
   /**
    * Undefined when there was nothing to do (already materialised, or another instance holds it).

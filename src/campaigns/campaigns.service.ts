@@ -8,7 +8,7 @@ import { newestFirstPage, newestFirstRows, type Page } from '../common/paginatio
 import { CampaignMessagesRepository } from '../conversations/campaign-messages.repository.js';
 import { assertChannelCanCarry, isWhatsAppChannel } from '../conversations/message-content.js';
 import type { Message } from '../conversations/message.entity.js';
-import { CampaignAudienceService } from './campaign-audience.service.js';
+import { CampaignAudienceRepository } from './campaign-audience.repository.js';
 import { type CampaignEvent, nextStatus } from './campaign-state.js';
 import { campaignProgress, campaignStats, type CampaignStats, type StatusCount } from './campaign-stats.js';
 import { CampaignsRepository } from './campaigns.repository.js';
@@ -41,7 +41,7 @@ export class CampaignsService {
     private readonly repository: CampaignsRepository,
     private readonly messageRows: CampaignMessagesRepository,
     private readonly channels: ChannelsService,
-    private readonly audience: CampaignAudienceService,
+    private readonly audience: CampaignAudienceRepository,
   ) {}
 
   async create(input: CreateCampaignDto): Promise<CampaignView> {
