@@ -1,3 +1,4 @@
+import { CampaignRecoveryService } from '../src/campaigns/campaign-recovery.service.js';
 import { FakeSinchSmsServer } from './fakes/fake-sinch-sms.server.js';
 import {
   campaignAction,
@@ -17,6 +18,7 @@ import {
   waitForMessageStatus,
 } from './support/messaging.js';
 import { createUserAndLogin, type TestApp, type TestUser } from './support/test-app.js';
+import { waitFor } from './support/wait-for.js';
 
 /** The value of one Prometheus sample, or undefined when the series is absent. */
 function sample(metrics: string, name: string, labels: Record<string, string>): number | undefined {
@@ -115,5 +117,28 @@ describe('Send metrics on /metrics', () => {
     expect(
       sample(text, 'switchboard_dispatch_latency_seconds_count', { provider: 'sandbox', source: 'campaign' }),
     ).toBeGreaterThanOrEqual(1);
+  });
+
+  it('counts a failed background job pass by job, and the job carries on', async () => {
+    const jobFailures = async () =>
+      sample(await metrics(), 'switchboard_job_failures_total', { job: 'CampaignDispatcher' }) ?? 0;
+    const before = await jobFailures();
+    const recovery = sut.app.get(CampaignRecoveryService);
+    const failing = jest
+      .spyOn(recovery, 'recoverExpired')
+      .mockRejectedValueOnce(new Error('database unreachable'));
+    try {
+      await waitFor(jobFailures, (count) => count === before + 1, {
+        description: 'the failed dispatcher pass to be counted',
+      });
+      await waitFor(
+        () => failing.mock.calls.length,
+        (calls) => calls >= 2,
+        { description: 'the next dispatcher pass' },
+      );
+    } finally {
+      failing.mockRestore();
+    }
+    expect(await jobFailures()).toBe(before + 1);
   });
 });

@@ -1,4 +1,10 @@
-import { type BeforeApplicationShutdown, Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Logger,
+  type OnApplicationBootstrap,
+  Optional,
+} from '@nestjs/common';
 
 import { MetricsService } from '../../health/metrics.service.js';
 
@@ -12,7 +18,8 @@ import { MetricsService } from '../../health/metrics.service.js';
 export abstract class IntervalJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
   protected readonly logger = new Logger(this.constructor.name);
   // A property, not a constructor parameter, so every job's constructor stays about its own work.
-  @Inject(MetricsService) private readonly metrics!: MetricsService;
+  // Always there in the app (HealthModule is global); absent only in a job a unit test builds by hand.
+  @Optional() @Inject(MetricsService) private readonly metrics?: MetricsService;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopping = false;
@@ -38,7 +45,7 @@ export abstract class IntervalJob implements OnApplicationBootstrap, BeforeAppli
     if (this.running || this.stopping) return this.running ?? Promise.resolve();
     this.running = this.pass()
       .catch((error: unknown) => {
-        this.metrics.countJobFailure(this.constructor.name);
+        this.metrics?.countJobFailure(this.constructor.name);
         this.logger.warn({ err: error }, 'Job pass failed; the next tick tries again');
       })
       .finally(() => (this.running = undefined));
