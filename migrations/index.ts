@@ -11,6 +11,7 @@ import { SendBudgets1732450000000 } from './1732450000000-send-budgets.js';
 import { Compliance1732460000000 } from './1732460000000-compliance.js';
 import { ContactSearchTrigrams1732470000000 } from './1732470000000-contact-search-trigrams.js';
 import { CampaignConversationPreviews1732481600000 } from './1732481600000-campaign-conversation-previews.js';
+import { DashboardRollup1732490000000 } from './1732490000000-dashboard-rollup.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   Compliance1732460000000,
   ContactSearchTrigrams1732470000000,
   CampaignConversationPreviews1732481600000,
+  DashboardRollup1732490000000,
 ];

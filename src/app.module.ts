@@ -14,6 +14,7 @@ import { ConfigModule } from './config/config.module.js';
 import { ConsoleModule } from './console/console.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { ConversationsModule } from './conversations/conversations.module.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { EventWebhooksModule } from './event-webhooks/event-webhooks.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -42,6 +43,7 @@ export class AppModule {
         WebhooksModule,
         CampaignsModule,
         EventWebhooksModule,
+        DashboardModule,
         ConsoleModule.register(),
       ],
       providers: [

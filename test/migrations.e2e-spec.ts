@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 
+import { CampaignConversationPreviews1732481600000 } from '../migrations/1732481600000-campaign-conversation-previews.js';
 import { migrations } from '../migrations/index.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { runMigrations } from '../src/database/run-migrations.js';
@@ -30,7 +31,8 @@ describe('Migrations', () => {
   };
 
   it('gives conversations that only received campaign messages the preview of their newest message', async () => {
-    const before = await migrateUpTo(migrations.length - 1);
+    const previews = migrations.indexOf(CampaignConversationPreviews1732481600000);
+    const before = await migrateUpTo(previews);
     const [channel] = await before.query<Array<{ id: string }>>(
       `INSERT INTO channels (name, provider, sender, encrypted_secrets, webhook_token)
        VALUES ('Sandbox', 'sandbox', '+12025550142', '', 'token') RETURNING id`,
@@ -63,12 +65,12 @@ describe('Migrations', () => {
     await message(replied, { kind: 'text', text: 'Campaign text' }, '2026-01-01T10:00:00Z');
     const empty = await conversationOf('+14155550103', null);
 
-    const after = await migrateUpTo(migrations.length);
+    const after = await migrateUpTo(previews + 1);
 
-    const previews = await after.query<Array<{ id: string; last_message_preview: string | null }>>(
+    const rows = await after.query<Array<{ id: string; last_message_preview: string | null }>>(
       `SELECT id, last_message_preview FROM conversations`,
     );
-    const previewOf = (id: string) => previews.find((row) => row.id === id)?.last_message_preview;
+    const previewOf = (id: string) => rows.find((row) => row.id === id)?.last_message_preview;
     expect(previewOf(campaignOnly.id)).toBe(`Spring sale ${'!'.repeat(128)}`);
     expect(previewOf(template.id)).toBe('[template welcome]');
     expect(previewOf(replied.id)).toBe('Thanks!');

@@ -1018,6 +1018,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/dashboard': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The admin home page figures (admin)
+     * @description Messages sent, delivered, failed and received today and on each of the last seven days (UTC), per channel with its delivery rate, and the campaigns in flight with their progress. Counts are by the day a message was created and what became of it.
+     */
+    get: operations['DashboardController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2966,6 +2986,116 @@ export interface components {
       /** @example null */
       nextCursor: string | null;
     };
+    MessageTotalsDto: {
+      /**
+       * @description Outbound messages the provider accepted: sent, delivered or read
+       * @example 1240
+       */
+      sent: number;
+      /**
+       * @description Outbound messages delivered or read
+       * @example 1180
+       */
+      delivered: number;
+      /**
+       * @description Outbound messages failed or rejected
+       * @example 12
+       */
+      failed: number;
+      /**
+       * @description Inbound messages received
+       * @example 310
+       */
+      inbound: number;
+    };
+    DayFiguresDto: {
+      /**
+       * @description Outbound messages the provider accepted: sent, delivered or read
+       * @example 1240
+       */
+      sent: number;
+      /**
+       * @description Outbound messages delivered or read
+       * @example 1180
+       */
+      delivered: number;
+      /**
+       * @description Outbound messages failed or rejected
+       * @example 12
+       */
+      failed: number;
+      /**
+       * @description Inbound messages received
+       * @example 310
+       */
+      inbound: number;
+      /**
+       * Format: date
+       * @description A UTC calendar day
+       * @example 2026-12-07
+       */
+      date: string;
+    };
+    ChannelFiguresDto: {
+      /**
+       * Format: uuid
+       * @example 3f6c1d2e-8a4b-4c9d-9e1f-2a3b4c5d6e7f
+       */
+      id: string;
+      /** @example Support SMS */
+      name: string;
+      /** @example sinch-sms */
+      provider: string;
+      today: components['schemas']['MessageTotalsDto'];
+      week: components['schemas']['MessageTotalsDto'];
+      /**
+       * @description This week's delivered ÷ (sent + failed); null when nothing was sent
+       * @example 0.94
+       */
+      deliveryRate: number | null;
+    };
+    InFlightCampaignDto: {
+      /**
+       * Format: uuid
+       * @example 7d4b2c1a-0e9f-4b8a-a6c5-3e2d1f0a9b8c
+       */
+      id: string;
+      /** @example Spring sale */
+      name: string;
+      /**
+       * @example sending
+       * @enum {string}
+       */
+      status: 'draft' | 'scheduled' | 'sending' | 'paused' | 'completed' | 'cancelled' | 'failed';
+      /**
+       * Format: date-time
+       * @example 2026-12-07T09:00:00.000Z
+       */
+      startedAt: string | null;
+      stats: components['schemas']['CampaignStatsDto'];
+      /**
+       * @description The share of the audience settled
+       * @example 0.42
+       */
+      progress: number;
+    };
+    DashboardDto: {
+      /**
+       * Format: date-time
+       * @example 2026-12-07T14:03:12.000Z
+       */
+      generatedAt: string;
+      /** @description Messages created today (UTC), by what became of them */
+      today: components['schemas']['MessageTotalsDto'];
+      /** @description Messages created in the last seven UTC days, today included */
+      week: components['schemas']['MessageTotalsDto'];
+      /** @description The same seven days one by one, oldest first */
+      days: components['schemas']['DayFiguresDto'][];
+      /** @description Every channel, by name */
+      channels: components['schemas']['ChannelFiguresDto'][];
+      /** @description Sending and paused campaigns, most recently started first (at most 10) */
+      campaignsInFlight: components['schemas']['InFlightCampaignDto'][];
+    };
   };
   responses: never;
   parameters: never;
@@ -3065,6 +3195,11 @@ export type WebhookEndpointPageDto = components['schemas']['WebhookEndpointPageD
 export type UpdateWebhookEndpointDto = components['schemas']['UpdateWebhookEndpointDto'];
 export type WebhookDeliveryDto = components['schemas']['WebhookDeliveryDto'];
 export type WebhookDeliveryPageDto = components['schemas']['WebhookDeliveryPageDto'];
+export type MessageTotalsDto = components['schemas']['MessageTotalsDto'];
+export type DayFiguresDto = components['schemas']['DayFiguresDto'];
+export type ChannelFiguresDto = components['schemas']['ChannelFiguresDto'];
+export type InFlightCampaignDto = components['schemas']['InFlightCampaignDto'];
+export type DashboardDto = components['schemas']['DashboardDto'];
 export type $defs = Record<string, never>;
 export interface operations {
   HealthController_live: {
@@ -8223,6 +8358,52 @@ export interface operations {
       };
     };
   };
+  DashboardController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DashboardDto'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but the role does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description A dependency (the database) is unavailable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
 }
 type FlattenedDeepRequired<T> = {
   [K in keyof T]-?: FlattenedDeepRequired<
@@ -8469,3 +8650,6 @@ export const updateWebhookEndpointDtoEventsValues: ReadonlyArray<
 export const webhookDeliveryDtoStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['WebhookDeliveryDto']['status']
 > = ['succeeded', 'failed', 'pending'];
+export const inFlightCampaignDtoStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['InFlightCampaignDto']['status']
+> = ['draft', 'scheduled', 'sending', 'paused', 'completed', 'cancelled', 'failed'];
