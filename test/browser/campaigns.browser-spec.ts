@@ -1,12 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
 
 import {
+  captureScreen,
   DESKTOP,
   documentWidth,
   launchBrowser,
   openConsole,
   PHONE,
-  screenshot,
   signIn,
 } from './support/browser.js';
 import { type ConsoleServer, startConsoleServer } from './support/console-server.js';
@@ -64,7 +64,7 @@ describe('console: campaigns', () => {
     // With the tag the sample contacts are the audience's own.
     await page.getByLabel('Preview for').selectOption({ label: 'Grace +14155550201' });
     await previewShows('Hi Grace, 20% off today. Reply STOP to opt out.');
-    await screenshot(page, 'campaign-new');
+    await captureScreen(page, 'campaign-new');
     await page.getByRole('button', { name: 'Create and send' }).click();
 
     await page.getByRole('heading', { name: 'Spring sale', level: 1 }).waitFor();
@@ -82,12 +82,12 @@ describe('console: campaigns', () => {
     // Finished: no actions left to offer.
     expect(await page.getByRole('group', { name: 'Campaign actions' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Cancel campaign' }).count()).toBe(0);
-    await screenshot(page, 'campaign-detail');
+    await captureScreen(page, 'campaign-detail');
 
     await page.getByRole('link', { name: '← All campaigns' }).click();
     const row = page.getByRole('row').filter({ hasText: 'Spring sale' });
     expect(await row.getByRole('cell').nth(1).textContent()).toContain('100%');
-    await screenshot(page, 'campaigns');
+    await captureScreen(page, 'campaigns');
     await context.close();
   });
 
@@ -119,7 +119,7 @@ describe('console: campaigns', () => {
     const warning = page.getByRole('alert').filter({ hasText: 'held until their send window opens' });
     await warning.waitFor();
     expect(await warning.textContent()).toContain('5 recipients, 5 of them held');
-    await screenshot(page, 'campaign-new-held-warning');
+    await captureScreen(page, 'campaign-new-held-warning');
     await page.getByRole('button', { name: 'Schedule anyway' }).click();
     await page.getByRole('heading', { name: 'Quiet hours', level: 1 }).waitFor();
     await page.getByText('Held outside their send window: 5').waitFor({ timeout: 30_000 });
@@ -165,19 +165,19 @@ describe('console: campaigns', () => {
     const row = page.getByRole('row').filter({ hasText: 'Spring sale' });
     await row.waitFor();
     expect(await documentWidth(page)).toBeLessThanOrEqual(PHONE);
-    await screenshot(page, 'campaigns');
+    await captureScreen(page, 'campaigns');
 
     await row.getByRole('link', { name: 'Spring sale' }).click();
     await page.getByText('Status: Completed').waitFor();
     expect(await documentWidth(page)).toBeLessThanOrEqual(PHONE);
-    await screenshot(page, 'campaign-detail');
+    await captureScreen(page, 'campaign-detail');
 
     await page.goto('/console/campaigns/new');
     await page
       .getByLabel('Message text')
       .fill('Hi {{firstName}}, a long line of text to see that the preview wraps on a narrow screen');
     expect(await documentWidth(page)).toBeLessThanOrEqual(PHONE);
-    await screenshot(page, 'campaign-new');
+    await captureScreen(page, 'campaign-new');
     await context.close();
   });
 

@@ -1,12 +1,12 @@
 import type { Browser, Locator } from 'playwright-core';
 
 import {
+  captureScreen,
   DESKTOP,
   documentWidth,
   launchBrowser,
   openConsole,
   PHONE,
-  screenshot,
   signIn,
 } from './support/browser.js';
 import { type ConsoleServer, startConsoleServer } from './support/console-server.js';
@@ -33,7 +33,7 @@ describe('console: channels', () => {
     await page.getByLabel('Provider').selectOption({ label: 'Sandbox (simulated, no network)' });
     await page.getByLabel('Sender').fill('+12025550142');
     await page.getByLabel('Failure prefixes (optional)').fill('+1555, +1666');
-    await screenshot(page, 'channel-new');
+    await captureScreen(page, 'channel-new');
     await page.getByRole('button', { name: 'Create channel' }).click();
 
     await page.getByRole('heading', { name: 'Try-out sandbox', level: 1 }).waitFor();
@@ -51,7 +51,7 @@ describe('console: channels', () => {
     await page.getByLabel('Message', { exact: true }).fill('Hello from the channel page');
     await page.getByRole('button', { name: 'Receive message' }).click();
     await page.getByText(/it is in the inbox/).waitFor();
-    await screenshot(page, 'channel-detail');
+    await captureScreen(page, 'channel-detail');
 
     await page.getByRole('link', { name: 'Inbox' }).click();
     // The inbox opens on the admin's own conversations; a simulated message is nobody's yet.
@@ -139,23 +139,23 @@ describe('console: channels', () => {
     await signIn(page, '/console/channels');
     await page.getByRole('rowheader', { name: 'Try-out sandbox' }).waitFor();
     expect(await documentWidth(page)).toBeLessThanOrEqual(PHONE);
-    await screenshot(page, 'channels');
+    await captureScreen(page, 'channels');
 
     await page.getByRole('link', { name: 'Try-out sandbox' }).click();
     await page.getByRole('textbox', { name: 'Callback URL' }).waitFor();
     expect(await documentWidth(page)).toBeLessThanOrEqual(PHONE);
-    await screenshot(page, 'channel-detail');
+    await captureScreen(page, 'channel-detail');
 
     await page.goto('/console/channels/new');
     await page.getByLabel('Channel name').waitFor();
     expect(await documentWidth(page)).toBeLessThanOrEqual(PHONE);
-    await screenshot(page, 'channel-new');
+    await captureScreen(page, 'channel-new');
     await context.close();
 
     const desktop = await openConsole(browser, server.url, DESKTOP);
     await signIn(desktop.page, '/console/channels');
     await desktop.page.getByRole('rowheader', { name: 'Try-out sandbox' }).waitFor();
-    await screenshot(desktop.page, 'channels');
+    await captureScreen(desktop.page, 'channels');
     await desktop.context.close();
   });
 });

@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 
 import { waitFor } from '../support/wait-for.js';
-import { documentWidth, launchBrowser, openConsole, PHONE, screenshot, signIn } from './support/browser.js';
+import {
+  captureScreen,
+  documentWidth,
+  launchBrowser,
+  openConsole,
+  PHONE,
+  signIn,
+} from './support/browser.js';
 import { type ConsoleServer, startConsoleServer } from './support/console-server.js';
 
 describe('console: contacts', () => {
@@ -58,7 +65,7 @@ describe('console: contacts', () => {
     expect(await row.textContent()).not.toContain('?defaultCountry=');
     // The list re-reads after the import.
     await page.getByRole('rowheader', { name: 'Ada Lovelace' }).waitFor();
-    await screenshot(page, 'contacts');
+    await captureScreen(page, 'contacts');
     await context.close();
   });
 
@@ -105,7 +112,7 @@ describe('console: contacts', () => {
     await page.getByText('Added Katherine Johnson (+14155550130).').waitFor();
     await page.getByRole('rowheader', { name: 'Katherine Johnson' }).waitFor();
 
-    await screenshot(page, 'contacts');
+    await captureScreen(page, 'contacts');
     expect(await documentWidth(page)).toBeLessThanOrEqual(PHONE);
     await context.close();
   });

@@ -1,12 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
 
 import {
+  captureScreen,
   DESKTOP,
   documentWidth,
   launchBrowser,
   openConsole,
   PHONE,
-  screenshot,
   signIn,
 } from './support/browser.js';
 import { type ChannelView, type ConsoleServer, startConsoleServer } from './support/console-server.js';
@@ -54,7 +54,7 @@ describe('console: the inbox', () => {
     expect(await conversation.textContent()).toContain('+14155550101');
     expect(await conversation.textContent()).toContain('1 unread');
     expect(await page.evaluate<boolean>('window.__loadedOnce === true')).toBe(true);
-    await screenshot(page, 'inbox');
+    await captureScreen(page, 'inbox');
     await page.context().close();
   });
 
@@ -73,7 +73,7 @@ describe('console: the inbox', () => {
       .filter({ hasText: 'Yes, from 10 to 4.' });
     await reply.getByText('Delivered', { exact: true }).waitFor();
     expect(await page.getByRole('textbox', { name: 'Reply to +14155550102' }).inputValue()).toBe('');
-    await screenshot(page, 'inbox-thread');
+    await captureScreen(page, 'inbox-thread');
     await page.context().close();
   });
 
@@ -110,7 +110,7 @@ describe('console: the inbox', () => {
     expect(await page.getByRole('textbox', { name: 'Reply to +14155550103' }).isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Send reply' }).isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Use a template' }).isDisabled()).toBe(true);
-    await screenshot(page, 'inbox-opted-out');
+    await captureScreen(page, 'inbox-opted-out');
     await page.context().close();
   });
 
@@ -125,13 +125,13 @@ describe('console: the inbox', () => {
     const conversation = conversationLink(page, 'A rather long message');
     await conversation.waitFor();
     expect(await documentWidth(page)).toBeLessThanOrEqual(PHONE);
-    await screenshot(page, 'inbox');
+    await captureScreen(page, 'inbox');
 
     await conversation.click();
     await page.getByRole('link', { name: '← All conversations' }).waitFor();
     await page.getByRole('textbox', { name: 'Reply to +14155550104' }).waitFor();
     expect(await documentWidth(page)).toBeLessThanOrEqual(PHONE);
-    await screenshot(page, 'inbox-thread');
+    await captureScreen(page, 'inbox-thread');
 
     await page.getByRole('link', { name: '← All conversations' }).click();
     await conversation.waitFor();

@@ -2,7 +2,14 @@ import type { Browser } from 'playwright-core';
 
 import { WebhookReceiver } from '../fakes/webhook-receiver.server.js';
 import { waitFor } from '../support/wait-for.js';
-import { documentWidth, launchBrowser, openConsole, PHONE, screenshot, signIn } from './support/browser.js';
+import {
+  captureScreen,
+  documentWidth,
+  launchBrowser,
+  openConsole,
+  PHONE,
+  signIn,
+} from './support/browser.js';
 import { type ConsoleServer, startConsoleServer } from './support/console-server.js';
 
 describe('console: integrations', () => {
@@ -42,7 +49,7 @@ describe('console: integrations', () => {
     await page.getByRole('rowheader', { name: 'CRM sync' }).waitFor();
     const me = await fetch(`${server.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${key}` } });
     expect(me.status).toBe(200);
-    await screenshot(page, 'integrations-key');
+    await captureScreen(page, 'integrations-key');
 
     await page.reload();
     await page.getByRole('rowheader', { name: 'CRM sync' }).waitFor();
@@ -99,7 +106,7 @@ describe('console: integrations', () => {
       (text) => text.includes('succeeded'),
       { description: 'the retried delivery succeeded' },
     );
-    await screenshot(page, 'integrations');
+    await captureScreen(page, 'integrations');
     await page.reload();
     await page.getByRole('article', { name: receiver.url }).waitFor();
     expect(await page.content()).not.toContain(secret);
@@ -111,7 +118,7 @@ describe('console: integrations', () => {
     await signIn(page, '/console/integrations');
     await page.getByRole('heading', { name: 'API keys' }).waitFor();
     expect(await documentWidth(page)).toBeLessThanOrEqual(PHONE);
-    await screenshot(page, 'integrations');
+    await captureScreen(page, 'integrations');
     await context.close();
   });
 });

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 
-import { DESKTOP, launchBrowser, openConsole, PHONE, screenshot, signIn } from './support/browser.js';
+import { captureScreen, DESKTOP, launchBrowser, openConsole, PHONE, signIn } from './support/browser.js';
 import { ADMIN, type ConsoleServer, startConsoleServer } from './support/console-server.js';
 
 const THROTTLE_LIMIT = 8;
@@ -46,7 +46,7 @@ describe('console: signing in', () => {
     const { page, context } = await openConsole(browser, server.url);
     await page.goto('/console/');
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await screenshot(page, 'sign-in');
+    await captureScreen(page, 'sign-in');
 
     await signIn(page, '/console/');
     await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
@@ -143,7 +143,7 @@ describe('console: signing in', () => {
     await alert.waitFor();
     expect(await alert.textContent()).toContain('Invalid email or password');
     expect(await page.getByLabel('Password').inputValue()).toBe('');
-    await screenshot(page, 'sign-in-error');
+    await captureScreen(page, 'sign-in-error');
     await context.close();
   });
 
@@ -162,7 +162,7 @@ describe('console: signing in', () => {
     }
 
     expect(await alert.textContent()).toMatch(/Too many attempts\. Try again in \d+ s\./);
-    await screenshot(page, 'sign-in-throttled');
+    await captureScreen(page, 'sign-in-throttled');
     await context.close();
   });
 

@@ -1,12 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
 
 import {
+  captureScreen,
   DESKTOP,
   documentWidth,
   launchBrowser,
   openConsole,
   PHONE,
-  screenshot,
   signIn,
 } from './support/browser.js';
 import { type ChannelView, type ConsoleServer, startConsoleServer } from './support/console-server.js';
@@ -80,7 +80,7 @@ describe('console: the team inbox', () => {
         await page.getByRole('button', { name: 'All' }).click();
         await conversationLink(page, text).waitFor();
         expect(await documentWidth(page)).toBeLessThanOrEqual(width);
-        await screenshot(page, 'team-inbox-filters');
+        await captureScreen(page, 'team-inbox-filters');
         await page.context().close();
       });
 
@@ -97,7 +97,7 @@ describe('console: the team inbox', () => {
         );
         await page.getByLabel('Custom time').waitFor();
         expect(await documentWidth(page)).toBeLessThanOrEqual(width);
-        await screenshot(page, 'team-inbox-snooze');
+        await captureScreen(page, 'team-inbox-snooze');
         await menu.getByRole('button', { name: 'Tomorrow 9:00' }).click();
 
         const state = page.getByRole('status').filter({ hasText: /^Snoozed until/ });
@@ -145,7 +145,7 @@ describe('console: the team inbox', () => {
         const messages = await server.api.messagesOf(conversation.id);
         expect(messages.items.map((message) => message.direction)).toEqual(['inbound']);
         expect(await documentWidth(page)).toBeLessThanOrEqual(width);
-        await screenshot(page, 'team-inbox-note');
+        await captureScreen(page, 'team-inbox-note');
         await page.context().close();
       });
 
@@ -165,7 +165,7 @@ describe('console: the team inbox', () => {
         await picker.getByRole('option').filter({ hasText: '/hours' }).waitFor();
         expect(await picker.getByRole('option').count()).toBe(1);
         expect(await documentWidth(page)).toBeLessThanOrEqual(width);
-        await screenshot(page, 'team-inbox-canned');
+        await captureScreen(page, 'team-inbox-canned');
         await box.press('Enter');
 
         expect(await box.inputValue()).toBe("Hi Ada, we're open 9 to 5.");
@@ -185,7 +185,7 @@ describe('console: the team inbox', () => {
         await dialog.waitFor();
         expect(await dialog.textContent()).toContain('Snooze the conversation');
         expect(await documentWidth(page)).toBeLessThanOrEqual(width);
-        await screenshot(page, 'team-inbox-shortcuts');
+        await captureScreen(page, 'team-inbox-shortcuts');
         await page.keyboard.press('Escape');
         await dialog.waitFor({ state: 'detached' });
 
@@ -230,7 +230,7 @@ describe('console: the team inbox', () => {
         await page.getByRole('button', { name: 'Create' }).click();
         await page.getByRole('alert').filter({ hasText: 'already exists' }).waitFor();
         expect(await documentWidth(page)).toBeLessThanOrEqual(width);
-        await screenshot(page, 'team-inbox-canned-admin');
+        await captureScreen(page, 'team-inbox-canned-admin');
 
         await page.getByRole('button', { name: `Delete /${shortcode}` }).click();
         await item.waitFor({ state: 'detached' });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
+import { checkAccessibility } from './accessibility.js';
 import { ADMIN } from './console-server.js';
 
 /** Debian's Chromium; tests never download a browser. */
@@ -48,10 +49,14 @@ export async function signIn(page: Page, path = '/console/inbox', credentials = 
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
-/** Saved for people to look at (test-artifacts/ is git-ignored). */
-export async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(ARTIFACTS, { recursive: true });
+/**
+ * A screen as it stands: checked with axe-core (fails on a serious or critical violation) and saved
+ * as a full-page screenshot for people to look at (test-artifacts/ is git-ignored).
+ */
+export async function captureScreen(page: Page, name: string): Promise<void> {
   const width = page.viewportSize()?.width ?? 0;
+  await checkAccessibility(page, ARTIFACTS, `${name}-${width}`);
+  mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}-${width}.png`), fullPage: true });
 }
 
