@@ -1,9 +1,20 @@
+import {
+  House,
+  Inbox as InboxIcon,
+  KeyRound,
+  type LucideIcon,
+  Megaphone,
+  MessageSquareText,
+  RadioTower,
+  Users,
+} from 'lucide-preact';
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect } from 'preact/hooks';
 
 import type { Me } from './api/models';
 import { session } from './api/session';
 import { Loading } from './components/feedback';
+import { Logo } from './components/logo';
 import { Link, type Location, match, navigate, useLocation } from './router';
 import { CampaignDetail } from './screens/campaign-detail';
 import { CampaignNew } from './screens/campaign-new';
@@ -13,6 +24,7 @@ import { ChannelDetail } from './screens/channel-detail';
 import { ChannelNew } from './screens/channel-new';
 import { Channels } from './screens/channels';
 import { Contacts } from './screens/contacts';
+import { Home } from './screens/home';
 import { Inbox } from './screens/inbox';
 import { Integrations } from './screens/integrations';
 import { AdminsOnly, NotFound } from './screens/not-found';
@@ -20,7 +32,9 @@ import { SignIn } from './screens/sign-in';
 import { useSessionState } from './use-session';
 
 const SIGN_IN = '/sign-in';
-const HOME = '/inbox';
+const INBOX = '/inbox';
+/** Admins start on the home page's figures; agents on their inbox. */
+const homeOf = (user: Me) => (user.role === 'admin' ? '/' : INBOX);
 
 export function App() {
   const state = useSessionState();
@@ -37,8 +51,10 @@ export function App() {
         location.path === '/' ? '' : `?next=${encodeURIComponent(location.path + locationSearch(location))}`;
       navigate(`${SIGN_IN}${next}`, { replace: true });
     }
-    if (state.kind === 'signed-in' && (location.path === SIGN_IN || location.path === '/')) {
-      navigate(safeNext(location.query.get('next')), { replace: true });
+    if (state.kind === 'signed-in') {
+      const home = homeOf(state.user);
+      if (location.path === SIGN_IN || (location.path === '/' && home !== '/'))
+        navigate(safeNext(location.query.get('next'), home), { replace: true });
     }
   }, [state.kind, location.path]);
 
@@ -63,23 +79,25 @@ function locationSearch(location: Location): string {
 }
 
 /** Only paths inside the console: `next` comes from the URL and must not send anyone elsewhere. */
-function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && next !== SIGN_IN ? next : HOME;
+function safeNext(next: string | null, home: string): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && next !== SIGN_IN ? next : home;
 }
 
 interface NavItem {
   path: string;
   label: string;
+  icon: LucideIcon;
   adminOnly: boolean;
 }
 
 const NAV: NavItem[] = [
-  { path: '/inbox', label: 'Inbox', adminOnly: false },
-  { path: '/contacts', label: 'Contacts', adminOnly: false },
-  { path: '/campaigns', label: 'Campaigns', adminOnly: true },
-  { path: '/channels', label: 'Channels', adminOnly: true },
-  { path: '/canned-responses', label: 'Canned responses', adminOnly: true },
-  { path: '/integrations', label: 'Integrations', adminOnly: true },
+  { path: '/', label: 'Home', icon: House, adminOnly: true },
+  { path: '/inbox', label: 'Inbox', icon: InboxIcon, adminOnly: false },
+  { path: '/contacts', label: 'Contacts', icon: Users, adminOnly: false },
+  { path: '/campaigns', label: 'Campaigns', icon: Megaphone, adminOnly: true },
+  { path: '/channels', label: 'Channels', icon: RadioTower, adminOnly: true },
+  { path: '/canned-responses', label: 'Canned responses', icon: MessageSquareText, adminOnly: true },
+  { path: '/integrations', label: 'Integrations', icon: KeyRound, adminOnly: true },
 ];
 
 function Shell({ user, path, children }: { user: Me; path: string; children: ComponentChildren }) {
@@ -90,17 +108,16 @@ function Shell({ user, path, children }: { user: Me; path: string; children: Com
         Skip to content
       </a>
       <header class="site-header">
-        <Link to={HOME} class="brand">
+        <Link to={homeOf(user)} class="brand">
+          <Logo />
           Switchboard
         </Link>
         <nav aria-label="Main">
           <ul>
             {items.map((item) => (
               <li key={item.path}>
-                <Link
-                  to={item.path}
-                  aria-current={path === item.path || path.startsWith(`${item.path}/`) ? 'page' : undefined}
-                >
+                <Link to={item.path} aria-current={isCurrent(item.path, path) ? 'page' : undefined}>
+                  <item.icon class="nav-icon" aria-hidden="true" />
                   {item.label}
                 </Link>
               </li>
@@ -124,12 +141,17 @@ function Shell({ user, path, children }: { user: Me; path: string; children: Com
   );
 }
 
+function isCurrent(itemPath: string, path: string): boolean {
+  return path === itemPath || (itemPath !== '/' && path.startsWith(`${itemPath}/`));
+}
+
 function Screen({ user, location }: { user: Me; location: Location }) {
   const { path } = location;
   const isAdmin = user.role === 'admin';
   const admin = (screen: JSX.Element) => (isAdmin ? screen : <AdminsOnly />);
   let params: Record<string, string> | null;
 
+  if (path === '/' && isAdmin) return <Home />;
   if (path === '/' || path === SIGN_IN) return <Loading what="the inbox" />;
   if ((params = match('/inbox', path) ?? match('/inbox/:id', path)))
     return <Inbox conversationId={params.id} location={location} user={user} />;

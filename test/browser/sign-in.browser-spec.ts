@@ -48,12 +48,13 @@ describe('console: signing in', () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await captureScreen(page, 'sign-in');
 
+    // Admins start on the home page; agents on the inbox (see home.browser-spec.ts).
     await signIn(page, '/console/');
-    await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
-    expect(new URL(page.url()).pathname).toBe('/console/inbox');
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/console/');
 
     await page.reload();
-    await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
     expect(await page.getByRole('heading', { name: 'Sign in' }).count()).toBe(0);
 
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -21,6 +21,7 @@ import type {
   CreatedApiKey,
   CreatedWebhookEndpoint,
   CreateWebhookEndpoint,
+  Dashboard,
   ImportResult,
   Message,
   Note,
@@ -113,6 +114,10 @@ export const channelsApi = {
       path: `/channels/${id}/simulate-inbound`,
       json: { from, text },
     }),
+};
+
+export const dashboardApi = {
+  get: () => call<Dashboard>({ method: 'GET', path: '/dashboard' }),
 };
 
 export const campaignsApi = {

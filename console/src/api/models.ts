@@ -72,6 +72,9 @@ export type CampaignAudience = Schemas['CampaignAudienceDto'];
 export type CreateCampaign = Schemas['CreateCampaignDto'];
 export type CampaignPreview = Schemas['CampaignPreviewDto'];
 
+export type Dashboard = Schemas['DashboardDto'];
+export type MessageTotals = Schemas['MessageTotalsDto'];
+
 export type ApiKey = Schemas['ApiKeyDto'];
 export type CreatedApiKey = Schemas['CreatedApiKeyDto'];
 export type CreateApiKey = Schemas['CreateApiKeyDto'];
