@@ -1,6 +1,6 @@
 import type { CampaignStats } from '../api/models';
 
-export interface FunnelStep {
+interface FunnelStep {
   label: string;
   value: number;
   tone: 'neutral' | 'progress' | 'good' | 'bad' | 'skipped';
@@ -10,7 +10,7 @@ export interface FunnelStep {
  * The campaign funnel. Counters on the server are by current status (a delivered message is not
  * also counted as sent), so each step counts the recipients that got at least that far.
  */
-export function funnelSteps(stats: CampaignStats): FunnelStep[] {
+function funnelSteps(stats: CampaignStats): FunnelStep[] {
   const read = stats.read;
   const delivered = stats.delivered + read;
   const sent = stats.sent + delivered;
@@ -30,71 +30,36 @@ export function funnelSteps(stats: CampaignStats): FunnelStep[] {
   ];
 }
 
-// SVG units; the chart scales to its box, so these also set the text's size relative to the bars.
-const ROW_HEIGHT = 28;
-const LABEL_WIDTH = 86;
-const VALUE_WIDTH = 54;
-const BAR_WIDTH = 240;
-
-/** A horizontal bar per step, in plain SVG; the same numbers are in the table beside it. */
-export function FunnelChart({ stats, describedBy }: { stats: CampaignStats; describedBy?: string }) {
+/**
+ * The funnel once: a table of steps whose rows carry their bar, so the numbers and the picture are
+ * the same element (the bars are decoration for assistive technology; the counts are the content).
+ */
+export function FunnelTable({ stats }: { stats: CampaignStats }) {
   const steps = funnelSteps(stats);
   const max = Math.max(1, ...steps.map((step) => step.value));
-  const width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH;
-  const height = steps.length * ROW_HEIGHT;
   return (
-    <svg
-      class="funnel"
-      viewBox={`0 0 ${width} ${height}`}
-      role="img"
-      aria-labelledby="funnel-title"
-      aria-describedby={describedBy}
-      preserveAspectRatio="xMinYMin meet"
-    >
-      <title id="funnel-title">
-        Delivery funnel: {steps.map((step) => `${step.label} ${step.value}`).join(', ')}
-      </title>
-      {steps.map((step, index) => {
-        const y = index * ROW_HEIGHT;
-        const barWidth = (step.value / max) * BAR_WIDTH;
-        return (
-          <g key={step.label} class={`funnel-step tone-${step.tone}`}>
-            <text
-              x={LABEL_WIDTH - 8}
-              y={y + ROW_HEIGHT / 2}
-              text-anchor="end"
-              dominant-baseline="central"
-              class="funnel-label"
-            >
-              {step.label}
-            </text>
-            <rect
-              x={LABEL_WIDTH}
-              y={y + 5}
-              width={BAR_WIDTH}
-              height={ROW_HEIGHT - 10}
-              class="funnel-track"
-              rx="3"
-            />
-            <rect
-              x={LABEL_WIDTH}
-              y={y + 5}
-              width={barWidth}
-              height={ROW_HEIGHT - 10}
-              class="funnel-bar"
-              rx="3"
-            />
-            <text
-              x={LABEL_WIDTH + BAR_WIDTH + 8}
-              y={y + ROW_HEIGHT / 2}
-              dominant-baseline="central"
-              class="funnel-value"
-            >
-              {step.value}
-            </text>
-          </g>
-        );
-      })}
-    </svg>
+    <table class="compact funnel-table">
+      <caption class="visually-hidden">Funnel counts</caption>
+      <thead>
+        <tr>
+          <th scope="col">Step</th>
+          <th scope="col" class="numeric">
+            Recipients
+          </th>
+          <td aria-hidden="true" />
+        </tr>
+      </thead>
+      <tbody>
+        {steps.map((step) => (
+          <tr key={step.label} class={`tone-${step.tone}`}>
+            <th scope="row">{step.label}</th>
+            <td class="numeric">{step.value}</td>
+            <td aria-hidden="true" class="funnel-cell">
+              <span class="funnel-bar" style={{ width: `${(step.value / max) * 100}%` }} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -4,7 +4,7 @@ import { campaignsApi } from '../api/endpoints';
 import type { Campaign, CampaignAudience, CampaignStatus } from '../api/models';
 import { channelLabel, useChannels } from '../channels-cache';
 import { ErrorAlert, Loading } from '../components/feedback';
-import { FunnelChart, funnelSteps } from '../components/funnel-chart';
+import { FunnelTable } from '../components/funnel-chart';
 import { PageHeading } from '../components/page-heading';
 import { ProgressBar } from '../components/progress-bar';
 import { CampaignStatusBadge, campaignStatusLabel } from '../components/status-badge';
@@ -125,24 +125,7 @@ export function CampaignDetail({ id }: { id: string }) {
           <h3 class="small-heading" id="funnel-heading">
             Funnel
           </h3>
-          <FunnelChart stats={stats} describedBy="funnel-table" />
-          <table id="funnel-table" class="compact">
-            <caption class="visually-hidden">Funnel counts</caption>
-            <thead>
-              <tr>
-                <th scope="col">Step</th>
-                <th scope="col">Recipients</th>
-              </tr>
-            </thead>
-            <tbody>
-              {funnelSteps(stats).map((step) => (
-                <tr key={step.label}>
-                  <th scope="row">{step.label}</th>
-                  <td>{step.value}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <FunnelTable stats={stats} />
           <p class="help">
             Skipped: {stats.skippedOptedOut} opted out, {stats.skippedInvalid} without a usable number,{' '}
             {stats.skippedFrequencyCap} at their frequency cap. Held outside their send window: {stats.held}.

@@ -40,7 +40,7 @@ export function Campaigns() {
           No campaigns yet. <Link to="/campaigns/new">Create the first one</Link>.
         </p>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" role="region" aria-label="Campaigns" tabIndex={0}>
           <table>
             <caption class="visually-hidden">Campaigns, newest first</caption>
             <thead>

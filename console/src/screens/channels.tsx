@@ -25,7 +25,7 @@ export function Channels() {
           everything without a provider account.
         </p>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" role="region" aria-label="Channels" tabIndex={0}>
           <table>
             <caption class="visually-hidden">Channels, newest first</caption>
             <thead>

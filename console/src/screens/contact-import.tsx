@@ -85,7 +85,7 @@ function ImportReport({ fileName, report }: { fileName: string; report: ImportRe
         </li>
       </ul>
       {report.rejected.length > 0 ? (
-        <div class="table-wrap">
+        <div class="table-wrap" role="region" aria-label="Rejected lines" tabIndex={0}>
           <table>
             <caption>
               Rejected lines

@@ -99,7 +99,7 @@ export function Contacts({ location }: { location: Location }) {
           ) : contacts.length === 0 ? (
             <p class="empty">No contacts match.</p>
           ) : (
-            <div class="table-wrap">
+            <div class="table-wrap" role="region" aria-label="Contacts" tabIndex={0}>
               <table class="contacts-table">
                 <caption class="visually-hidden">Contacts, newest first</caption>
                 <thead>
