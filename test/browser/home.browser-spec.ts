@@ -59,6 +59,12 @@ describe('console: the admin home page', () => {
     expect(await rate.getAttribute('aria-valuenow')).toBe('75');
     await page.getByRole('img', { name: /Sent per day\..*3 sent, 3 delivered, 1 failed$/ }).waitFor();
     await captureScreen(page, 'home');
+    // Dark mode follows the system: the same checks (contrast included) on the dark palette.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await page.evaluate<string>('getComputedStyle(document.documentElement).backgroundColor')).toBe(
+      'rgb(17, 20, 24)',
+    );
+    await captureScreen(page, 'home-dark');
     await context.close();
 
     const phone = await openConsole(browser, server.url, PHONE);

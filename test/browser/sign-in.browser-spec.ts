@@ -100,15 +100,15 @@ describe('console: signing in', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.type(ADMIN.password);
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
 
     // Signing in lands on the new screen's heading.
     const isFocused = (element: { ownerDocument: { activeElement: unknown } }) =>
       element === element.ownerDocument.activeElement;
-    expect(await page.getByRole('heading', { name: 'Inbox', level: 1 }).evaluate(isFocused)).toBe(true);
+    expect(await page.getByRole('heading', { name: 'Home', level: 1 }).evaluate(isFocused)).toBe(true);
 
     await page.reload();
-    await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
     await page.keyboard.press('Tab');
     const skipLink = page.getByRole('link', { name: 'Skip to content' });
     expect(await skipLink.evaluate(isFocused)).toBe(true);

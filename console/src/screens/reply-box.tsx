@@ -232,7 +232,9 @@ export function ReplyBox({ conversation, channel, onSent, onNoted, controls }: P
             placeholder="Type / for canned responses"
             disabled={refused}
             aria-describedby={notes.length > 0 ? 'reply-notes' : undefined}
-            aria-expanded={cannedQuery !== undefined}
+            // A textbox has no aria-expanded (axe: aria-allowed-attr, critical): it says it offers a list instead.
+            aria-autocomplete="list"
+            aria-haspopup="listbox"
             aria-controls={cannedQuery !== undefined ? 'canned-list' : undefined}
             aria-activedescendant={cannedQuery !== undefined ? canned.activeId : undefined}
             onInput={(event) => {
