@@ -2,8 +2,10 @@ import { expect } from '@jest/globals';
 
 import { MessageRollupJob } from '../src/dashboard/message-rollup.job.js';
 import { queryRows } from '../src/database/query-rows.js';
+import { dereference, fetchDocument } from './reliability/support/openapi-operations.js';
 import { bodyOf } from './support/bodies.js';
 import { createChannel, randomPhone, sandboxChannel } from './support/messaging.js';
+import { OpenApiSchemaValidator } from './support/openapi-schema-validator.js';
 import { bearer, createUserAndLogin, startTestApp, type TestApp, type TestUser } from './support/test-app.js';
 
 interface Totals {
@@ -89,6 +91,17 @@ describe('Admin dashboard (GET /api/v1/dashboard)', () => {
         ],
       );
     return { id: channel.id, add };
+  };
+
+  const campaign = async (channelId: string, status: string) => {
+    const [row] = await queryRows<{ id: string }>(
+      sut.dataSource,
+      `INSERT INTO campaigns (name, channel_id, message, audience, status, total, skipped_opted_out, started_at)
+       VALUES ($1, $2, '{"kind":"text","text":"Hi"}', '{"tags":["dashboard"]}', $3, 10, 1, now())
+       RETURNING id`,
+      [`Dashboard ${status}`, channelId, status],
+    );
+    return row.id;
   };
 
   const channelIn = (figures: Dashboard, id: string) => {
@@ -182,21 +195,11 @@ describe('Admin dashboard (GET /api/v1/dashboard)', () => {
 
   it('shows a campaign in flight with its counters and progress, and not a finished one', async () => {
     const channel = await seededChannel('Dashboard campaigns');
-    const campaign = async (status: string) => {
-      const [row] = await queryRows<{ id: string }>(
-        sut.dataSource,
-        `INSERT INTO campaigns (name, channel_id, message, audience, status, total, skipped_opted_out, started_at)
-         VALUES ($1, $2, '{"kind":"text","text":"Hi"}', '{"tags":["dashboard"]}', $3, 10, 1, now())
-         RETURNING id`,
-        [`Dashboard ${status}`, channel.id, status],
-      );
-      return row.id;
-    };
-    const paused = await campaign('paused');
+    const paused = await campaign(channel.id, 'paused');
     await channel.add('now', 'outbound', 'delivered', 3, paused);
     await channel.add('now', 'outbound', 'sent', 2, paused);
     await channel.add('now', 'outbound', 'queued', 4, paused);
-    const completed = await campaign('completed');
+    const completed = await campaign(channel.id, 'completed');
 
     const figures = await dashboard();
     const inFlight = figures.campaignsInFlight.find((c) => c.id === paused);
@@ -207,6 +210,19 @@ describe('Admin dashboard (GET /api/v1/dashboard)', () => {
     // Settled: 2 sent + 3 delivered + 1 opted out, of 10.
     expect(inFlight?.progress).toBeCloseTo(0.6);
     expect(figures.campaignsInFlight.map((c) => c.id)).not.toContain(completed);
+  });
+
+  it('answers as its OpenAPI document says, with a campaign in flight and a channel without a rate', async () => {
+    const document = await dereference(await fetchDocument(sut.url));
+    const schema =
+      document.paths['/api/v1/dashboard'].get.responses['200'].content?.['application/json'].schema;
+    if (!schema) throw new Error('GET /api/v1/dashboard documents no 200 body');
+    const quiet = await seededChannel('Dashboard documented');
+    await campaign(quiet.id, 'sending');
+    const figures = await dashboard();
+    expect(figures.campaignsInFlight.length).toBeGreaterThan(0);
+    expect(figures.channels.some((channel) => channel.deliveryRate === null)).toBe(true);
+    expect(new OpenApiSchemaValidator().problems(schema, figures)).toEqual([]);
   });
 
   it('is for admins: an agent gets 403, no token 401, an admin API key 200', async () => {
