@@ -17,7 +17,9 @@ const KEPT_DAYS = 8;
 
 /**
  * Rolls `messages` up into `message_hourly_counts` (per hour of creation, channel, direction and
- * status) up to the start of the current hour, recounting the last few hours each pass. One instance
+ * status) up to now, recounting the current hour and the few before it on each pass, so the
+ * dashboard reads live only what was created since the last pass. A message that committed after a
+ * pass with an earlier created_at is counted by the next one. One instance
  * at a time: the others skip the pass while the state row is locked.
  */
 @Injectable()
@@ -32,9 +34,9 @@ export class MessageRollupJob extends IntervalJob {
     await this.dataSource.transaction(async (tx) => {
       const [state] = await queryRows<{ from: Date; until: Date }>(
         tx,
-        `SELECT greatest(least(rolled_until, date_trunc('hour', now(), 'UTC') - make_interval(hours => $1)),
+        `SELECT greatest(date_trunc('hour', least(rolled_until, now() - make_interval(hours => $1)), 'UTC'),
                          date_trunc('day', now(), 'UTC') - make_interval(days => $2)) AS "from",
-                date_trunc('hour', now(), 'UTC') AS until
+                now() AS until
            FROM message_rollup_state FOR UPDATE SKIP LOCKED`,
         [RECOUNTED_HOURS, KEPT_DAYS],
       );

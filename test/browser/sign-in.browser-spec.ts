@@ -1,6 +1,14 @@
 import type { Browser } from 'playwright-core';
 
-import { captureScreen, DESKTOP, launchBrowser, openConsole, PHONE, signIn } from './support/browser.js';
+import {
+  captureScreen,
+  DESKTOP,
+  documentWidth,
+  launchBrowser,
+  openConsole,
+  PHONE,
+  signIn,
+} from './support/browser.js';
 import { ADMIN, type ConsoleServer, startConsoleServer } from './support/console-server.js';
 
 const THROTTLE_LIMIT = 8;
@@ -47,6 +55,12 @@ describe('console: signing in', () => {
     await page.goto('/console/');
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await captureScreen(page, 'sign-in');
+    const phone = await openConsole(browser, server.url, PHONE);
+    await phone.page.goto('/console/');
+    await phone.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await documentWidth(phone.page)).toBeLessThanOrEqual(PHONE);
+    await captureScreen(phone.page, 'sign-in');
+    await phone.context.close();
 
     // Admins start on the home page; agents on the inbox (see home.browser-spec.ts).
     await signIn(page, '/console/');

@@ -104,7 +104,7 @@ function ApiKeys() {
       ) : keys.data.items.length === 0 ? (
         <p class="empty">No API keys yet.</p>
       ) : (
-        <div class="table-wrap" role="region" aria-label="API keys" tabIndex={0}>
+        <div class="table-wrap" role="region" aria-label="API key table" tabIndex={0}>
           <table>
             <caption class="visually-hidden">API keys, newest first</caption>
             <thead>
@@ -285,7 +285,7 @@ function Endpoint({ endpoint, onChange }: { endpoint: WebhookEndpoint; onChange:
       ) : deliveries.data.items.length === 0 ? (
         <p class="empty">No deliveries yet.</p>
       ) : (
-        <div class="table-wrap" role="region" aria-label={`Deliveries to ${endpoint.url}`} tabIndex={0}>
+        <div class="table-wrap" role="region" aria-label={`Delivery table for ${endpoint.url}`} tabIndex={0}>
           <table>
             <caption>Recent deliveries to {endpoint.url}</caption>
             <thead>
