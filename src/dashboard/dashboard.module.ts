@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { Campaign } from '../campaigns/campaign.entity.js';
 import { DashboardController } from './dashboard.controller.js';
+import { DashboardRepository } from './dashboard.repository.js';
 import { DashboardService } from './dashboard.service.js';
 import { MessageRollupJob } from './message-rollup.job.js';
 
@@ -10,6 +11,6 @@ import { MessageRollupJob } from './message-rollup.job.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Campaign])],
   controllers: [DashboardController],
-  providers: [DashboardService, MessageRollupJob],
+  providers: [DashboardRepository, DashboardService, MessageRollupJob],
 })
 export class DashboardModule {}

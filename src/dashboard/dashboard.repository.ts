@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, In, Repository } from 'typeorm';
+
+import { Campaign } from '../campaigns/campaign.entity.js';
+import type { CampaignStatus } from '../campaigns/campaign-state.js';
+import type { StatusCount } from '../campaigns/campaign-stats.js';
+import { queryRows } from '../database/query-rows.js';
+import type { MessageCount } from './dashboard-figures.js';
+
+/**
+ * The dashboard's reads, all SQL: the hourly rollup plus the messages since its last pass, the
+ * channels, and the campaigns in flight with their per-status counts. Read-only over tables other
+ * modules own; one aggregate each, so the page costs a handful of statements.
+ */
+@Injectable()
+export class DashboardRepository {
+  constructor(
+    private readonly dataSource: DataSource,
+    @InjectRepository(Campaign) private readonly campaigns: Repository<Campaign>,
+  ) {}
+
+  /** Per UTC day of the last week, channel, direction and status. */
+  async messageCounts(weekDays: number): Promise<{ today: string; generatedAt: Date; rows: MessageCount[] }> {
+    const [bounds] = await queryRows<{ today: string; week_start: Date; live_from: Date; now: Date }>(
+      this.dataSource,
+      `SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS today, now() AS now,
+              date_trunc('day', now(), 'UTC') - make_interval(days => $1) AS week_start,
+              greatest(rolled_until, date_trunc('day', now(), 'UTC') - make_interval(days => $1)) AS live_from
+         FROM message_rollup_state`,
+      [weekDays - 1],
+    );
+    const rows = await queryRows<{
+      day: string;
+      channel_id: string;
+      direction: string;
+      status: string;
+      count: string;
+    }>(
+      this.dataSource,
+      `SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, channel_id, direction, status, sum(count) AS count
+         FROM (SELECT hour AS at, channel_id, direction, status, count
+                 FROM message_hourly_counts
+                WHERE hour >= $1 AND hour < $2
+               UNION ALL
+               SELECT date_trunc('hour', created_at, 'UTC'), channel_id, direction, status, count(*)
+                 FROM messages
+                WHERE created_at >= $2
+                GROUP BY 1, 2, 3, 4) counts
+        GROUP BY 1, 2, 3, 4`,
+      [bounds.week_start, bounds.live_from],
+    );
+    return {
+      today: bounds.today,
+      generatedAt: bounds.now,
+      rows: rows.map((row) => ({
+        day: row.day,
+        channelId: row.channel_id,
+        direction: row.direction,
+        status: row.status,
+        count: Number(row.count),
+      })),
+    };
+  }
+
+  channels(): Promise<Array<{ id: string; name: string; provider: string }>> {
+    return queryRows(this.dataSource, `SELECT id, name, provider FROM channels ORDER BY name, id`);
+  }
+
+  /** The most recently started campaigns in one of `statuses`. */
+  campaignsIn(statuses: CampaignStatus[], limit: number): Promise<Campaign[]> {
+    return this.campaigns.find({
+      where: { status: In(statuses) },
+      order: { startedAt: { direction: 'DESC', nulls: 'LAST' }, id: 'DESC' },
+      take: limit,
+    });
+  }
+
+  /** One GROUP BY over the (campaign_id, status) index. */
+  async statusCounts(campaignIds: string[]): Promise<Map<string, StatusCount[]>> {
+    const rows = await queryRows<{ campaign_id: string; status: string; count: string }>(
+      this.dataSource,
+      `SELECT campaign_id, status, count(*) AS count FROM messages WHERE campaign_id = ANY($1::uuid[]) GROUP BY 1, 2`,
+      [campaignIds],
+    );
+    const byCampaign = new Map<string, StatusCount[]>();
+    for (const row of rows) {
+      const list = byCampaign.get(row.campaign_id) ?? [];
+      list.push({ status: row.status, count: Number(row.count) });
+      byCampaign.set(row.campaign_id, list);
+    }
+    return byCampaign;
+  }
+}
