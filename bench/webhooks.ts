@@ -208,10 +208,12 @@ async function main(): Promise<void> {
   let db: pg.Client | undefined;
   try {
     database = await createFreshDatabase(server, 'switchboard_bench_webhooks');
-    // One credentials key for all instances, so each can read the channels the first one created.
+    // One credentials key for all instances, so each can read the channels the first one created, and
+    // one public address (the load balancer's), which Plivo's signature covers.
     const env: Record<string, string> = {
       JWT_SECRET: randomBytes(32).toString('base64url'),
       CREDENTIALS_KEY: randomBytes(32).toString('base64'),
+      PUBLIC_BASE_URL: 'https://switchboard.example.com',
       ...(process.env.DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE } : {}),
     };
     for (let i = 0; i < INSTANCES; i += 1)
