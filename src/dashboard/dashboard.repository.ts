@@ -9,9 +9,10 @@ import { queryRows } from '../database/query-rows.js';
 import type { MessageCount } from './dashboard-figures.js';
 
 /**
- * The dashboard's reads, all SQL: the hourly rollup plus the messages since its last pass, the
- * channels, and the campaigns in flight with their per-status counts. Read-only over tables other
- * modules own; one aggregate each, so the page costs a handful of statements.
+ * The dashboard's SQL: the reads (the hourly rollup plus the messages since its last pass, the
+ * channels, and the campaigns in flight with their per-status counts) and the rollup itself.
+ * Read-only over tables other modules own; one aggregate each, so the page costs a handful of
+ * statements. It writes only its own tables, message_hourly_counts and message_rollup_state.
  */
 @Injectable()
 export class DashboardRepository {
@@ -90,5 +91,38 @@ export class DashboardRepository {
       byCampaign.set(row.campaign_id, list);
     }
     return byCampaign;
+  }
+
+  /**
+   * Counts `messages` into `message_hourly_counts` up to now, again from `recountedHours` before the
+   * last pass (statuses change after creation), and drops rollup rows older than `keptDays`. False
+   * when another instance holds the state row: it is rolling up at this moment.
+   */
+  async rollUp(recountedHours: number, keptDays: number): Promise<boolean> {
+    return this.dataSource.transaction(async (tx) => {
+      const [state] = await queryRows<{ from: Date; until: Date }>(
+        tx,
+        `SELECT greatest(date_trunc('hour', least(rolled_until, now() - make_interval(hours => $1)), 'UTC'),
+                         date_trunc('day', now(), 'UTC') - make_interval(days => $2)) AS "from",
+                now() AS until
+           FROM message_rollup_state FOR UPDATE SKIP LOCKED`,
+        [recountedHours, keptDays],
+      );
+      if (!state) return false;
+      await tx.query(
+        `DELETE FROM message_hourly_counts WHERE hour >= $1 OR hour < $2::timestamptz - make_interval(days => $3)`,
+        [state.from, state.until, keptDays],
+      );
+      await tx.query(
+        `INSERT INTO message_hourly_counts (hour, channel_id, direction, status, count)
+         SELECT date_trunc('hour', created_at, 'UTC'), channel_id, direction, status, count(*)
+           FROM messages
+          WHERE created_at >= $1 AND created_at < $2
+          GROUP BY 1, 2, 3, 4`,
+        [state.from, state.until],
+      );
+      await tx.query(`UPDATE message_rollup_state SET rolled_until = $1`, [state.until]);
+      return true;
+    });
   }
 }
