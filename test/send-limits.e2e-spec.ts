@@ -31,9 +31,11 @@ const LIMIT = 25;
 /**
  * Sends are scheduled exactly at the limit (one request of at most 2 recipients may straddle a window
  * edge), but a busy two-core CI machine can delay a scheduled request by several hundred milliseconds
- * and bunch it with the next ones, as the provider's clock sees them. The average below is exact.
+ * and bunch it with the next ones, as the provider's clock sees them. The average below allows only
+ * for the first request leaving that late.
  */
 const WINDOW_ALLOWANCE = Math.ceil(LIMIT * 1.5);
+const TIMER_LATENESS_MS = 300;
 
 /** The most recipients the fake received in any one-second window. */
 function busiestSecond(batches: Array<{ at: number; recipients: number }>): number {
@@ -112,8 +114,10 @@ describe('A channel send limit shared by campaigns, single sends and instances',
       .map((batch) => ({ at: Date.parse(batch.created_at), recipients: batch.to.length }));
     expect(busiestSecond(batches)).toBeLessThanOrEqual(WINDOW_ALLOWANCE);
     // On average, exactly the limit: all but the first request's recipients over the time they took.
+    // A late first request shortens the measured span by its lateness; twice the limit (say, a
+    // budget per instance) still fails by far.
     const times = batches.map((batch) => batch.at).sort((x, y) => x - y);
-    const perSecond = (phones.size - 2) / ((times.at(-1)! - times[0]) / 1000);
+    const perSecond = (phones.size - 2) / ((times.at(-1)! - times[0] + TIMER_LATENESS_MS) / 1000);
     expect(perSecond).toBeLessThanOrEqual(LIMIT * 1.05);
     // 90 recipients at 25 a second take more than three seconds, whatever the burst.
     expect(Date.now() - startedAt).toBeGreaterThan(((phones.size - WINDOW_ALLOWANCE) / LIMIT) * 1000);

@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
 
-import { simulateInbound, SseClient, type SseEvent } from './support/inbox.js';
+import { simulateInbound, SseClient, type SseEvent, waitForInboundProcessed } from './support/inbox.js';
 import {
   type ChannelView,
   createChannel,
@@ -82,7 +82,10 @@ describe('The inbox stream across instances', () => {
     before.close();
 
     const missed = ['missed one', 'missed two', 'missed three'];
-    for (const text of missed) await inbound(second, phone, text);
+    // The sandbox posts each inbound message to itself a moment later: wait for each before the next,
+    // so the order the events are logged in is the order they were sent in.
+    for (const text of missed)
+      await waitForInboundProcessed(second, sandbox.id, await inbound(second, phone, text));
 
     const resumed = await open(first, { 'Last-Event-ID': lastSeen.id! });
     await resumed.next<MessageView>('message.created', (message) => textOf(message) === 'missed three');
