@@ -57,6 +57,10 @@ describe('console: the admin home page', () => {
     const rate = page.getByRole('progressbar', { name: 'Home sandbox delivery rate' });
     await rate.waitFor();
     expect(await rate.getAttribute('aria-valuenow')).toBe('75');
+    // The rate's own figures: delivered out of every message the provider took or failed.
+    expect(await page.getByRole('listitem').filter({ has: rate }).textContent()).toContain(
+      '3 of 4 delivered',
+    );
     await page.getByRole('img', { name: /Sent per day\..*3 sent, 3 delivered, 1 failed$/ }).waitFor();
     await captureScreen(page, 'home');
     // Dark mode follows the system: the same checks (contrast included) on the dark palette.

@@ -80,7 +80,10 @@ function Figures({ data }: { data: Dashboard }) {
                 <li key={channel.id}>
                   <Link to={`/channels/${channel.id}`}>{channel.name}</Link>
                   <Meter fraction={channel.deliveryRate} label={`${channel.name} delivery rate`} />
-                  <span class="muted">{count.format(channel.week.sent)} sent</span>
+                  <span class="muted">
+                    {count.format(channel.week.delivered)} of{' '}
+                    {count.format(channel.week.sent + channel.week.failed)} delivered
+                  </span>
                 </li>
               ))}
             </ul>
