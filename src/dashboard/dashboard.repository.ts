@@ -4,7 +4,6 @@ import { DataSource, In, Repository } from 'typeorm';
 
 import { Campaign } from '../campaigns/campaign.entity.js';
 import type { CampaignStatus } from '../campaigns/campaign-state.js';
-import type { StatusCount } from '../campaigns/campaign-stats.js';
 import { queryRows } from '../database/query-rows.js';
 import type { MessageCount } from './dashboard-figures.js';
 
@@ -75,22 +74,6 @@ export class DashboardRepository {
       order: { startedAt: { direction: 'DESC', nulls: 'LAST' }, id: 'DESC' },
       take: limit,
     });
-  }
-
-  /** One GROUP BY over the (campaign_id, status) index. */
-  async statusCounts(campaignIds: string[]): Promise<Map<string, StatusCount[]>> {
-    const rows = await queryRows<{ campaign_id: string; status: string; count: string }>(
-      this.dataSource,
-      `SELECT campaign_id, status, count(*) AS count FROM messages WHERE campaign_id = ANY($1::uuid[]) GROUP BY 1, 2`,
-      [campaignIds],
-    );
-    const byCampaign = new Map<string, StatusCount[]>();
-    for (const row of rows) {
-      const list = byCampaign.get(row.campaign_id) ?? [];
-      list.push({ status: row.status, count: Number(row.count) });
-      byCampaign.set(row.campaign_id, list);
-    }
-    return byCampaign;
   }
 
   /**

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import type { CampaignStatus } from '../campaigns/campaign-state.js';
 import { campaignProgress, type CampaignStats, campaignStats } from '../campaigns/campaign-stats.js';
+import { CampaignMessagesRepository } from '../conversations/campaign-messages.repository.js';
 import { DashboardRepository } from './dashboard.repository.js';
 import { deliveryRate, lastDays, type MessageTotals, totalsOf } from './dashboard-figures.js';
 
@@ -39,7 +40,10 @@ export interface DashboardView {
  */
 @Injectable()
 export class DashboardService {
-  constructor(private readonly dashboard: DashboardRepository) {}
+  constructor(
+    private readonly dashboard: DashboardRepository,
+    private readonly campaignMessages: CampaignMessagesRepository,
+  ) {}
 
   async figures(): Promise<DashboardView> {
     const [counts, channels, campaignsInFlight] = await Promise.all([
@@ -73,7 +77,7 @@ export class DashboardService {
   private async campaignsInFlight(): Promise<DashboardView['campaignsInFlight']> {
     const campaigns = await this.dashboard.campaignsIn(IN_FLIGHT, IN_FLIGHT_SHOWN);
     if (campaigns.length === 0) return [];
-    const counts = await this.dashboard.statusCounts(campaigns.map((campaign) => campaign.id));
+    const counts = await this.campaignMessages.statusCounts(campaigns.map((campaign) => campaign.id));
     return campaigns.map((campaign) => {
       const stats = campaignStats(campaign, counts.get(campaign.id) ?? []);
       return {
