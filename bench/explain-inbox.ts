@@ -67,8 +67,7 @@ async function main(): Promise<void> {
     const eventLog = new InboxEventLog(dataSource);
     const service = new ConversationsService(
       new ConversationsRepository(dataSource.getRepository(Conversation), dataSource),
-      dataSource,
-      new InboxEvents(eventLog, new InboxEventFeed(eventLog, dataSource)),
+      new InboxEvents(eventLog, new InboxEventFeed(eventLog, dataSource), dataSource),
     );
 
     const first = await service.list({}, 50);

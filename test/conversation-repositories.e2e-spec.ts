@@ -5,6 +5,9 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { WebhookEvent } from '../src/channels/providers/channel-provider.interface.js';
 import { Conversation } from '../src/conversations/conversation.entity.js';
 import { ConversationsRepository } from '../src/conversations/conversations.repository.js';
+import { InboxEventFeed } from '../src/conversations/inbox-event-feed.js';
+import { InboxEventLog } from '../src/conversations/inbox-event-log.js';
+import { InboxEvents } from '../src/conversations/inbox-events.js';
 import { Message } from '../src/conversations/message.entity.js';
 import { MessagesRepository } from '../src/conversations/messages.repository.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
@@ -72,7 +75,7 @@ const deliveryEvent = (providerMessageId: string, status: 'sent' | 'delivered' |
 async function sentMessage(providerMessageId: string): Promise<string> {
   const conversationId = await conversations.findOrCreate(contactId, channelId);
   const id = randomUUID();
-  await messages.insertOutbound({
+  await messages.insertOutbound(dataSource.manager, {
     id,
     channelId,
     contactId,
@@ -84,7 +87,7 @@ async function sentMessage(providerMessageId: string): Promise<string> {
     attempts: 1,
     sendingUntil: new Date(Date.now() + 60_000),
   });
-  await messages.recordAccepted(id, providerMessageId, null);
+  await messages.recordAccepted(dataSource.manager, id, providerMessageId, null);
   return id;
 }
 
@@ -218,7 +221,7 @@ describe('MessagesRepository', () => {
       { channelId, event: deliveryEvent(providerMessageId, 'delivered') },
     ]);
 
-    await messages.recordAccepted(id, providerMessageId, null);
+    await messages.recordAccepted(dataSource.manager, id, providerMessageId, null);
 
     expect(await statusOf(id)).toBe('delivered');
   });
@@ -235,8 +238,8 @@ describe('MessagesRepository', () => {
       receivedAt: new Date(),
     };
 
-    const first = await messages.insertInbound(message);
-    const again = await messages.insertInbound(message);
+    const first = await messages.insertInbound(dataSource.manager, message);
+    const again = await messages.insertInbound(dataSource.manager, message);
 
     expect(first).toEqual(expect.any(String));
     expect(again).toBeUndefined();
@@ -246,7 +249,12 @@ describe('MessagesRepository', () => {
   it('gives a message waiting for its send limit to one sender only', async () => {
     const id = await sentMessage(`pm-${randomUUID()}`);
     await dataSource.query(`UPDATE messages SET status = 'queued' WHERE id = $1`, [id]);
-    await messages.waitForSendLimit(id, 60_000, 'Waiting for the channel’s sending limit');
+    await messages.waitForSendLimit(
+      dataSource.manager,
+      id,
+      60_000,
+      'Waiting for the channel’s sending limit',
+    );
 
     const claims = await Promise.all([messages.claimReserved(id, 120), messages.claimReserved(id, 120)]);
 
@@ -279,13 +287,13 @@ describe('ConversationsRepository', () => {
       snoozedUntil: null,
       assigning: true,
     };
-    await conversations.applyWorkflowChange({
+    await conversations.applyWorkflowChange(dataSource.manager, {
       ...change,
       assigneeId: colleague.id,
       onlyIfAssignableBy: null,
     });
 
-    const taken = await conversations.applyWorkflowChange({
+    const taken = await conversations.applyWorkflowChange(dataSource.manager, {
       ...change,
       assigneeId: agent.id,
       onlyIfAssignableBy: agent.id,
@@ -293,5 +301,33 @@ describe('ConversationsRepository', () => {
 
     expect(taken).toBe(false);
     expect((await conversations.findRow(id))?.assigneeId).toBe(colleague.id);
+  });
+});
+
+describe('InboxEvents', () => {
+  it('logs the events of a change exactly when the change commits', async () => {
+    const log = new InboxEventLog(dataSource);
+    const events = new InboxEvents(log, new InboxEventFeed(log, dataSource), dataSource);
+    const conversationId = await conversations.findOrCreate(contactId, channelId);
+    const before = await log.lastId();
+
+    await expect(
+      events.inTransaction(async (tx) => {
+        await conversations.flagOptOutRequest(tx, conversationId);
+        await events.publish(tx, 'conversation.updated', { id: conversationId, change: 'rolled back' });
+        throw new Error('the change fails after its event was logged');
+      }),
+    ).rejects.toThrow('the change fails');
+    expect((await conversations.findRow(conversationId))?.optOutRequestedAt).toBeNull();
+
+    await events.inTransaction(async (tx) => {
+      await conversations.flagOptOutRequest(tx, conversationId);
+      await events.publish(tx, 'conversation.updated', { id: conversationId, change: 'committed' });
+    });
+
+    expect((await log.after(before, 10)).map((event) => event.data)).toEqual([
+      { id: conversationId, change: 'committed' },
+    ]);
+    expect((await conversations.findRow(conversationId))?.optOutRequestedAt).toBeInstanceOf(Date);
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, IsNull, Repository } from 'typeorm';
+import { DataSource, type EntityManager, IsNull, Repository } from 'typeorm';
 
 import { queryRows } from '../database/query-rows.js';
 import { consentChangeSql, type ConsentOrigin, originParams } from './consent/consent-origin.js';
@@ -168,8 +168,8 @@ export class ContactsRepository {
   }
 
   /** Moves the WhatsApp window's end to `expiresAt`, never earlier than it is. */
-  async extendWhatsAppWindow(contactId: string, expiresAt: Date): Promise<void> {
-    await this.dataSource.query(
+  async extendWhatsAppWindow(contactId: string, expiresAt: Date, tx?: EntityManager): Promise<void> {
+    await (tx ?? this.dataSource).query(
       `UPDATE contacts SET wa_window_expires_at = GREATEST(COALESCE(wa_window_expires_at, $2), $2), updated_at = now() WHERE id = $1`,
       [contactId, expiresAt],
     );

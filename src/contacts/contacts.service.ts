@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 
 import { ConflictError, NotFoundError } from '../common/errors/domain-error.js';
 import { decodeCursor } from '../common/pagination/cursor.js';
@@ -136,8 +137,12 @@ export class ContactsService {
   }
 
   /** An inbound WhatsApp message opens (or extends) the 24-hour window for free-form replies. */
-  async refreshWhatsAppWindow(contactId: string, receivedAt: Date): Promise<void> {
-    await this.contacts.extendWhatsAppWindow(contactId, new Date(receivedAt.getTime() + WHATSAPP_WINDOW_MS));
+  async refreshWhatsAppWindow(contactId: string, receivedAt: Date, tx?: EntityManager): Promise<void> {
+    await this.contacts.extendWhatsAppWindow(
+      contactId,
+      new Date(receivedAt.getTime() + WHATSAPP_WINDOW_MS),
+      tx,
+    );
   }
 
   private async saveOrConflict(contact: Contact): Promise<Contact> {

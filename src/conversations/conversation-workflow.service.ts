@@ -8,6 +8,7 @@ import { ConversationsRepository } from './conversations.repository.js';
 import { ConversationsService } from './conversations.service.js';
 import type { ConversationDto } from './dto/conversation.dto.js';
 import { AssignmentForbiddenError } from './conversation-errors.js';
+import { InboxEvents } from './inbox-events.js';
 
 /** The team's side of a conversation: who owns it, and whether it is open, snoozed, closed or archived. */
 @Injectable()
@@ -16,6 +17,7 @@ export class ConversationWorkflowService {
     private readonly conversations: ConversationsService,
     private readonly rows: ConversationsRepository,
     private readonly users: UsersService,
+    private readonly events: InboxEvents,
   ) {}
 
   async update(id: string, changes: ConversationChanges, actor: AuthenticatedUser): Promise<ConversationDto> {
@@ -35,19 +37,21 @@ export class ConversationWorkflowService {
     // the contact or the wake-up job reopened the conversation since it was read. An agent's
     // (un)assignment holds only while the conversation is still theirs or nobody's: checked again in
     // the UPDATE, so a colleague's assignment made meanwhile is never overwritten.
-    const applied = await this.rows.applyWorkflowChange({
-      id,
-      changingStatus: changes.status !== undefined || changes.snoozedUntil !== undefined,
-      status: next.status,
-      snoozedUntil: next.snoozedUntil,
-      assigning,
-      assigneeId: changes.assigneeId ?? null,
-      onlyIfAssignableBy: assigning && actor.role !== 'admin' ? actor.id : null,
+    return this.events.inTransaction(async (tx) => {
+      const applied = await this.rows.applyWorkflowChange(tx, {
+        id,
+        changingStatus: changes.status !== undefined || changes.snoozedUntil !== undefined,
+        status: next.status,
+        snoozedUntil: next.snoozedUntil,
+        assigning,
+        assigneeId: changes.assigneeId ?? null,
+        onlyIfAssignableBy: assigning && actor.role !== 'admin' ? actor.id : null,
+      });
+      if (!applied)
+        throw new AssignmentForbiddenError(
+          'This conversation is assigned to someone else; only an admin can reassign it',
+        );
+      return this.conversations.publishUpdate(tx, id);
     });
-    if (!applied)
-      throw new AssignmentForbiddenError(
-        'This conversation is assigned to someone else; only an admin can reassign it',
-      );
-    return this.conversations.publishUpdate(id);
   }
 }

@@ -73,8 +73,14 @@ export class ConversationsRepository {
   }
 
   /** Moves the conversation to the top of the inbox; an unread (inbound) message also reopens it. */
-  async recordActivity(id: string, preview: string, at: Date, unread: boolean): Promise<void> {
-    await this.dataSource.query(
+  async recordActivity(
+    tx: EntityManager,
+    id: string,
+    preview: string,
+    at: Date,
+    unread: boolean,
+  ): Promise<void> {
+    await tx.query(
       `UPDATE conversations
           SET last_message_at = GREATEST(last_message_at, $2),
               last_message_preview = $3,
@@ -128,12 +134,14 @@ export class ConversationsRepository {
     return query.getRawMany<ConversationRow>();
   }
 
-  async markRead(id: string): Promise<void> {
-    await this.conversations.update({ id }, { unreadCount: 0, updatedAt: new Date() });
+  async markRead(tx: EntityManager, id: string): Promise<void> {
+    await tx.getRepository(Conversation).update({ id }, { unreadCount: 0, updatedAt: new Date() });
   }
 
-  async flagOptOutRequest(id: string): Promise<void> {
-    await this.conversations.update({ id }, { optOutRequestedAt: new Date(), updatedAt: new Date() });
+  async flagOptOutRequest(tx: EntityManager, id: string): Promise<void> {
+    await tx
+      .getRepository(Conversation)
+      .update({ id }, { optOutRequestedAt: new Date(), updatedAt: new Date() });
   }
 
   /**
@@ -156,9 +164,9 @@ export class ConversationsRepository {
    * An agent's change is checked again against the row's assignee under its lock, so a colleague's
    * assignment made meanwhile is never overwritten. False when that check refused it.
    */
-  async applyWorkflowChange(change: WorkflowChange): Promise<boolean> {
+  async applyWorkflowChange(tx: EntityManager, change: WorkflowChange): Promise<boolean> {
     const updated = await queryRows<{ id: string }>(
-      this.dataSource,
+      tx,
       `WITH before AS (SELECT id, assignee_id FROM conversations WHERE id = $1 FOR UPDATE),
        changed AS (
          UPDATE conversations c

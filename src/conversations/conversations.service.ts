@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { MessageContent } from '../channels/providers/channel-provider.interface.js';
 import { NotFoundError } from '../common/errors/domain-error.js';
 import { type Page, toPage } from '../common/pagination/page.js';
@@ -42,8 +41,6 @@ function previewOf(content: MessageContent): string {
 export class ConversationsService {
   constructor(
     private readonly conversations: ConversationsRepository,
-    // For transactions only: wakeDueSnoozes announces what it changed in the same one.
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: InboxEvents,
   ) {}
 
@@ -52,15 +49,19 @@ export class ConversationsService {
     return this.conversations.findOrCreate(contactId, channelId);
   }
 
-  /** Moves the conversation to the top of the inbox; inbound messages also count as unread. */
+  /**
+   * Moves the conversation to the top of the inbox, in the transaction that stores the message;
+   * inbound messages also count as unread.
+   */
   async recordActivity(
+    tx: EntityManager,
     conversationId: string,
     content: MessageContent,
     at: Date,
     unread: boolean,
   ): Promise<void> {
-    await this.conversations.recordActivity(conversationId, previewOf(content), at, unread);
-    await this.publishUpdate(conversationId);
+    await this.conversations.recordActivity(tx, conversationId, previewOf(content), at, unread);
+    await this.publishUpdate(tx, conversationId);
   }
 
   /** Newest activity first. */
@@ -83,8 +84,10 @@ export class ConversationsService {
 
   async markRead(id: string): Promise<void> {
     await this.getRow(id);
-    await this.conversations.markRead(id);
-    await this.publishUpdate(id);
+    await this.events.inTransaction(async (tx) => {
+      await this.conversations.markRead(tx, id);
+      await this.publishUpdate(tx, id);
+    });
   }
 
   /**
@@ -93,7 +96,7 @@ export class ConversationsService {
    * conversation is woken, and announced, exactly once. Returns how many woke.
    */
   async wakeDueSnoozes(): Promise<number> {
-    return this.dataSource.transaction(async (tx) => {
+    return this.events.inTransaction(async (tx) => {
       const woken = await this.conversations.wakeDueSnoozes(tx);
       if (woken.length === 0) return 0;
       const rows = await this.conversations.findViews(woken, tx);
@@ -110,14 +113,18 @@ export class ConversationsService {
    * on its consent, but the conversation says so until an agent (or a keyword) settles it.
    */
   async flagOptOutRequest(id: string): Promise<void> {
-    await this.conversations.flagOptOutRequest(id);
-    await this.publishUpdate(id);
+    await this.events.inTransaction(async (tx) => {
+      await this.conversations.flagOptOutRequest(tx, id);
+      await this.publishUpdate(tx, id);
+    });
   }
 
-  /** Tells the live stream about the conversation as it now is, and returns it. */
-  async publishUpdate(id: string): Promise<ConversationDto> {
-    const conversation = await this.get(id);
-    await this.events.publish('conversation.updated', conversation);
+  /** Tells the live stream, in the transaction of the change, about the conversation as it now is, and returns it. */
+  async publishUpdate(tx: EntityManager, id: string): Promise<ConversationDto> {
+    const [row] = await this.conversations.findViews([id], tx);
+    if (!row) throw new NotFoundError('Conversation', id);
+    const conversation = toDto(row);
+    await this.events.publish(tx, 'conversation.updated', conversation);
     return conversation;
   }
 }

@@ -3,6 +3,7 @@ import type { Counter } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import { MetricsService } from '../health/metrics.service.js';
 import { InboxEvents } from './inbox-events.js';
+import { messageStatusEvent } from './message-status-event.js';
 import { MessagesRepository, type ReportMatchRow } from './messages.repository.js';
 import { type DeliveryReport, strongestReportPerMessage } from './strongest-reports.js';
 
@@ -85,14 +86,7 @@ export class DeliveryStatusService {
       tx,
       changes.map((change) => ({
         type: 'message.status' as const,
-        data: {
-          id: change.messageId,
-          conversationId: change.conversationId,
-          status: change.status,
-          statusReason: change.statusReason,
-          errorCode: change.errorCode,
-          statusUpdatedAt: change.statusUpdatedAt.toISOString(),
-        },
+        data: messageStatusEvent({ ...change, id: change.messageId }),
       })),
     );
   }

@@ -5,8 +5,11 @@ import type {
 } from '../channels/providers/channel-provider.interface.js';
 import type { Contact } from '../contacts/contact.entity.js';
 import type { ContactsService } from '../contacts/contacts.service.js';
+import type { EntityManager } from 'typeorm';
 import type { ConversationsService } from './conversations.service.js';
 import { InboundMessagesService } from './inbound-messages.service.js';
+import type { InboxEvents, InboxEventType } from './inbox-events.js';
+import type { Message } from './message.entity.js';
 import type { MessagesRepository, NewInboundMessage } from './messages.repository.js';
 
 type InboundEvent = Extract<WebhookEvent, { type: 'inbound-message' }>;
@@ -46,7 +49,13 @@ class ConversationsTable {
     return Promise.resolve(`conversation:${contactId}:${channelId}`);
   }
 
-  recordActivity(id: string, content: MessageContent, _at: Date, unread: boolean): Promise<void> {
+  recordActivity(
+    _tx: EntityManager,
+    id: string,
+    content: MessageContent,
+    _at: Date,
+    unread: boolean,
+  ): Promise<void> {
     this.unread.set(id, (this.unread.get(id) ?? 0) + (unread ? 1 : 0));
     this.lastContent.set(id, content);
     return Promise.resolve();
@@ -54,10 +63,10 @@ class ConversationsTable {
 }
 
 /** Inbound messages, unique per channel and provider message id as the table's index makes them. */
-class MessagesTable implements Pick<MessagesRepository, 'insertInbound' | 'findInboundId'> {
+class MessagesTable implements Pick<MessagesRepository, 'insertInbound' | 'findInboundId' | 'findById'> {
   readonly rows = new Map<string, NewInboundMessage & { id: string }>();
 
-  insertInbound(message: NewInboundMessage): Promise<string | undefined> {
+  insertInbound(_tx: EntityManager, message: NewInboundMessage): Promise<string | undefined> {
     const key = `${message.channelId}|${message.providerMessageId}`;
     if (this.rows.has(key)) return Promise.resolve(undefined);
     const id = `message-${this.rows.size + 1}`;
@@ -68,18 +77,58 @@ class MessagesTable implements Pick<MessagesRepository, 'insertInbound' | 'findI
   findInboundId(channelId: string, providerMessageId: string): Promise<string | undefined> {
     return Promise.resolve(this.rows.get(`${channelId}|${providerMessageId}`)?.id);
   }
+
+  findById(id: string): Promise<Message | null> {
+    const row = [...this.rows.values()].find((candidate) => candidate.id === id);
+    if (!row) return Promise.resolve(null);
+    return Promise.resolve({
+      id: row.id,
+      direction: 'inbound',
+      channelId: row.channelId,
+      contactId: row.contactId,
+      conversationId: row.conversationId,
+      recipient: row.from,
+      content: row.content,
+      status: 'received',
+      statusReason: null,
+      errorCode: null,
+      attempts: 0,
+      createdAt: row.receivedAt,
+      statusUpdatedAt: row.receivedAt,
+    } as unknown as Message);
+  }
+}
+
+/** The inbox event log: what each transaction logged, kept only when it committed. */
+class EventLog {
+  readonly committed: Array<{ type: InboxEventType; data: { id?: string } }> = [];
+  private pending: Array<{ type: InboxEventType; data: { id?: string } }> = [];
+
+  async inTransaction<T>(change: (tx: EntityManager) => Promise<T>): Promise<T> {
+    this.pending = [];
+    const result = await change({} as EntityManager);
+    this.committed.push(...this.pending);
+    return result;
+  }
+
+  publish(_tx: EntityManager, type: InboxEventType, data: { id?: string }): Promise<void> {
+    this.pending.push({ type, data });
+    return Promise.resolve();
+  }
 }
 
 function newInboundMessages() {
   const contacts = new ContactsTable();
   const conversations = new ConversationsTable();
   const messages = new MessagesTable();
+  const events = new EventLog();
   const sut = new InboundMessagesService(
     contacts as unknown as ContactsService,
     conversations as unknown as ConversationsService,
     messages as unknown as MessagesRepository,
+    events as unknown as InboxEvents,
   );
-  return { sut, contacts, conversations, messages };
+  return { sut, contacts, conversations, messages, events };
 }
 
 const inbound = (overrides: Partial<InboundEvent> = {}): InboundEvent => ({
@@ -108,8 +157,20 @@ describe('InboundMessagesService', () => {
     expect(conversations.unread.get(received.conversationId)).toBe(1);
   });
 
-  it('recognises a redelivered message: the same id, not new, not counted again', async () => {
-    const { sut, conversations, messages } = newInboundMessages();
+  it('logs the new message as message.created in the transaction that stores it', async () => {
+    const { sut, events } = newInboundMessages();
+
+    const received = await sut.receive(SMS_CHANNEL, inbound());
+
+    expect(events.committed).toHaveLength(1);
+    expect(events.committed[0]).toMatchObject({
+      type: 'message.created',
+      data: { id: received.messageId, status: 'received' },
+    });
+  });
+
+  it('recognises a redelivered message: the same id, not new, not counted again, no second event', async () => {
+    const { sut, conversations, messages, events } = newInboundMessages();
 
     const first = await sut.receive(SMS_CHANNEL, inbound());
     const again = await sut.receive(SMS_CHANNEL, inbound());
@@ -117,6 +178,7 @@ describe('InboundMessagesService', () => {
     expect(again).toEqual({ ...first, isNew: false });
     expect(messages.rows.size).toBe(1);
     expect(conversations.unread.get(first.conversationId)).toBe(1);
+    expect(events.committed).toHaveLength(1);
   });
 
   it('stores a message with media and no text as media', async () => {

@@ -4,8 +4,6 @@ import type { ChannelContext, WebhookEvent } from '../channels/providers/channel
 import { isOptOutPhrase } from '../auto-replies/keyword-matcher.js';
 import { ContactsService } from '../contacts/contacts.service.js';
 import { ConversationsService } from './conversations.service.js';
-import { MessageDto } from './dto/message.dto.js';
-import { InboxEvents } from './inbox-events.js';
 import { InboundMessagesService } from './inbound-messages.service.js';
 import { MessagesService } from './messages.service.js';
 
@@ -31,7 +29,6 @@ export class InboundPipeline {
     private readonly contacts: ContactsService,
     private readonly autoReplies: AutoRepliesService,
     private readonly messages: MessagesService,
-    private readonly events: InboxEvents,
     private readonly conversations: ConversationsService,
   ) {}
 
@@ -43,10 +40,6 @@ export class InboundPipeline {
       conversationId: received.conversationId,
     };
     if (!received.isNew) return outcome;
-    await this.events.publish(
-      'message.created',
-      MessageDto.from(await this.messages.get(received.messageId)),
-    );
 
     let contact = await this.contacts.get(received.contactId);
     const decision = await this.autoReplies.decide(

@@ -21,6 +21,16 @@ export interface ReportMatchRow {
   status_updated_at: Date | null;
 }
 
+/** A message's status as the live stream announces it. */
+export interface MessageStatusRow {
+  id: string;
+  conversationId: string;
+  status: string;
+  statusReason: string | null;
+  errorCode: string | null;
+  statusUpdatedAt: Date;
+}
+
 /** A single outbound message taken for a provider call under a lease. */
 export interface ClaimedSingleRow {
   id: string;
@@ -71,8 +81,8 @@ export class MessagesRepository {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  findById(id: string): Promise<Message | null> {
-    return this.messages.findOneBy({ id });
+  findById(id: string, tx?: EntityManager): Promise<Message | null> {
+    return (tx?.getRepository(Message) ?? this.messages).findOneBy({ id });
   }
 
   /** Up to `limit` + 1 messages of a conversation, newest first, older than the cursor. */
@@ -87,16 +97,17 @@ export class MessagesRepository {
     return query.getMany();
   }
 
-  async insertOutbound(message: NewOutboundMessage): Promise<void> {
-    await this.messages.insert({ ...message, direction: 'outbound' });
+  async insertOutbound(tx: EntityManager, message: NewOutboundMessage): Promise<void> {
+    await tx.getRepository(Message).insert({ ...message, direction: 'outbound' });
   }
 
   /**
    * Stores an inbound message with its `message.received` event; answers its id, or undefined when
    * this provider message was stored before (a redelivery).
    */
-  async insertInbound(message: NewInboundMessage): Promise<string | undefined> {
-    const [inserted] = await this.dataSource.query<Array<{ id: string }>>(
+  async insertInbound(tx: EntityManager, message: NewInboundMessage): Promise<string | undefined> {
+    const [inserted] = await queryRows<{ id: string }>(
+      tx,
       `WITH inserted AS (
          INSERT INTO messages (direction, channel_id, contact_id, conversation_id, recipient, content, status, provider_message_id, created_at, status_updated_at)
          VALUES ('inbound', $1, $2, $3, $4, $5, 'received', $6, $7, $7)
@@ -215,25 +226,29 @@ export class MessagesRepository {
    * Single messages whose sender's lease ran out may or may not have reached the provider: they are
    * failed as `interrupted` rather than sent twice.
    */
-  async failInterruptedSingles(): Promise<void> {
-    await this.dataSource.query(
+  failInterruptedSingles(tx: EntityManager): Promise<MessageStatusRow[]> {
+    return queryRows<MessageStatusRow>(
+      tx,
       `WITH changed AS (
          UPDATE messages
             SET status = 'failed', status_reason = 'interrupted', sending_until = NULL, status_updated_at = now()
           WHERE status = 'queued' AND direction = 'outbound' AND campaign_id IS NULL AND sending_until < now()
          RETURNING *
        ), event AS (${outboxInsert('message.status', 'changed m', messageJson('m'))})
-       SELECT 1`,
+       SELECT id, conversation_id AS "conversationId", status, status_reason AS "statusReason",
+              error_code AS "errorCode", status_updated_at AS "statusUpdatedAt"
+         FROM changed`,
     );
   }
 
   /** The provider took the message: `sent`, unless a delivery report already moved it further. */
   async recordAccepted(
+    tx: EntityManager,
     id: string,
     providerMessageId: string | null,
     providerBatchId: string | null,
   ): Promise<void> {
-    await this.dataSource.query(
+    await tx.query(
       `WITH before AS (SELECT id, status FROM messages WHERE id = $1 FOR UPDATE),
        changed AS (
          UPDATE messages m
@@ -250,12 +265,13 @@ export class MessagesRepository {
 
   /** Ends a queued message as failed or rejected. */
   async finishQueued(
+    tx: EntityManager,
     id: string,
     status: 'failed' | 'rejected',
     reason: string,
     errorCode?: string,
   ): Promise<void> {
-    await this.dataSource.query(
+    await tx.query(
       `WITH changed AS (
          UPDATE messages SET status = $2, status_reason = $3, error_code = $4, sending_until = NULL, next_attempt_at = NULL,
                 status_updated_at = now()
@@ -268,8 +284,8 @@ export class MessagesRepository {
   }
 
   /** Releases the lease and tries again after `delayMs`, saying why. */
-  async scheduleRetry(id: string, delayMs: number, reason: string): Promise<void> {
-    await this.dataSource.query(
+  async scheduleRetry(tx: EntityManager, id: string, delayMs: number, reason: string): Promise<void> {
+    await tx.query(
       `UPDATE messages SET sending_until = NULL, next_attempt_at = now() + make_interval(secs => $2), status_reason = $3 WHERE id = $1`,
       [id, delayMs / 1000, reason],
     );
@@ -279,8 +295,8 @@ export class MessagesRepository {
    * Releases the lease until the moment reserved under the channel's send limit, `waitMs` from now;
    * waiting is not an attempt, so the attempt is given back.
    */
-  async waitForSendLimit(id: string, waitMs: number, reason: string): Promise<void> {
-    await this.dataSource.query(
+  async waitForSendLimit(tx: EntityManager, id: string, waitMs: number, reason: string): Promise<void> {
+    await tx.query(
       `UPDATE messages
           SET sending_until = NULL, attempts = greatest(attempts - 1, 0),
               next_attempt_at = now() + make_interval(secs => $2 / 1000.0), status_reason = $3

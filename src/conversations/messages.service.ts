@@ -16,7 +16,7 @@ import { ConversationsService } from './conversations.service.js';
 import { MessageDto } from './dto/message.dto.js';
 import { InboxEvents } from './inbox-events.js';
 import type { Message } from './message.entity.js';
-import { MessagesRepository } from './messages.repository.js';
+import { MessagesRepository, type NewOutboundMessage } from './messages.repository.js';
 import { assertChannelCanCarry, isWhatsAppChannel, type ReplyContent } from './message-content.js';
 import { OutboundSender, SEND_LEASE_SECONDS } from './outbound-sender.service.js';
 import {
@@ -142,20 +142,16 @@ export class MessagesService {
     conversationId: string,
     text: string,
   ): Promise<void> {
-    const content: MessageContent = { kind: 'text', text };
-    const id = randomUUID();
-    await this.messages.insertOutbound({
-      id,
+    await this.storeOutbound({
+      id: randomUUID(),
       channelId: channel.id,
       contactId: contact.id,
       conversationId,
       recipient: contact.phone,
-      content,
+      content: { kind: 'text', text },
       status: 'sent',
       statusReason: 'Replied inline in the webhook answer',
     });
-    await this.conversations.recordActivity(conversationId, content, new Date(), false);
-    await this.events.publish('message.created', MessageDto.from(await this.get(id)));
   }
 
   async get(id: string): Promise<Message> {
@@ -185,7 +181,7 @@ export class MessagesService {
   private async store(input: Dispatch): Promise<{ id: string; clientReference: string }> {
     const id = randomUUID();
     const clientReference = `sb_${id.replaceAll('-', '')}`;
-    await this.messages.insertOutbound({
+    await this.storeOutbound({
       id,
       channelId: input.channel.id,
       contactId: input.contactId,
@@ -198,9 +194,17 @@ export class MessagesService {
       attempts: 1,
       sendingUntil: new Date(Date.now() + SEND_LEASE_SECONDS * 1000),
     });
-    await this.conversations.recordActivity(input.conversationId, input.content, new Date(), false);
-    await this.events.publish('message.created', MessageDto.from(await this.get(id)));
     return { id, clientReference };
+  }
+
+  /** The message, its conversation's activity and their inbox events, in one transaction. */
+  private async storeOutbound(message: NewOutboundMessage): Promise<void> {
+    await this.events.inTransaction(async (tx) => {
+      await this.messages.insertOutbound(tx, message);
+      await this.conversations.recordActivity(tx, message.conversationId, message.content, new Date(), false);
+      const stored = await this.messages.findById(message.id, tx);
+      if (stored) await this.events.publish(tx, 'message.created', MessageDto.from(stored));
+    });
   }
 
   private async deliver(
@@ -214,8 +218,8 @@ export class MessagesService {
       clientReference,
       attempts: 1,
     });
+    // The sender has recorded the outcome and announced it as message.status.
     const stored = await this.get(id);
-    await this.events.publish('message.status', statusEvent(stored));
     return { id, status: stored.status, conversationId: input.conversationId, clientReference };
   }
 }
@@ -225,15 +229,4 @@ function assertMaySend(channel: ChannelContext, contact: Contact, content: Messa
   if (isWhatsAppChannel(channel) && content.kind !== 'template' && !contact.inWhatsAppWindow) {
     throw new WhatsAppWindowClosedError();
   }
-}
-
-function statusEvent(message: Message) {
-  return {
-    id: message.id,
-    conversationId: message.conversationId,
-    status: message.status,
-    statusReason: message.statusReason,
-    errorCode: message.errorCode,
-    statusUpdatedAt: message.statusUpdatedAt.toISOString(),
-  };
 }

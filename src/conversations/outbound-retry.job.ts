@@ -24,7 +24,7 @@ export class OutboundRetryJob extends IntervalJob {
   }
 
   protected async pass(): Promise<void> {
-    await this.messages.failInterruptedSingles();
+    await this.sender.failInterrupted();
     // A claimed batch is always finished, even at shutdown: an abandoned claim would be marked
     // "interrupted" when its lease runs out, and never sent.
     for (const row of await this.messages.claimDueSingles(SEND_LEASE_SECONDS, BATCH)) {
@@ -40,7 +40,7 @@ export class OutboundRetryJob extends IntervalJob {
         });
       } catch (error) {
         const reason = error instanceof Error ? error.message : 'Could not send';
-        await this.messages.finishQueued(row.id, 'failed', reason);
+        await this.sender.finish(row.id, 'failed', reason);
       }
     }
   }

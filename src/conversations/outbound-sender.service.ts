@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type {
   ChannelContext,
   MessageContent,
@@ -9,6 +10,8 @@ import { ProviderRegistry } from '../channels/providers/provider-registry.js';
 import { SendBudget } from '../channels/send-budget.js';
 import { channelLimit } from '../channels/send-limits.js';
 import { MetricsService } from '../health/metrics.service.js';
+import { InboxEvents } from './inbox-events.js';
+import { messageStatusEvent } from './message-status-event.js';
 import { MessagesRepository } from './messages.repository.js';
 
 /**
@@ -40,7 +43,8 @@ export interface PendingMessage {
 
 /**
  * Hands one already-claimed message (status `queued`, `sending_until` set) to its provider and
- * records the outcome. A transient failure leaves it `queued` with a later `next_attempt_at`.
+ * records the outcome, with its `message.status` inbox event in the same transaction. A transient
+ * failure leaves it `queued` with a later `next_attempt_at`.
  */
 @Injectable()
 export class OutboundSender {
@@ -51,6 +55,7 @@ export class OutboundSender {
     private readonly messages: MessagesRepository,
     private readonly metrics: MetricsService,
     private readonly budget: SendBudget,
+    private readonly events: InboxEvents,
   ) {}
 
   async send(channel: ChannelContext, message: PendingMessage): Promise<void> {
@@ -59,7 +64,9 @@ export class OutboundSender {
       if (waitMs > 0) {
         // The send limit is taken for now: the message keeps the moment reserved for it and stays
         // queued; it is sent then (or by the retry job, should this process stop first).
-        await this.messages.waitForSendLimit(message.id, waitMs, WAITING_FOR_SEND_LIMIT);
+        await this.record(message.id, (tx) =>
+          this.messages.waitForSendLimit(tx, message.id, waitMs, WAITING_FOR_SEND_LIMIT),
+        );
         this.sendWhenDue(channel, message.id, waitMs);
         return;
       }
@@ -78,16 +85,47 @@ export class OutboundSender {
       timed();
     }
     if (result.outcome === 'accepted') {
-      await this.messages.recordAccepted(
-        message.id,
-        result.providerMessageId ?? null,
-        result.providerBatchId ?? null,
+      await this.record(message.id, (tx) =>
+        this.messages.recordAccepted(
+          tx,
+          message.id,
+          result.providerMessageId ?? null,
+          result.providerBatchId ?? null,
+        ),
       );
       this.metrics.countSends(channel, 'single', 'sent');
     } else {
-      await this.messages.finishQueued(message.id, 'rejected', result.reason, result.errorCode);
+      await this.finish(message.id, 'rejected', result.reason, result.errorCode);
       this.metrics.countSends(channel, 'single', 'rejected');
     }
+  }
+
+  /** Ends a queued message as failed or rejected. */
+  finish(id: string, status: 'failed' | 'rejected', reason: string, errorCode?: string): Promise<void> {
+    return this.record(id, (tx) => this.messages.finishQueued(tx, id, status, reason, errorCode));
+  }
+
+  /**
+   * Fails as interrupted every single message whose sender's lease ran out: it may or may not have
+   * reached the provider, and a customer is never texted twice.
+   */
+  async failInterrupted(): Promise<void> {
+    await this.events.inTransaction(async (tx) => {
+      const changed = await this.messages.failInterruptedSingles(tx);
+      await this.events.publishMany(
+        tx,
+        changed.map((row) => ({ type: 'message.status' as const, data: messageStatusEvent(row) })),
+      );
+    });
+  }
+
+  /** Writes a change to the message and its `message.status` event in one transaction. */
+  private async record(id: string, change: (tx: EntityManager) => Promise<void>): Promise<void> {
+    await this.events.inTransaction(async (tx) => {
+      await change(tx);
+      const message = await this.messages.findById(id, tx);
+      if (message) await this.events.publish(tx, 'message.status', messageStatusEvent(message));
+    });
   }
 
   /**
@@ -126,20 +164,22 @@ export class OutboundSender {
     const decision = SEND_FAILURES.decide(error, message.attempts);
     switch (decision.action) {
       case 'retry':
-        await this.messages.scheduleRetry(message.id, decision.delayMs, decision.reason);
+        await this.record(message.id, (tx) =>
+          this.messages.scheduleRetry(tx, message.id, decision.delayMs, decision.reason),
+        );
         this.metrics.countSends(channel, 'single', 'retry');
         return;
       case 'refused':
-        await this.messages.finishQueued(message.id, 'failed', decision.reason, decision.errorCode);
+        await this.finish(message.id, 'failed', decision.reason, decision.errorCode);
         break;
       case 'reconcile':
         // Not offered for single messages (canReconcile: false); kept exhaustive.
-        await this.messages.finishQueued(message.id, 'failed', decision.reason);
+        await this.finish(message.id, 'failed', decision.reason);
         break;
       case 'final':
         if (decision.unexpected)
           this.logger.error({ err: error, messageId: message.id }, 'Unexpected error while sending');
-        await this.messages.finishQueued(message.id, decision.status, decision.reason, decision.errorCode);
+        await this.finish(message.id, decision.status, decision.reason, decision.errorCode);
     }
     this.metrics.countSends(channel, 'single', 'failed');
   }

@@ -23,9 +23,12 @@ export class ConversationNotesService {
 
   async create(conversationId: string, authorId: string, text: string): Promise<NoteDto> {
     await this.conversations.getRow(conversationId);
-    const note = NoteDto.from(await this.notes.save(this.notes.create({ conversationId, authorId, text })));
-    await this.events.publish('note.created', note);
-    return note;
+    return this.events.inTransaction(async (tx) => {
+      const notes = tx.getRepository(ConversationNote);
+      const note = NoteDto.from(await notes.save(notes.create({ conversationId, authorId, text })));
+      await this.events.publish(tx, 'note.created', note);
+      return note;
+    });
   }
 
   /** Oldest first; the cursor moves forward in time. */
