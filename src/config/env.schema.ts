@@ -66,7 +66,7 @@ export const envSchema = z
       .default('false')
       .transform((value) => value === 'true'),
     WEBHOOK_DELIVERY_INTERVAL_MS: positiveInt(250),
-    WEBHOOK_DELIVERY_CONCURRENCY: positiveInt(16),
+    WEBHOOK_DELIVERY_CONCURRENCY: positiveInt(64),
     WEBHOOK_DELIVERY_TIMEOUT_MS: positiveInt(10_000),
     EVENT_WEBHOOKS_RETENTION_DAYS: positiveInt(30),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
