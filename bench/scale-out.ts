@@ -65,6 +65,9 @@ async function main(): Promise<void> {
   const shared = {
     JWT_SECRET: randomBytes(32).toString('base64url'),
     CREDENTIALS_KEY: randomBytes(32).toString('base64'),
+    ...(process.env.CAMPAIGN_MATERIALISE_CHUNK
+      ? { CAMPAIGN_MATERIALISE_CHUNK: process.env.CAMPAIGN_MATERIALISE_CHUNK }
+      : {}),
   };
   const instances = [];
   try {
@@ -98,8 +101,13 @@ async function main(): Promise<void> {
     });
     log(`${N} contacts, limit ${LIMIT}/s; scheduling through instance B`);
     await apiB.call('POST', `/campaigns/${campaign.id}/schedule`, {});
+    // The probes start with the campaign's first request, so the rate is measured while it sends
+    // (materialising the recipients takes a few seconds in which only probes would go out).
+    while ((await fake.stats()).recipients === 0) await new Promise((resolve) => setTimeout(resolve, 20));
 
+    const probesFrom = performance.now();
     const sentAt = new Map<string, number>();
+    const answeredAt = new Map<string, number>();
     let probes = 0;
     const prober = setInterval(() => {
       const name = `probe-${(probes += 1)}`;
@@ -111,6 +119,7 @@ async function main(): Promise<void> {
           { channelId: channel.id, to: `+1202${randomInt(2_000_000, 9_999_999)}`, text: name },
           [202],
         )
+        .then(() => answeredAt.set(name, performance.now()))
         .catch((error: unknown) => log(`probe failed: ${String(error)}`));
     }, 1000 / PROBES_PER_SECOND);
 
@@ -131,11 +140,25 @@ async function main(): Promise<void> {
       .sort((x, y) => x.second - y.second);
     // The first and last seconds are partial: the busiest second is taken among the full ones.
     const full = seconds.slice(1, -1);
+    log(`recipients per second at the provider: ${seconds.map((s) => s.count).join(' ')}`);
     const busiest = Math.max(...full.map((s) => s.count));
     const sendSeconds = (stats.lastAt - stats.firstAt) / 1000;
     const latencies = [...sentAt]
       .filter(([name]) => arrived.has(name))
       .map(([name, at]) => arrived.get(name)! - at);
+    const slowest = [...sentAt]
+      .filter(([name]) => arrived.has(name))
+      .map(([name, at]) => ({
+        name,
+        latency: Math.round(arrived.get(name)! - at),
+        answered: Math.round((answeredAt.get(name) ?? Number.NaN) - at),
+        sent: Math.round(at - probesFrom),
+      }))
+      .sort((x, y) => y.latency - x.latency)
+      .slice(0, 12);
+    log(
+      `slowest probes (sent ms after the first request: answered by B, seen on A): ${slowest.map((p) => `${p.sent}: ${p.answered}, ${p.latency}`).join('; ')}`,
+    );
     process.stdout.write(
       `${JSON.stringify({
         bench: 'scale-out',

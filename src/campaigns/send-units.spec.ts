@@ -5,11 +5,18 @@ describe('sendPlan', () => {
     expect(sendPlan(1000, null)).toEqual({ batched: true, unitSize: 1000, unitsPerClaim: 4, concurrency: 4 });
   });
 
-  it('caps a batch unit at what the send budget grants at once under a rate: a twentieth of it', () => {
-    expect(sendPlan(1000, 50)).toMatchObject({ batched: true, unitSize: 3 });
-    expect(sendPlan(1000, 2000)).toMatchObject({ unitSize: 100 });
+  it('caps a batch unit at what the send budget grants at once under a rate: a fiftieth of it', () => {
+    expect(sendPlan(1000, 50)).toMatchObject({ batched: true, unitSize: 1 });
+    expect(sendPlan(1000, 2000)).toMatchObject({ unitSize: 40 });
     expect(sendPlan(1000, 100_000)).toMatchObject({ unitSize: 1000 });
     expect(sendPlan(1000, 1)).toMatchObject({ unitSize: 1 });
+  });
+
+  it('claims about half a second of sending at once when a rate cuts the units, never fewer than four', () => {
+    expect(sendPlan(1000, 2000)).toMatchObject({ unitsPerClaim: 25, concurrency: 4 });
+    expect(sendPlan(1000, 50)).toMatchObject({ unitsPerClaim: 25 });
+    expect(sendPlan(1000, 1)).toMatchObject({ unitsPerClaim: 4 });
+    expect(sendPlan(1000, 100_000)).toMatchObject({ unitSize: 1000, unitsPerClaim: 4 });
   });
 
   it('cuts single-recipient providers into chunks of ten seconds at the rate, between 16 and 256', () => {

@@ -19,6 +19,11 @@ export interface SendPlan {
 import { requestCap } from '../channels/send-limits.js';
 
 const BATCH_CONCURRENCY = 4;
+/**
+ * When a rate cuts the units small (see requestCap), a claim holds about this much sending time:
+ * four of them would leave the budget idle while the sender records one claim and takes the next.
+ */
+const RATED_CLAIM_SECONDS = 0.5;
 const PER_RECIPIENT_CONCURRENCY = 16;
 const PER_RECIPIENT_UNIT = 256;
 
@@ -29,7 +34,11 @@ export function sendPlan(maxRecipientsPerRequest: number, ratePerSecond: number 
       maxRecipientsPerRequest,
       ratePerSecond ? requestCap(ratePerSecond) : Number.POSITIVE_INFINITY,
     );
-    return { batched: true, unitSize, unitsPerClaim: BATCH_CONCURRENCY, concurrency: BATCH_CONCURRENCY };
+    const cutByRate = ratePerSecond !== null && unitSize < maxRecipientsPerRequest;
+    const unitsPerClaim = cutByRate
+      ? Math.max(BATCH_CONCURRENCY, Math.ceil((ratePerSecond * RATED_CLAIM_SECONDS) / unitSize))
+      : BATCH_CONCURRENCY;
+    return { batched: true, unitSize, unitsPerClaim, concurrency: BATCH_CONCURRENCY };
   }
   // Ten seconds' worth at the campaign's rate, so a pause is never stuck behind a long unit.
   const unitSize = Math.min(

@@ -2,16 +2,16 @@ import { tightestRate } from '../campaigns/send-units.js';
 import { campaignLimit, channelLimit, largestRequest, requestCap } from './send-limits.js';
 
 describe('send limits', () => {
-  it('caps a request at a twentieth of a second at the rate, and never below one recipient', () => {
-    expect(requestCap(2000)).toBe(100);
-    expect(requestCap(25)).toBe(2);
+  it('caps a request at a fiftieth of a second at the rate, and never below one recipient', () => {
+    expect(requestCap(2000)).toBe(40);
+    expect(requestCap(25)).toBe(1);
     expect(requestCap(1)).toBe(1);
     expect(requestCap(0.5)).toBe(1);
   });
 
   it('caps one request at the smallest capacity of the limits that apply, or not at all', () => {
     expect(largestRequest([])).toBeUndefined();
-    expect(largestRequest([...channelLimit('ch', 2000), ...campaignLimit('cp', 100)])).toBe(5);
+    expect(largestRequest([...channelLimit('ch', 2000), ...campaignLimit('cp', 100)])).toBe(2);
   });
 
   it('applies only the limits that are set', () => {
