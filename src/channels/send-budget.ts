@@ -32,9 +32,15 @@ export class SendBudget {
         WHERE send_budgets.per_second <> EXCLUDED.per_second`,
       [keys, limits.map((limit) => limit.perSecond)],
     );
+    // The reservation commits without waiting for its WAL to reach the disk (synchronous_commit off
+    // for this statement's transaction only). The row is locked until then, and while a large write
+    // (a campaign's materialisation) floods the WAL each fsync took hundreds of milliseconds, holding
+    // every other sender behind it. A crash can lose the last few reservations: at worst one burst of
+    // what they held, once.
     const [row] = await queryRows<{ wait_ms: number }>(
       this.dataSource,
-      `WITH clock AS (SELECT clock_timestamp() AS at),
+      `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),
+       clock AS (SELECT clock_timestamp() AS at FROM async_commit),
        current AS (
          SELECT b.key, b.per_second, greatest(b.next_free_at, clock.at) AS free_at
            FROM send_budgets b, clock
