@@ -73,7 +73,6 @@ export class CampaignDispatcher extends IntervalJob {
 
   private async dispatch(campaign: SendingCampaignRow): Promise<void> {
     const sliceEnds = Date.now() + CAMPAIGN_SLICE_MS;
-    let materialising = await this.materialiseNextChunk(campaign.id);
     if (campaign.windowed) await this.held.releaseDue(campaign.id);
 
     let channel: ChannelContext;
@@ -91,14 +90,20 @@ export class CampaignDispatcher extends IntervalJob {
       STATUS_CHECK_MS,
     );
     let credentialsError: ProviderCredentialsError | undefined;
+    // The materialiser starts chunks only within the slice, but one may outlast it (a chunk of a
+    // large audience takes several seconds): the senders go on until it is written, so sending never
+    // waits for the audience. When the chunks were taken in turns with the sending instead, each
+    // pass of a 1,000,000-recipient campaign wrote one chunk and sent nothing.
+    let materialising = true;
     const materialiser = async (): Promise<void> => {
-      while (materialising && !credentialsError && Date.now() < sliceEnds && (await isActive())) {
+      while (materialising && !credentialsError && (await isActive())) {
         materialising = await this.materialiseNextChunk(campaign.id);
+        if (Date.now() >= sliceEnds) break;
       }
       materialising = false;
     };
     const sender = async (): Promise<void> => {
-      while (!credentialsError && Date.now() < sliceEnds && (await isActive())) {
+      while (!credentialsError && (Date.now() < sliceEnds || materialising) && (await isActive())) {
         const outcome = await this.sender.sendChunk(
           { id: campaign.id, ratePerSecond: campaign.rate_per_second },
           channel,

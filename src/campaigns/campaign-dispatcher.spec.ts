@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 
 import { ProviderCredentialsError, ProviderTransientError } from '../channels/providers/provider-errors.js';
+import type { MaterialisedChunk } from './campaign-audience.service.js';
 import { type CampaignWorld, campaignWorld, dispatcherIn } from './testing/campaign-sut.js';
 
 describe('CampaignDispatcher', () => {
@@ -69,6 +70,27 @@ describe('CampaignDispatcher', () => {
     expect(campaign.status).toBe('sending');
     expect(world.tables.statusesOf(unit)).toEqual(['queued']);
     expect(world.provider.requests).toHaveLength(1);
+  });
+
+  it('sends the units already materialised while the next audience chunk is still being written', async () => {
+    const campaign = world.tables.addCampaign({ materialised: false });
+    const unit = world.tables.addUnit(campaign.id, ['+15550000001']);
+    let requestsWhileWriting: number | undefined;
+    const slowAudience = {
+      // A chunk of a large audience takes seconds to write; it ends here once the sending is seen.
+      materialiseChunk: async () => {
+        const until = Date.now() + 2_000;
+        while (world.provider.requests.length === 0 && Date.now() < until)
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        requestsWhileWriting = world.provider.requests.length;
+        return { done: true } as MaterialisedChunk;
+      },
+    };
+
+    await dispatcherIn(world, slowAudience).tick();
+
+    expect(requestsWhileWriting).toBe(1);
+    expect(world.tables.statusesOf(unit)).toEqual(['sent']);
   });
 
   it('does not complete a campaign whose audience is still being materialised', async () => {

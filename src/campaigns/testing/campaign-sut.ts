@@ -59,16 +59,23 @@ export function recoveryIn(world: CampaignWorld): CampaignRecoveryService {
   );
 }
 
-/** The dispatcher over audiences already materialised (the tables hold their units) and no send windows. */
-export function dispatcherIn(world: CampaignWorld): CampaignDispatcher {
-  const materialised = { materialiseChunk: () => Promise.resolve(undefined) };
+/**
+ * The dispatcher over audiences already materialised (the tables hold their units), unless an
+ * `audience` says otherwise, and no send windows.
+ */
+export function dispatcherIn(
+  world: CampaignWorld,
+  audience: Pick<CampaignAudienceService, 'materialiseChunk'> = {
+    materialiseChunk: () => Promise.resolve(undefined),
+  },
+): CampaignDispatcher {
   const noneHeld = { releaseDue: () => Promise.resolve(0) };
   return new CampaignDispatcher(
     config,
     new FakeCampaigns(world.tables) as unknown as CampaignsRepository,
     new FakeCampaignMessages(world.tables) as unknown as CampaignMessagesRepository,
     world.channels as unknown as ChannelsService,
-    materialised as unknown as CampaignAudienceService,
+    audience as CampaignAudienceService,
     senderIn(world),
     recoveryIn(world),
     noneHeld as unknown as HeldRecipientsService,
