@@ -2,6 +2,7 @@ import { FakePlivoServer } from './fakes/fake-plivo.server.js';
 import { basicCredentials, bearerToken } from './fakes/fake-provider.server.js';
 import { FakeSinchConversationServer } from './fakes/fake-sinch-conversation.server.js';
 import { FakeSinchSmsServer } from './fakes/fake-sinch-sms.server.js';
+import { SseClient } from './support/inbox.js';
 import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database.js';
 import {
   type ChannelView,
@@ -17,7 +18,7 @@ import {
   startMessagingApp,
   waitForMessageStatus,
 } from './support/messaging.js';
-import { createUserAndLogin, type TestApp, type TestUser } from './support/test-app.js';
+import { bearer, createUserAndLogin, type TestApp, type TestUser } from './support/test-app.js';
 import {
   conversationDeliveryReport,
   formBody,
@@ -182,8 +183,12 @@ describe('Providers end to end', () => {
       await fake.stop();
     });
 
-    it('answers 202 queued, then the retry job sends it and it ends sent', async () => {
+    it('answers 202 queued, then the retry job sends it, it ends sent and the stream says so', async () => {
       const channel = await createChannel(isolated, isolatedAdmin, sinchSmsChannel(fake));
+      const stream = await SseClient.open(
+        `${isolated.url}/api/v1/conversations/stream`,
+        bearer(isolatedAdmin),
+      );
       fake.failWithStatus(4, 503);
 
       const sent = await sendMessage(isolated, isolatedAdmin, {
@@ -203,6 +208,15 @@ describe('Providers end to end', () => {
         new Set([sent.clientReference]),
       );
       expect(fake.batches).toHaveLength(1);
+      try {
+        const announced = await stream.next<{ id: string; status: string }>(
+          'message.status',
+          (event) => event.id === sent.id && event.status === 'sent',
+        );
+        expect(announced).toMatchObject({ conversationId: sent.conversationId, statusReason: null });
+      } finally {
+        stream.close();
+      }
     });
   });
 

@@ -211,15 +211,15 @@ export class MessagesService {
     input: Dispatch,
     { id, clientReference }: { id: string; clientReference: string },
   ): Promise<SendOutcome> {
-    await this.sender.send(input.channel, {
-      id,
-      recipient: input.to,
-      content: input.content,
-      clientReference,
-      attempts: 1,
-    });
-    // The sender has recorded the outcome and announced it as message.status.
-    const stored = await this.get(id);
+    // The sender records the outcome, announces it as message.status and answers the message.
+    const stored =
+      (await this.sender.send(input.channel, {
+        id,
+        recipient: input.to,
+        content: input.content,
+        clientReference,
+        attempts: 1,
+      })) ?? (await this.get(id));
     return { id, status: stored.status, conversationId: input.conversationId, clientReference };
   }
 }

@@ -11,6 +11,7 @@ import { SendBudget } from '../channels/send-budget.js';
 import { channelLimit } from '../channels/send-limits.js';
 import { MetricsService } from '../health/metrics.service.js';
 import { InboxEvents } from './inbox-events.js';
+import type { Message } from './message.entity.js';
 import { messageStatusEvent } from './message-status-event.js';
 import { MessagesRepository } from './messages.repository.js';
 
@@ -58,17 +59,18 @@ export class OutboundSender {
     private readonly events: InboxEvents,
   ) {}
 
-  async send(channel: ChannelContext, message: PendingMessage): Promise<void> {
+  /** Answers the message as recorded after the attempt. */
+  async send(channel: ChannelContext, message: PendingMessage): Promise<Message | null> {
     if (!message.reserved) {
       const waitMs = await this.budget.reserve(channelLimit(channel.id, channel.config.maxPerSecond), 1);
       if (waitMs > 0) {
         // The send limit is taken for now: the message keeps the moment reserved for it and stays
         // queued; it is sent then (or by the retry job, should this process stop first).
-        await this.record(message.id, (tx) =>
+        const waiting = await this.record(message.id, (tx) =>
           this.messages.waitForSendLimit(tx, message.id, waitMs, WAITING_FOR_SEND_LIMIT),
         );
         this.sendWhenDue(channel, message.id, waitMs);
-        return;
+        return waiting;
       }
     }
     let result: SendResult;
@@ -79,13 +81,12 @@ export class OutboundSender {
         recipients: [{ messageId: message.id, to: message.recipient, content: message.content }],
       });
     } catch (error) {
-      await this.recordFailure(channel, message, error);
-      return;
+      return await this.recordFailure(channel, message, error);
     } finally {
       timed();
     }
     if (result.outcome === 'accepted') {
-      await this.record(message.id, (tx) =>
+      const sent = await this.record(message.id, (tx) =>
         this.messages.recordAccepted(
           tx,
           message.id,
@@ -94,14 +95,20 @@ export class OutboundSender {
         ),
       );
       this.metrics.countSends(channel, 'single', 'sent');
-    } else {
-      await this.finish(message.id, 'rejected', result.reason, result.errorCode);
-      this.metrics.countSends(channel, 'single', 'rejected');
+      return sent;
     }
+    const rejected = await this.finish(message.id, 'rejected', result.reason, result.errorCode);
+    this.metrics.countSends(channel, 'single', 'rejected');
+    return rejected;
   }
 
   /** Ends a queued message as failed or rejected. */
-  finish(id: string, status: 'failed' | 'rejected', reason: string, errorCode?: string): Promise<void> {
+  finish(
+    id: string,
+    status: 'failed' | 'rejected',
+    reason: string,
+    errorCode?: string,
+  ): Promise<Message | null> {
     return this.record(id, (tx) => this.messages.finishQueued(tx, id, status, reason, errorCode));
   }
 
@@ -119,12 +126,13 @@ export class OutboundSender {
     });
   }
 
-  /** Writes a change to the message and its `message.status` event in one transaction. */
-  private async record(id: string, change: (tx: EntityManager) => Promise<void>): Promise<void> {
-    await this.events.inTransaction(async (tx) => {
+  /** Writes a change to the message and its `message.status` event in one transaction; answers the message. */
+  private record(id: string, change: (tx: EntityManager) => Promise<void>): Promise<Message | null> {
+    return this.events.inTransaction(async (tx) => {
       await change(tx);
       const message = await this.messages.findById(id, tx);
       if (message) await this.events.publish(tx, 'message.status', messageStatusEvent(message));
+      return message;
     });
   }
 
@@ -160,27 +168,26 @@ export class OutboundSender {
     channel: ChannelContext,
     message: PendingMessage,
     error: unknown,
-  ): Promise<void> {
+  ): Promise<Message | null> {
     const decision = SEND_FAILURES.decide(error, message.attempts);
+    if (decision.action === 'retry') {
+      const retrying = await this.record(message.id, (tx) =>
+        this.messages.scheduleRetry(tx, message.id, decision.delayMs, decision.reason),
+      );
+      this.metrics.countSends(channel, 'single', 'retry');
+      return retrying;
+    }
+    this.metrics.countSends(channel, 'single', 'failed');
     switch (decision.action) {
-      case 'retry':
-        await this.record(message.id, (tx) =>
-          this.messages.scheduleRetry(tx, message.id, decision.delayMs, decision.reason),
-        );
-        this.metrics.countSends(channel, 'single', 'retry');
-        return;
       case 'refused':
-        await this.finish(message.id, 'failed', decision.reason, decision.errorCode);
-        break;
+        return this.finish(message.id, 'failed', decision.reason, decision.errorCode);
       case 'reconcile':
         // Not offered for single messages (canReconcile: false); kept exhaustive.
-        await this.finish(message.id, 'failed', decision.reason);
-        break;
+        return this.finish(message.id, 'failed', decision.reason);
       case 'final':
         if (decision.unexpected)
           this.logger.error({ err: error, messageId: message.id }, 'Unexpected error while sending');
-        await this.finish(message.id, decision.status, decision.reason, decision.errorCode);
+        return this.finish(message.id, decision.status, decision.reason, decision.errorCode);
     }
-    this.metrics.countSends(channel, 'single', 'failed');
   }
 }
