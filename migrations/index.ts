@@ -12,6 +12,7 @@ import { Compliance1732460000000 } from './1732460000000-compliance.js';
 import { ContactSearchTrigrams1732470000000 } from './1732470000000-contact-search-trigrams.js';
 import { CampaignConversationPreviews1732481600000 } from './1732481600000-campaign-conversation-previews.js';
 import { DashboardRollup1732490000000 } from './1732490000000-dashboard-rollup.js';
+import { LeanCampaignWrites1732500000000 } from './1732500000000-lean-campaign-writes.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   ContactSearchTrigrams1732470000000,
   CampaignConversationPreviews1732481600000,
   DashboardRollup1732490000000,
+  LeanCampaignWrites1732500000000,
 ];

@@ -183,6 +183,22 @@ describe('Campaigns', () => {
         lastMessagePreview: 'Hi Ada, 20% off today',
       }),
     ]);
+
+    const next = await createCampaign(sut, admin, {
+      channelId: channel.id,
+      message: { text: 'Last day, {{firstName}}' },
+      audience: { tags: [tag] },
+    });
+    await campaignAction(sut, admin, next.id, 'schedule');
+    await waitForCampaign(sut, agent, next.id, (c) => c.status === 'completed');
+    const again = await sut.http
+      .get('/api/v1/conversations')
+      .query({ channelId: channel.id })
+      .set(bearer(agent))
+      .expect(200);
+    expect(bodyOf<PageView<{ lastMessagePreview: string | null }>>(again).items).toEqual([
+      expect.objectContaining({ lastMessagePreview: 'Last day, Ada' }),
+    ]);
   });
 
   it('counts an audience before a campaign is made of it, and names a reachable contact to preview with', async () => {

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 
 import { CampaignConversationPreviews1732481600000 } from '../migrations/1732481600000-campaign-conversation-previews.js';
+import { LeanCampaignWrites1732500000000 } from '../migrations/1732500000000-lean-campaign-writes.js';
 import { migrations } from '../migrations/index.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { runMigrations } from '../src/database/run-migrations.js';
@@ -75,5 +76,60 @@ describe('Migrations', () => {
     expect(previewOf(template.id)).toBe('[template welcome]');
     expect(previewOf(replied.id)).toBe('Thanks!');
     expect(previewOf(empty.id)).toBeNull();
+  });
+
+  it('gives new messages and conversations time-ordered version 7 ids, and keeps their uniqueness rules', async () => {
+    const db = await migrateUpTo(migrations.indexOf(LeanCampaignWrites1732500000000) + 1);
+    const [channel] = await db.query<Array<{ id: string }>>(
+      `INSERT INTO channels (name, provider, sender, encrypted_secrets, webhook_token)
+       VALUES ('Ordered', 'sandbox', '+12025550143', '', 'ordered-token') RETURNING id`,
+    );
+    const conversation = async (phone: string) => {
+      const [row] = await db.query<Array<{ id: string; contact_id: string }>>(
+        `WITH contact AS (INSERT INTO contacts (phone) VALUES ($1) RETURNING id)
+         INSERT INTO conversations (contact_id, channel_id) SELECT id, $2 FROM contact RETURNING id, contact_id`,
+        [phone, channel.id],
+      );
+      return row;
+    };
+    const message = async (
+      thread: { id: string; contact_id: string },
+      columns: { clientReference?: string; providerMessageId?: string } = {},
+    ) => {
+      const [row] = await db.query<Array<{ id: string }>>(
+        `INSERT INTO messages (direction, channel_id, contact_id, conversation_id, content, status, client_reference, provider_message_id)
+         VALUES ('outbound', $1, $2, $3, '{"kind":"text","text":"Hi"}', 'queued', $4, $5) RETURNING id`,
+        [
+          channel.id,
+          thread.contact_id,
+          thread.id,
+          columns.clientReference ?? null,
+          columns.providerMessageId ?? null,
+        ],
+      );
+      return row.id;
+    };
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 3));
+
+    const first = await conversation('+14155550200');
+    await pause();
+    const second = await conversation('+14155550201');
+    const ids = [await message(first)];
+    await pause();
+    ids.push(await message(second));
+    const version7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    for (const id of [first.id, second.id, ...ids]) expect(id).toMatch(version7);
+    expect(first.id < second.id).toBe(true);
+    expect(ids[0] < ids[1]).toBe(true);
+
+    // Rows without a client reference or provider id never conflicted and still do not; rows with one still do.
+    await message(first);
+    await message(first, { clientReference: 'ref-1', providerMessageId: 'provider-1' });
+    await expect(message(second, { clientReference: 'ref-1' })).rejects.toThrow(
+      /messages_client_reference_key/,
+    );
+    await expect(message(second, { providerMessageId: 'provider-1' })).rejects.toThrow(
+      /messages_provider_message_key/,
+    );
   });
 });

@@ -69,8 +69,7 @@ export class CampaignAudienceService {
       };
       const members: SqlFragment = (alias, params) => `${chunk(alias, params)} AND ${sendableSql(alias)}`;
 
-      await this.messages.openConversations(tx, campaign.channel_id, members);
-      const inserted = await this.messages.insertRecipientsAndUnits(tx, {
+      const recipients: AudienceChunk = {
         ...this.unitsOf(campaign),
         members,
         capped: (alias, params) => {
@@ -78,7 +77,9 @@ export class CampaignAudienceService {
           return frequencyCappedSql(alias, params.length - 1, params.length);
         },
         content: (alias, params) => contentSql(campaign.message, alias, params),
-      });
+      };
+      await this.messages.openConversations(tx, recipients);
+      const inserted = await this.messages.insertRecipientsAndUnits(tx, recipients);
       // Recipients whose window is open now go out at once, in this same transaction.
       const released = campaign.send_window
         ? await this.held.releaseLocked(tx, { ...campaign, send_window: campaign.send_window }, new Date())

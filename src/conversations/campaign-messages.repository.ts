@@ -238,12 +238,24 @@ export class CampaignMessagesRepository {
     );
   }
 
-  /** Opens a thread on the channel for every member of the chunk that has none yet. */
-  async openConversations(tx: EntityManager, channelId: string, members: SqlFragment): Promise<void> {
-    const params: unknown[] = [channelId];
+  /**
+   * Opens a thread on the channel for every member of the chunk that has none yet, already showing
+   * the campaign's text as its preview (none for a contact at its frequency cap, who is sent nothing).
+   * Written at insert, the row is never updated by {@link insertRecipientsAndUnits}: updating a row
+   * just inserted into a full page cannot stay on that page, so it would write every index of
+   * `conversations` a second time.
+   */
+  async openConversations(
+    tx: EntityManager,
+    chunk: Pick<AudienceChunk, 'channelId' | 'members' | 'capped' | 'content'>,
+  ): Promise<void> {
+    const params: unknown[] = [chunk.channelId];
+    const capped = chunk.capped('c', params);
+    const content = chunk.content('c', params);
     await tx.query(
-      `INSERT INTO conversations (contact_id, channel_id)
-       SELECT c.id, $1::uuid FROM contacts c WHERE ${members('c', params)}
+      `INSERT INTO conversations (contact_id, channel_id, last_message_preview)
+       SELECT c.id, $1::uuid, CASE WHEN ${capped} THEN NULL ELSE ${previewSql(content)} END
+         FROM contacts c WHERE ${chunk.members('c', params)}
        ON CONFLICT (contact_id, channel_id) DO NOTHING`,
       params,
     );
@@ -292,10 +304,12 @@ export class CampaignMessagesRepository {
          ON CONFLICT DO NOTHING
          RETURNING batch_reference, status, conversation_id, content),
        -- The inbox shows what was sent: only the preview changes, so the activity indexes are not touched.
-       -- A recipient the frequency cap skipped is not sent anything.
+       -- A recipient the frequency cap skipped is not sent anything. Threads this chunk opened have it already.
        previewed AS (
          UPDATE conversations cv SET last_message_preview = ${previewSql('i.content')}
-           FROM inserted i WHERE cv.id = i.conversation_id AND i.status <> 'skipped'),
+           FROM inserted i
+          WHERE cv.id = i.conversation_id AND i.status <> 'skipped'
+            AND cv.last_message_preview IS DISTINCT FROM ${previewSql('i.content')}),
        units AS (
          INSERT INTO campaign_batches (reference, campaign_id, channel_id, size)
          SELECT batch_reference, $1::uuid, $2::uuid, count(*) FROM inserted WHERE batch_reference IS NOT NULL

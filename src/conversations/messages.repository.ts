@@ -111,7 +111,7 @@ export class MessagesRepository {
       `WITH inserted AS (
          INSERT INTO messages (direction, channel_id, contact_id, conversation_id, recipient, content, status, provider_message_id, created_at, status_updated_at)
          VALUES ('inbound', $1, $2, $3, $4, $5, 'received', $6, $7, $7)
-         ON CONFLICT (channel_id, direction, provider_message_id) DO NOTHING
+         ON CONFLICT (channel_id, direction, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING
          RETURNING *
        ), event AS (${outboxInsert('message.received', 'inserted m', messageJson('m'))})
        SELECT id FROM inserted`,
