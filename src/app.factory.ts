@@ -1,3 +1,5 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -7,6 +9,7 @@ import { AppModule } from './app.module.js';
 import { requestIdMiddleware } from './common/http/request-id.js';
 import { rejectUnstorableText } from './common/http/unstorable-text.middleware.js';
 import { createValidationPipe } from './common/http/validation-pipe.js';
+import { isWebhookPath } from './common/http/webhook-routes.js';
 import type { AppConfig } from './config/app-config.js';
 import { httpMetricsMiddleware } from './health/http-metrics.middleware.js';
 import { MetricsService } from './health/metrics.service.js';
@@ -37,19 +40,21 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.use(rejectUnstorableText);
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
-  app.use(
-    helmet({
-      // Swagger UI needs its inline bootstrap; the console (/console) loads only same-origin files.
-      // No upgrade-insecure-requests: served over plain HTTP on a host other than localhost (a LAN
-      // address, a container) it makes browsers fetch the pages' scripts over HTTPS, which fails.
-      contentSecurityPolicy: {
-        directives: {
-          'script-src': ["'self'", "'unsafe-inline'"],
-          'img-src': ["'self'", 'data:', 'https:'],
-          'upgrade-insecure-requests': null,
-        },
+  const browserSecurityHeaders = helmet({
+    // Swagger UI needs its inline bootstrap; the console (/console) loads only same-origin files.
+    // No upgrade-insecure-requests: served over plain HTTP on a host other than localhost (a LAN
+    // address, a container) it makes browsers fetch the pages' scripts over HTTPS, which fails.
+    contentSecurityPolicy: {
+      directives: {
+        'script-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:', 'https:'],
+        'upgrade-insecure-requests': null,
       },
-    }),
+    },
+  });
+  // Provider callbacks are answered to the providers' servers, never rendered by a browser.
+  app.use((request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) =>
+    isWebhookPath(request.url) ? next() : browserSecurityHeaders(request, response, next),
   );
   if (config.corsOrigins) {
     app.enableCors({

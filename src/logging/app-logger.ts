@@ -1,12 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 
 import type { LoggerService } from '@nestjs/common';
 import type { Logger as PinoLogger } from 'pino';
 import { pinoHttp } from 'pino-http';
 
+import { isWebhookPath } from '../common/http/webhook-routes.js';
 import type { AppConfig } from '../config/app-config.js';
-import { createRootLogger, pinoHttpOptions } from './logger-options.js';
+import { createRootLogger, pinoHttpOptions, requestLogLevel, requestSummary } from './logger-options.js';
 
 type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
@@ -27,7 +29,7 @@ const WIRING_CONTEXTS = new Set([
  * through that request's child logger, so they carry its request id.
  */
 export class AppLogger implements LoggerService {
-  private readonly requestLoggers = new AsyncLocalStorage<PinoLogger>();
+  private readonly requestLoggers = new AsyncLocalStorage<() => PinoLogger>();
 
   constructor(readonly root: PinoLogger) {}
 
@@ -39,9 +41,39 @@ export class AppLogger implements LoggerService {
   requestMiddleware(): (request: IncomingMessage, response: ServerResponse, next: () => void) => void {
     const logRequest = pinoHttp({ ...pinoHttpOptions(), logger: this.root });
     return (request, response, next) => {
+      if (isWebhookPath(request.url)) return this.logProviderCallback(request, response, next);
       logRequest(request, response);
-      this.requestLoggers.run(request.log, next);
+      this.requestLoggers.run(() => request.log, next);
     };
+  }
+
+  /**
+   * The same line as pino-http's, but a provider callback's child logger is made only when something
+   * is logged: callbacks come by the thousand a second and succeed at `debug`, and building the child
+   * up front (serialising and redacting the request) cost about a tenth of a callback's CPU.
+   */
+  private logProviderCallback(request: IncomingMessage, response: ServerResponse, next: () => void): void {
+    const startedAt = performance.now();
+    let child: PinoLogger | undefined;
+    const logger = () =>
+      (child ??= this.root.child({
+        req: requestSummary({
+          id: (request as IncomingMessage & { id?: unknown }).id,
+          method: request.method,
+          url: request.url,
+          remoteAddress: request.socket.remoteAddress,
+        }),
+      }));
+    response.once('close', () => {
+      const answered = response.writableFinished;
+      const level = requestLogLevel(request.url ?? '', response.statusCode, answered ? undefined : 'aborted');
+      if (!this.root.isLevelEnabled(level)) return;
+      logger()[level](
+        { res: { statusCode: response.statusCode }, responseTime: Math.round(performance.now() - startedAt) },
+        answered ? 'request completed' : 'request aborted',
+      );
+    });
+    this.requestLoggers.run(logger, next);
   }
 
   log(message: unknown, ...optionalParams: unknown[]): void {
@@ -68,7 +100,7 @@ export class AppLogger implements LoggerService {
     const params = [...optionalParams];
     const context = typeof params.at(-1) === 'string' ? (params.pop() as string) : undefined;
     const effective = context && WIRING_CONTEXTS.has(context) && level === 'info' ? 'debug' : level;
-    const logger = this.requestLoggers.getStore() ?? this.root;
+    const logger = this.requestLoggers.getStore()?.() ?? this.root;
     if (!logger.isLevelEnabled(effective)) return;
     const fields: Record<string, unknown> = context ? { context } : {};
     if (message instanceof Error) {

@@ -4,6 +4,7 @@ import { type Logger, type LoggerOptions, pino } from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
 
 import { assignRequestId } from '../common/http/request-id.js';
+import { isWebhookPath } from '../common/http/webhook-routes.js';
 import type { AppConfig } from '../config/app-config.js';
 import { maskDigitRuns, serializeError } from './error-serializer.js';
 
@@ -61,7 +62,6 @@ export function sanitizeUrl(url: string): string {
 }
 
 const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
-const WEBHOOKS_PREFIX = '/api/v1/webhooks/';
 
 /**
  * Failures are warnings or errors. An accepted provider callback is only `debug`: providers send
@@ -75,7 +75,22 @@ export function requestLogLevel(
 ): 'error' | 'warn' | 'info' | 'debug' {
   if (error || statusCode >= 500) return 'error';
   if (statusCode >= 400) return 'warn';
-  return url.startsWith(WEBHOOKS_PREFIX) ? 'debug' : 'info';
+  return isWebhookPath(url) ? 'debug' : 'info';
+}
+
+/** What a request line says about its request: headers are left out on purpose. */
+export function requestSummary(request: {
+  id?: unknown;
+  method?: string;
+  url?: string;
+  remoteAddress?: string;
+}): Record<string, unknown> {
+  return {
+    id: request.id,
+    method: request.method,
+    url: sanitizeUrl(request.url ?? ''),
+    remoteAddress: request.remoteAddress,
+  };
 }
 
 /** The request logger's options; level, redaction and destination come from the root logger. */
@@ -88,13 +103,8 @@ export function pinoHttpOptions(): PinoHttpOptions {
     customLogLevel: (request, response, error) =>
       requestLogLevel(request.url ?? '', response.statusCode, error),
     serializers: {
-      // Receives pino's standard request summary; headers are dropped on purpose.
-      req: (request: { id?: unknown; method?: string; url?: string; remoteAddress?: string }) => ({
-        id: request.id,
-        method: request.method,
-        url: sanitizeUrl(request.url ?? ''),
-        remoteAddress: request.remoteAddress,
-      }),
+      // Receives pino's standard request summary.
+      req: requestSummary,
       res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
     },
   };

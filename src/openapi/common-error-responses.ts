@@ -1,15 +1,14 @@
 import type { OpenAPIObject, OperationObject } from '@nestjs/swagger';
 
 import { ERROR_DESCRIPTIONS } from '../common/http/api-error-responses.decorator.js';
+import { isWebhookPath } from '../common/http/webhook-routes.js';
 
 const ERROR_BODY = { $ref: '#/components/schemas/ErrorBodyDto' };
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
-const WEBHOOKS_PREFIX = '/api/v1/webhooks/';
-
 function takesJsonBody(operation: OperationObject, path: string): boolean {
   const body = operation.requestBody;
-  if (!body || '$ref' in body || path.startsWith(WEBHOOKS_PREFIX)) return false;
+  if (!body || '$ref' in body || isWebhookPath(path)) return false;
   const types = Object.keys(body.content);
   return types.length === 1 && types[0] === 'application/json';
 }

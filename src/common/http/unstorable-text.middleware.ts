@@ -1,12 +1,12 @@
 import type { NextFunction, Request, Response } from 'express';
 
 import { ValidationError } from '../errors/domain-error.js';
+import { isWebhookPath } from './webhook-routes.js';
 
 /** NUL and lone surrogates: valid in JSON and forms, but PostgreSQL text and jsonb refuse them. */
 // eslint-disable-next-line no-control-regex -- NUL is the character PostgreSQL refuses
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const MAX_DEPTH = 64;
-const WEBHOOKS_PREFIX = '/api/v1/webhooks/';
 
 const UNSTORABLE_GLOBAL = new RegExp(UNSTORABLE.source, 'g');
 
@@ -16,7 +16,7 @@ const UNSTORABLE_GLOBAL = new RegExp(UNSTORABLE.source, 'g');
  * message is accepted as sent, and cleaned (see withStorableText) once its signature has been checked.
  */
 export function rejectUnstorableText(request: Request, _response: Response, next: NextFunction): void {
-  if (request.path.startsWith(WEBHOOKS_PREFIX)) return next();
+  if (isWebhookPath(request.path)) return next();
   const field = findUnstorable(request.body as unknown, '', 0);
   if (field === undefined) return next();
   next(
