@@ -99,6 +99,18 @@ describe('ContactsRepository', () => {
     expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => `Pager ${i + 1}`));
   });
 
+  it('finds a name with a number in it by the whole term, not by the number alone', async () => {
+    await dataSource.query(
+      `INSERT INTO contacts (phone, name) VALUES
+         ('+16285559001', 'Customer 1042'), ('+16285559002', 'Customer 10421'),
+         ('+16285559003', 'Client 1042'), ('+16285559004', 'Store 1042 Customer')`,
+    );
+
+    const found = await contacts.page({ search: 'customer 1042' }, 10);
+
+    expect(found.map((row) => row.name).sort()).toEqual(['Customer 1042', 'Customer 10421']);
+  });
+
   it('moves the WhatsApp window only forward', async () => {
     const id = await contacts.upsertByPhone('+14155550144', null);
     const later = new Date(Date.now() + 24 * 3600_000);

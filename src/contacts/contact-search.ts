@@ -9,7 +9,16 @@
 export type ContactSearch =
   | { kind: 'phone-prefix'; pattern: string }
   | { kind: 'phone-digits'; pattern: string }
-  | { kind: 'name'; pattern: string };
+  | {
+      kind: 'name';
+      pattern: string;
+      /**
+       * For a name with a number in it ("Customer 1042"): the number alone, for the index to look up;
+       * `pattern` is then checked on what it finds. Contacts named by a scheme share its words with
+       * thousands of others, whose trigrams the index would read in full, while the number picks out a few.
+       */
+      indexPattern?: string;
+    };
 
 const PHONE_LIKE = /^\+?[\d\s().\-/]+$/;
 
@@ -23,7 +32,14 @@ export function parseContactSearch(term: string | undefined): ContactSearch | un
       return { kind: 'phone-prefix', pattern: `+${digits.slice(2)}%` };
     return { kind: 'phone-digits', pattern: `%${digits}%` };
   }
-  return { kind: 'name', pattern: `%${escapeLike(trimmed)}%` };
+  const pattern = `%${escapeLike(trimmed)}%`;
+  const words = trimmed.split(/\s+/);
+  const number = words
+    .filter((word) => word.length >= 3 && /\d/.test(word))
+    .sort((a, b) => b.length - a.length)[0];
+  return words.length > 1 && number
+    ? { kind: 'name', pattern, indexPattern: `%${escapeLike(number)}%` }
+    : { kind: 'name', pattern };
 }
 
 /** LIKE treats `%`, `_` and the escape character `\` specially; a search term means them literally. */

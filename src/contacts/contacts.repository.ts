@@ -68,11 +68,18 @@ export class ContactsRepository {
       }
       const search = parseContactSearch(filter.search);
       // The name function is what contacts_name_trgm_idx indexes (migration 1732470000000).
-      const match =
-        search?.kind === 'name'
-          ? `contact_search_name(c.name, c.first_name, c.last_name) LIKE lower(:pattern)`
-          : search && 'c.phone LIKE :pattern';
-      if (match) query.andWhere(walkNewest ? `(${match}) IS TRUE` : match, { pattern: search?.pattern });
+      if (!search) return query;
+      const name = 'contact_search_name(c.name, c.first_name, c.last_name)';
+      const match = search.kind === 'name' ? `${name} LIKE lower(:pattern)` : 'c.phone LIKE :pattern';
+      if (walkNewest) return query.andWhere(`(${match}) IS TRUE`, { pattern: search.pattern });
+      if (search.kind === 'name' && search.indexPattern) {
+        // IS TRUE keeps the whole term out of the index condition: only the number is looked up.
+        return query.andWhere(`${name} LIKE lower(:indexPattern) AND (${match}) IS TRUE`, {
+          indexPattern: search.indexPattern,
+          pattern: search.pattern,
+        });
+      }
+      query.andWhere(match, { pattern: search.pattern });
       return query;
     };
 
