@@ -13,7 +13,7 @@ import { ContactSearchTrigrams1732470000000 } from './1732470000000-contact-sear
 import { CampaignConversationPreviews1732481600000 } from './1732481600000-campaign-conversation-previews.js';
 import { DashboardRollup1732490000000 } from './1732490000000-dashboard-rollup.js';
 import { LeanCampaignWrites1732500000000 } from './1732500000000-lean-campaign-writes.js';
-import { ContactGinPendingLists1732510000000 } from './1732510000000-contact-gin-pending-lists.js';
+import { ContactSearchLayout1732510000000 } from './1732510000000-contact-search-layout.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const migrations = [
@@ -32,5 +32,5 @@ export const migrations = [
   CampaignConversationPreviews1732481600000,
   DashboardRollup1732490000000,
   LeanCampaignWrites1732500000000,
-  ContactGinPendingLists1732510000000,
+  ContactSearchLayout1732510000000,
 ];

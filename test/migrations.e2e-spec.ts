@@ -1,7 +1,6 @@
 import { DataSource } from 'typeorm';
 
 import { CampaignConversationPreviews1732481600000 } from '../migrations/1732481600000-campaign-conversation-previews.js';
-import { LeanCampaignWrites1732500000000 } from '../migrations/1732500000000-lean-campaign-writes.js';
 import { migrations } from '../migrations/index.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { runMigrations } from '../src/database/run-migrations.js';
@@ -78,8 +77,8 @@ describe('Migrations', () => {
     expect(previewOf(empty.id)).toBeNull();
   });
 
-  it('gives new messages and conversations time-ordered version 7 ids, and keeps their uniqueness rules', async () => {
-    const db = await migrateUpTo(migrations.indexOf(LeanCampaignWrites1732500000000) + 1);
+  it('gives new contacts, conversations and messages time-ordered version 7 ids, and keeps their uniqueness rules', async () => {
+    const db = await migrateUpTo(migrations.length);
     const [channel] = await db.query<Array<{ id: string }>>(
       `INSERT INTO channels (name, provider, sender, encrypted_secrets, webhook_token)
        VALUES ('Ordered', 'sandbox', '+12025550143', '', 'ordered-token') RETURNING id`,
@@ -118,8 +117,10 @@ describe('Migrations', () => {
     await pause();
     ids.push(await message(second));
     const version7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-    for (const id of [first.id, second.id, ...ids]) expect(id).toMatch(version7);
+    for (const id of [first.id, second.id, first.contact_id, second.contact_id, ...ids])
+      expect(id).toMatch(version7);
     expect(first.id < second.id).toBe(true);
+    expect(first.contact_id < second.contact_id).toBe(true);
     expect(ids[0] < ids[1]).toBe(true);
 
     // Rows without a client reference or provider id never conflicted and still do not; rows with one still do.
