@@ -127,8 +127,20 @@ describe('Campaign repositories', () => {
     const rows = await messages.queuedInUnits([unit.reference]);
     const finals: RecipientFinal[] = rows.map((row, i) =>
       i === 0
-        ? { id: row.id, status: 'rejected', attempts: 1, reason: 'blocked', errorCode: '402' }
-        : { id: row.id, status: 'sent', attempts: 1, providerMessageId: `p-${i}` },
+        ? {
+            id: row.id,
+            status: 'rejected',
+            attempts: 1,
+            reason: `blocked ${'!'.repeat(1200)}`,
+            errorCode: '402',
+          }
+        : {
+            id: row.id,
+            status: 'sent',
+            attempts: 1,
+            providerMessageId: `p-${i}`,
+            providerBatchId: 'batch-7',
+          },
     );
 
     await messages.recordFinals(finals);
@@ -136,12 +148,33 @@ describe('Campaign repositories', () => {
     await messages.recordFinals(finals);
 
     expect(await statuses(campaign.id)).toEqual({ delivered: 1, rejected: 1, sent: 1 });
-    const [rejected] = await queryRows<{ error_code: string; provider_message_id: string | null }>(
+    const recorded = await queryRows<{
+      id: string;
+      status_reason: string | null;
+      error_code: string | null;
+      provider_message_id: string | null;
+      provider_batch_id: string | null;
+      attempts: number;
+    }>(
       db,
-      `SELECT error_code, provider_message_id FROM messages WHERE id = $1`,
-      [rows[0].id],
+      `SELECT id, status_reason, error_code, provider_message_id, provider_batch_id, attempts
+         FROM messages WHERE id = ANY($1::uuid[])`,
+      [rows.map((row) => row.id)],
     );
-    expect(rejected).toEqual({ error_code: '402', provider_message_id: null });
+    const byId = new Map(recorded.map((row) => [row.id, row]));
+    expect(byId.get(rows[0].id)).toMatchObject({
+      status_reason: `blocked ${'!'.repeat(992)}`,
+      error_code: '402',
+      provider_message_id: null,
+      provider_batch_id: null,
+      attempts: 1,
+    });
+    expect(byId.get(rows[1].id)).toMatchObject({
+      status_reason: null,
+      error_code: null,
+      provider_message_id: 'p-1',
+      provider_batch_id: 'batch-7',
+    });
     expect(await messages.queuedInUnits([unit.reference])).toEqual([]);
   });
 
