@@ -11,7 +11,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   Existing ids stay as they are: nothing orders by id alone, and ids of both kinds are valid UUIDs.
  * - The unique indexes on `client_reference` and on the provider's message id skip rows that have
  *   none (campaign recipients of batch providers never have a client reference, and no queued row
- *   has a provider id yet). NULLs never conflicted, so uniqueness is the same.
+ *   has a provider id yet). NULLs never conflicted, so uniqueness is the same. The two indexes are
+ *   rebuilt with writes to `messages` blocked meanwhile: with tens of millions of messages, migrate
+ *   in a quiet moment.
  */
 export class LeanCampaignWrites1732500000000 implements MigrationInterface {
   name = 'LeanCampaignWrites1732500000000';
