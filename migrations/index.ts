@@ -14,6 +14,7 @@ import { CampaignConversationPreviews1732481600000 } from './1732481600000-campa
 import { DashboardRollup1732490000000 } from './1732490000000-dashboard-rollup.js';
 import { LeanCampaignWrites1732500000000 } from './1732500000000-lean-campaign-writes.js';
 import { ContactSearchLayout1732510000000 } from './1732510000000-contact-search-layout.js';
+import { AscendingRecencyIndexes1732520000000 } from './1732520000000-ascending-recency-indexes.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   DashboardRollup1732490000000,
   LeanCampaignWrites1732500000000,
   ContactSearchLayout1732510000000,
+  AscendingRecencyIndexes1732520000000,
 ];
