@@ -565,6 +565,20 @@ describe('Provider webhooks', () => {
       expect(row.content.text).toMatch(/^Write to me.?example\.com$/);
     });
 
+    it('stores an inbound text exactly, quotes, backslashes, emoji and other scripts included', async () => {
+      const from = randomPhone();
+      const body = 'Er sagte "ja" \\ C:\\Temp 😀👍🏽 Привет 你好 {"x":[1]}';
+      const payload = sinchMoText({ from, to: sms.sender, body });
+
+      expect((await postJson(pathOf(sms.webhookUrls.callback!), JSON.stringify(payload))).status).toBe(200);
+      const [row] = await waitFor(
+        () => messagesByProviderId(sut, sms.id, payload.id),
+        (rows) => rows.length > 0,
+        { description: 'the inbound message' },
+      );
+      expect(row.content.text).toBe(body);
+    });
+
     it('Conversation MESSAGE_INBOUND over SMS creates an inbound message', async () => {
       const from = randomPhone();
       const payload = conversationInboundMessage({

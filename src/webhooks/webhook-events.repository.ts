@@ -62,20 +62,28 @@ const RECEIVER_LEASE_SECONDS = 30;
 export class WebhookEventsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** One INSERT for all the events; returns the rows it created (a known key creates none). */
+  /**
+   * One INSERT for all the events; returns the rows it created (a known key creates none). The batch
+   * travels as one JSON document: as array parameters each payload was escaped a second time into an
+   * array literal, which node-postgres builds by string concatenation.
+   */
   insertNew(events: readonly NewWebhookEvent[]): Promise<InsertedEventRow[]> {
     return this.dataSource.query<InsertedEventRow[]>(
       `INSERT INTO webhook_events (provider, channel_id, dedup_key, type, payload, next_attempt_at)
-       SELECT e.provider, e.channel_id, e.dedup_key, e.type, e.payload::jsonb, now() + make_interval(secs => ${RECEIVER_LEASE_SECONDS})
-         FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[]) AS e(provider, channel_id, dedup_key, type, payload)
+       SELECT e.provider, e.channel_id, e.dedup_key, e.type, e.payload, now() + make_interval(secs => ${RECEIVER_LEASE_SECONDS})
+         FROM json_to_recordset($1::json) AS e(provider text, channel_id uuid, dedup_key text, type text, payload jsonb)
        ON CONFLICT (provider, dedup_key) DO NOTHING
        RETURNING id, type, provider, dedup_key`,
       [
-        events.map((row) => row.provider),
-        events.map((row) => row.channelId),
-        events.map((row) => row.event.dedupKey),
-        events.map((row) => row.event.type),
-        events.map((row) => JSON.stringify(row.event)),
+        JSON.stringify(
+          events.map((row) => ({
+            provider: row.provider,
+            channel_id: row.channelId,
+            dedup_key: row.event.dedupKey,
+            type: row.event.type,
+            payload: row.event,
+          })),
+        ),
       ],
     );
   }
