@@ -168,8 +168,8 @@ describe('Admin dashboard (GET /api/v1/dashboard)', () => {
 
   it('adds messages after the rollup and recounts the last hours when a status moves on', async () => {
     const channel = await seededChannel('Dashboard live');
-    // Written now, as the application writes every message: a row back-dated to earlier today would lie
-    // before the hours a pass recounts once the day is more than twice that old (from 06:00 UTC).
+    // Written now, as the application writes every message. A row back-dated to half-way through today
+    // lies before the three whole hours a pass recounts once it is 07:00 UTC, and was never counted.
     const [sent] = await channel.add('now', 'outbound', 'sent', 1);
     await sut.app.get(MessageRollupJob).tick();
     expect(channelIn(await dashboard(), channel.id).today).toEqual({
