@@ -6,6 +6,7 @@ import type { LoggerService } from '@nestjs/common';
 import type { Logger as PinoLogger } from 'pino';
 import { pinoHttp } from 'pino-http';
 
+import { requestIdOf } from '../common/http/request-id.js';
 import { isWebhookPath } from '../common/http/webhook-routes.js';
 import type { AppConfig } from '../config/app-config.js';
 import { createRootLogger, pinoHttpOptions, requestLogLevel, requestSummary } from './logger-options.js';
@@ -58,7 +59,7 @@ export class AppLogger implements LoggerService {
     const logger = () =>
       (child ??= this.root.child({
         req: requestSummary({
-          id: (request as IncomingMessage & { id?: unknown }).id,
+          id: requestIdOf(request),
           method: request.method,
           url: request.url,
           remoteAddress: request.socket.remoteAddress,
