@@ -15,6 +15,7 @@ import { DashboardRollup1732490000000 } from './1732490000000-dashboard-rollup.j
 import { LeanCampaignWrites1732500000000 } from './1732500000000-lean-campaign-writes.js';
 import { ContactSearchLayout1732510000000 } from './1732510000000-contact-search-layout.js';
 import { AscendingRecencyIndexes1732520000000 } from './1732520000000-ascending-recency-indexes.js';
+import { CampaignStatusCounts1732530000000 } from './1732530000000-campaign-status-counts.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   LeanCampaignWrites1732500000000,
   ContactSearchLayout1732510000000,
   AscendingRecencyIndexes1732520000000,
+  CampaignStatusCounts1732530000000,
 ];

@@ -79,12 +79,18 @@ describe('Campaign repositories', () => {
     };
   }
 
-  const statuses = (campaignId: string) =>
-    queryRows<{ status: string; count: string }>(
+  /** The campaign's messages counted by status, checked against the counters the repository reads. */
+  async function statuses(campaignId: string): Promise<Record<string, number>> {
+    const rows = await queryRows<{ status: string; count: string }>(
       db,
       `SELECT status, count(*) AS count FROM messages WHERE campaign_id = $1 GROUP BY status ORDER BY status`,
       [campaignId],
-    ).then((rows) => Object.fromEntries(rows.map((r) => [r.status, Number(r.count)])));
+    );
+    const counted = Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
+    const kept = (await messages.statusCounts([campaignId])).get(campaignId) ?? [];
+    expect(Object.fromEntries(kept.map((c) => [c.status, c.count]))).toEqual(counted);
+    return counted;
+  }
 
   it('never gives the same unit to two claims made at once, and gives every due unit to one of them', async () => {
     const campaign = await seedCampaign(20, 3);
@@ -206,6 +212,44 @@ describe('Campaign repositories', () => {
     expect(await statuses(campaign.id)).toEqual({ failed: 5, sent: 1 });
     expect(await campaigns.statusOf(campaign.id)).toBe('failed');
     expect(await batches.claimDueUnits(campaign.id, 10, 30)).toEqual([]);
+  });
+
+  it('keeps status counts equal to the messages through inserts, updates and deletes from concurrent connections', async () => {
+    const campaign = await seedCampaign(4, 5);
+    const other = await seedCampaign(1, 3);
+    expect(await statuses(campaign.id)).toEqual({ queued: 20 });
+
+    const units = await batches.claimDueUnits(campaign.id, 4, 30);
+    const rowsOf = await Promise.all(units.map((unit) => messages.queuedInUnits([unit.reference])));
+    // Four connections of the pool record at once, each adding to the counters it writes to.
+    await Promise.all(
+      rowsOf.map((rows, u) =>
+        messages.recordFinals(
+          rows.map((row, i) => ({
+            id: row.id,
+            status: (u + i) % 3 === 0 ? 'rejected' : 'sent',
+            attempts: 1,
+          })),
+        ),
+      ),
+    );
+    const sent = rowsOf.flat().filter((_, i) => i % 2 === 0);
+    await db.query(
+      `UPDATE messages SET status = 'delivered' WHERE id = ANY($1::uuid[]) AND status = 'sent'`,
+      [sent.map((row) => row.id)],
+    );
+    await db.query(`DELETE FROM messages WHERE id = $1`, [rowsOf[0][0].id]);
+    await db.query(
+      `INSERT INTO messages (direction, channel_id, contact_id, conversation_id, content, status)
+       SELECT 'inbound', channel_id, contact_id, conversation_id, '{"kind":"text","text":"Thanks"}', 'received'
+         FROM messages WHERE campaign_id = $1 LIMIT 3`,
+      [campaign.id],
+    );
+
+    const counted = await statuses(campaign.id);
+    expect(Object.values(counted).reduce((sum, n) => sum + n, 0)).toBe(19);
+    expect(counted.queued).toBeUndefined();
+    expect(await statuses(other.id)).toEqual({ queued: 3 });
   });
 
   it('completes a campaign only once every unit is done', async () => {

@@ -1,7 +1,11 @@
+import { randomUUID } from 'node:crypto';
+
 import { DataSource } from 'typeorm';
 
 import { CampaignConversationPreviews1732481600000 } from '../migrations/1732481600000-campaign-conversation-previews.js';
+import { CampaignStatusCounts1732530000000 } from '../migrations/1732530000000-campaign-status-counts.js';
 import { migrations } from '../migrations/index.js';
+import { CampaignMessagesRepository } from '../src/conversations/campaign-messages.repository.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { runMigrations } from '../src/database/run-migrations.js';
 import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database.js';
@@ -75,6 +79,37 @@ describe('Migrations', () => {
     expect(previewOf(template.id)).toBe('[template welcome]');
     expect(previewOf(replied.id)).toBe('Thanks!');
     expect(previewOf(empty.id)).toBeNull();
+  });
+
+  it('counts the messages of campaigns sent before status counters existed', async () => {
+    const counters = migrations.indexOf(CampaignStatusCounts1732530000000);
+    const before = await migrateUpTo(counters);
+    const [campaign, other] = [randomUUID(), randomUUID()];
+    await before.query(
+      `WITH channel AS (
+         INSERT INTO channels (name, provider, sender, encrypted_secrets, webhook_token)
+         VALUES ('Counted', 'sandbox', '+12025550144', '', 'counted-token') RETURNING id),
+       contact AS (
+         INSERT INTO contacts (phone) SELECT '+1415555030' || n FROM generate_series(0, 5) AS n RETURNING id, phone),
+       thread AS (
+         INSERT INTO conversations (contact_id, channel_id) SELECT contact.id, channel.id FROM contact, channel
+         RETURNING id, contact_id, channel_id)
+       INSERT INTO messages (direction, channel_id, contact_id, conversation_id, campaign_id, content, status)
+       SELECT 'outbound', t.channel_id, t.contact_id, t.id,
+              CASE WHEN c.phone < '+14155550304' THEN $1::uuid WHEN c.phone = '+14155550304' THEN $2::uuid END,
+              '{"kind":"text","text":"Hi"}', CASE WHEN c.phone < '+14155550302' THEN 'delivered' ELSE 'sent' END
+         FROM thread t JOIN contact c ON c.id = t.contact_id`,
+      [campaign, other],
+    );
+
+    const after = await migrateUpTo(counters + 1);
+    const counts = await new CampaignMessagesRepository(after).statusCounts([campaign, other]);
+
+    expect(counts.get(campaign)?.sort((a, b) => a.status.localeCompare(b.status))).toEqual([
+      { status: 'delivered', count: 2 },
+      { status: 'sent', count: 2 },
+    ]);
+    expect(counts.get(other)).toEqual([{ status: 'sent', count: 1 }]);
   });
 
   it('gives new contacts, conversations and messages time-ordered version 7 ids, and keeps their uniqueness rules', async () => {
