@@ -17,7 +17,8 @@
  *   MAX_SECONDS (default 900); AUDIENCE=tags|all (default tags); BENCH_PROFILE=1 adds a timing
  *   breakdown (per dispatcher function and per SQL statement) to the JSON line; FREQUENCY_CAP=max/perHours
  *   (e.g. 2/24) gives the campaign a frequency cap, so capped and uncapped runs can be compared.
- * Before scheduling it also times GET /campaigns/:id/preview over the whole audience (previewSeconds).
+ * Before scheduling it also times GET /campaigns/:id/preview over the whole audience (previewSeconds);
+ * afterwards the finished campaign's reads an admin's console makes (campaignReadsMs).
  * appPeakRssMb is the peak `process.memoryUsage().rss` of this process, which runs the app (and, without
  * DATABASE_URL, the embedded PGlite too), sampled every 100 ms from app start until the campaign completes.
  */
@@ -50,7 +51,14 @@ import { UsersService } from '../src/users/users.service.js';
 import { AgentProbe, probeRatios } from './support/agent-probe.js';
 import { Api } from './support/api.js';
 import { FakeSinch } from './support/fake-sinch.js';
-import { benchLogger, mb, round, runBench } from './support/format.js';
+import {
+  benchLogger,
+  type LatencySummary,
+  mb,
+  round,
+  runBench,
+  summariseLatencies,
+} from './support/format.js';
 import {
   indexEntries,
   measureFloor,
@@ -75,6 +83,7 @@ const FREQUENCY_CAP = process.env.FREQUENCY_CAP
     )
   : undefined;
 const PROBE_SAMPLES = Number(process.env.PROBE_SAMPLES ?? 100);
+const CAMPAIGN_READS = 20;
 // AGENT_PROBE=0: no probe requests during the dispatch, to time the dispatch alone (on PGlite the
 // probe's queries share the one database session with it).
 const PROBE_DURING = process.env.AGENT_PROBE !== '0';
@@ -377,6 +386,7 @@ async function main(): Promise<void> {
       const probeDuring = PROBE_DURING ? await probe.stop() : null;
       const probeAfter = await probe.sample(PROBE_SAMPLES);
       await probe.close();
+      const campaignReads = await timeCampaignReads(api, campaign.id);
       if (view.status !== 'completed' && !timedOut)
         throw new Error(`The campaign ended ${view.status}: ${view.failureReason}`);
       const completedAt = timedOut ? Date.now() : Date.parse(view.completedAt!);
@@ -474,6 +484,7 @@ async function main(): Promise<void> {
           idleAfter: probeAfter,
           p95DuringToIdle: probeDuring ? probeRatios(probeIdle, probeDuring) : null,
         },
+        campaignReadsMs: campaignReads,
         loadavg: loadavg().map((l) => round(l)),
         phases: {
           scheduleToStartedS: round((phases.started_at.getTime() - scheduledAt) / 1000),
@@ -525,3 +536,26 @@ async function main(): Promise<void> {
 }
 
 runBench(main);
+
+/**
+ * What an admin's console reads of the finished campaign, CAMPAIGN_READS times each: the campaign
+ * with its counts, the first page of its messages, and the first page of one status.
+ */
+async function timeCampaignReads(api: Api, campaignId: string): Promise<Record<string, LatencySummary>> {
+  const reads = {
+    campaign: `/campaigns/${campaignId}`,
+    messagesPage: `/campaigns/${campaignId}/messages`,
+    sentPage: `/campaigns/${campaignId}/messages?status=sent`,
+  };
+  const timings: Record<string, LatencySummary> = {};
+  for (const [name, path] of Object.entries(reads)) {
+    const samples: number[] = [];
+    for (let i = 0; i < CAMPAIGN_READS; i++) {
+      const started = performance.now();
+      await api.call('GET', path);
+      samples.push(performance.now() - started);
+    }
+    timings[name] = summariseLatencies(samples);
+  }
+  return timings;
+}

@@ -16,6 +16,7 @@ import { LeanCampaignWrites1732500000000 } from './1732500000000-lean-campaign-w
 import { ContactSearchLayout1732510000000 } from './1732510000000-contact-search-layout.js';
 import { AscendingRecencyIndexes1732520000000 } from './1732520000000-ascending-recency-indexes.js';
 import { CampaignStatusCounts1732530000000 } from './1732530000000-campaign-status-counts.js';
+import { CampaignMessagesNewestFirst1732540000000 } from './1732540000000-campaign-messages-newest-first.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   ContactSearchLayout1732510000000,
   AscendingRecencyIndexes1732520000000,
   CampaignStatusCounts1732530000000,
+  CampaignMessagesNewestFirst1732540000000,
 ];

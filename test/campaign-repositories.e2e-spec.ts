@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 
 import { CampaignBatchesRepository } from '../src/campaigns/campaign-batches.repository.js';
 import { CampaignsRepository } from '../src/campaigns/campaigns.repository.js';
+import type { MessageStatus } from '../src/channels/providers/channel-provider.interface.js';
 import {
   CampaignMessagesRepository,
   type RecipientFinal,
@@ -250,6 +251,39 @@ describe('Campaign repositories', () => {
     expect(Object.values(counted).reduce((sum, n) => sum + n, 0)).toBe(19);
     expect(counted.queued).toBeUndefined();
     expect(await statuses(other.id)).toEqual({ queued: 3 });
+  });
+
+  it("pages a campaign's messages newest first, of all statuses or of one, without gaps or repeats", async () => {
+    const campaign = await seedCampaign(3, 7);
+    await db.query(
+      `UPDATE messages m
+          SET created_at = now() - make_interval(secs => r.n % 5),
+              status = (ARRAY['queued', 'sent', 'delivered', 'failed'])[1 + r.n % 4]
+         FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM messages WHERE campaign_id = $1) r
+        WHERE m.id = r.id`,
+      [campaign.id],
+    );
+    const newestFirst = (status?: string) =>
+      queryRows<{ id: string }>(
+        db,
+        `SELECT id FROM messages WHERE campaign_id = $1 AND ($2::text IS NULL OR status = $2)
+          ORDER BY created_at DESC, id DESC`,
+        [campaign.id, status ?? null],
+      ).then((rows) => rows.map((row) => row.id));
+    const allPages = async (status?: MessageStatus) => {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await messages.page(campaign.id, 4, cursor, status);
+        ids.push(...page.items.map((message) => message.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return ids;
+    };
+
+    expect(await allPages()).toEqual(await newestFirst());
+    expect(await allPages('sent')).toEqual(await newestFirst('sent'));
+    expect(await allPages('read')).toEqual([]);
   });
 
   it('completes a campaign only once every unit is done', async () => {
