@@ -17,6 +17,7 @@ import { ContactSearchLayout1732510000000 } from './1732510000000-contact-search
 import { AscendingRecencyIndexes1732520000000 } from './1732520000000-ascending-recency-indexes.js';
 import { CampaignStatusCounts1732530000000 } from './1732530000000-campaign-status-counts.js';
 import { CampaignMessagesNewestFirst1732540000000 } from './1732540000000-campaign-messages-newest-first.js';
+import { OptedOutContacts1732550000000 } from './1732550000000-opted-out-contacts.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   AscendingRecencyIndexes1732520000000,
   CampaignStatusCounts1732530000000,
   CampaignMessagesNewestFirst1732540000000,
+  OptedOutContacts1732550000000,
 ];
