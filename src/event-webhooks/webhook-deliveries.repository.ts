@@ -187,26 +187,34 @@ export class WebhookDeliveriesRepository {
     });
   }
 
-  /** Attempts, newest first, and deliveries still waiting for their first attempt. */
+  /**
+   * Attempts, newest first, and deliveries still waiting for their first attempt. Each side is
+   * ordered and cut to a page before they are merged, so the attempts come from a backward walk of
+   * `webhook_delivery_attempts_endpoint_idx` rather than from joining and sorting every attempt
+   * the endpoint ever had.
+   */
   listAttempts(endpointId: string, limit: number, after?: { at: string; id: string }): Promise<AttemptRow[]> {
+    const before = (at: string, id: string) =>
+      `($3::timestamptz IS NULL OR (${at}, ${id}) < ($3::timestamptz, $4::uuid))`;
     return queryRows<AttemptRow>(
       this.db,
       `SELECT * FROM (
-         SELECT a.id, a.delivery_id, d.event_id, o.type, a.attempt,
-                CASE WHEN a.succeeded THEN 'succeeded' ELSE 'failed' END AS status,
-                a.response_status, a.response_body, a.error, a.at,
-                CASE WHEN d.status = 'pending' AND a.attempt = d.attempts THEN d.next_attempt_at END AS next_attempt_at
-           FROM webhook_delivery_attempts a
-           JOIN webhook_deliveries d ON d.id = a.delivery_id
-           JOIN outbound_events o ON o.id = d.event_id
-          WHERE a.endpoint_id = $1
+         (SELECT a.id, a.delivery_id, d.event_id, o.type, a.attempt,
+                 CASE WHEN a.succeeded THEN 'succeeded' ELSE 'failed' END AS status,
+                 a.response_status, a.response_body, a.error, a.at,
+                 CASE WHEN d.status = 'pending' AND a.attempt = d.attempts THEN d.next_attempt_at END AS next_attempt_at
+            FROM webhook_delivery_attempts a
+            JOIN webhook_deliveries d ON d.id = a.delivery_id
+            JOIN outbound_events o ON o.id = d.event_id
+           WHERE a.endpoint_id = $1 AND ${before('a.at', 'a.id')}
+           ORDER BY a.at DESC, a.id DESC LIMIT $2)
          UNION ALL
-         SELECT d.id, d.id, d.event_id, o.type, greatest(d.attempts, 1), 'pending', NULL, NULL, NULL, d.created_at, d.next_attempt_at
-           FROM webhook_deliveries d JOIN outbound_events o ON o.id = d.event_id
-          WHERE d.endpoint_id = $1 AND d.status = 'pending'
-            AND NOT EXISTS (SELECT 1 FROM webhook_delivery_attempts a WHERE a.delivery_id = d.id)
+         (SELECT d.id, d.id, d.event_id, o.type, greatest(d.attempts, 1), 'pending', NULL, NULL, NULL, d.created_at, d.next_attempt_at
+            FROM webhook_deliveries d JOIN outbound_events o ON o.id = d.event_id
+           WHERE d.endpoint_id = $1 AND d.status = 'pending' AND ${before('d.created_at', 'd.id')}
+             AND NOT EXISTS (SELECT 1 FROM webhook_delivery_attempts a WHERE a.delivery_id = d.id)
+           ORDER BY d.created_at DESC, d.id DESC LIMIT $2)
        ) x
-       WHERE ($3::timestamptz IS NULL OR (x.at, x.id) < ($3::timestamptz, $4::uuid))
        ORDER BY x.at DESC, x.id DESC LIMIT $2`,
       [endpointId, limit + 1, after?.at ?? null, after?.id ?? null],
     );
