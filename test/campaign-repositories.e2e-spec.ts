@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 
 import { CampaignBatchesRepository } from '../src/campaigns/campaign-batches.repository.js';
 import { CampaignsRepository } from '../src/campaigns/campaigns.repository.js';
@@ -9,34 +9,29 @@ import {
   CampaignMessagesRepository,
   type RecipientFinal,
 } from '../src/conversations/campaign-messages.repository.js';
-import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { queryRows } from '../src/database/query-rows.js';
-import { runMigrations } from '../src/database/run-migrations.js';
-import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database.js';
+import { createMigratedDatabase, type MigratedDatabase } from './support/migrated-database.js';
 
 /**
  * The campaign repositories' claim and record statements against a real database (PostgreSQL or
  * PGlite), in a database of their own so no app's dispatcher or recovery touches the units.
  */
 describe('Campaign repositories', () => {
-  let database: IsolatedDatabase;
+  let database: MigratedDatabase;
   let db: DataSource;
   let batches: CampaignBatchesRepository;
   let messages: CampaignMessagesRepository;
   let campaigns: CampaignsRepository;
 
   beforeAll(async () => {
-    database = await createIsolatedDatabase();
-    db = new DataSource({ ...dataSourceOptions(database.url, 4), logging: false });
-    await db.initialize();
-    await runMigrations(db);
+    database = await createMigratedDatabase(4);
+    db = database.dataSource;
     batches = new CampaignBatchesRepository(db);
     messages = new CampaignMessagesRepository(db);
     campaigns = new CampaignsRepository(db, messages, batches);
   });
 
   afterAll(async () => {
-    await db.destroy();
     await database.destroy();
   });
 

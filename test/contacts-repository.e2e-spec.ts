@@ -1,31 +1,27 @@
 import { randomUUID } from 'node:crypto';
 
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 
 import { Contact } from '../src/contacts/contact.entity.js';
 import { ContactsRepository } from '../src/contacts/contacts.repository.js';
-import { dataSourceOptions } from '../src/database/data-source-options.js';
-import { runMigrations } from '../src/database/run-migrations.js';
-import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database.js';
+import { createMigratedDatabase, type MigratedDatabase } from './support/migrated-database.js';
 
 /**
  * ContactsRepository against a database of its own (PostgreSQL, or PGlite without DATABASE_URL):
  * the statements whose guarantees only the database can show — first sight under concurrency,
  * erasure, consent with its ledger row, and the newest-first search walk.
  */
-let database: IsolatedDatabase;
+let database: MigratedDatabase;
 let dataSource: DataSource;
 let contacts: ContactsRepository;
 
 beforeAll(async () => {
-  database = await createIsolatedDatabase();
-  dataSource = await new DataSource(dataSourceOptions(database.url, 4)).initialize();
-  await runMigrations(dataSource);
+  database = await createMigratedDatabase(4);
+  dataSource = database.dataSource;
   contacts = new ContactsRepository(dataSource.getRepository(Contact), dataSource);
 });
 
 afterAll(async () => {
-  await dataSource?.destroy();
   await database?.destroy();
 });
 

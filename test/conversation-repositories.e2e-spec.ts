@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 import type { WebhookEvent } from '../src/channels/providers/channel-provider.interface.js';
 import { Conversation } from '../src/conversations/conversation.entity.js';
@@ -10,10 +10,8 @@ import { InboxEventLog } from '../src/conversations/inbox-event-log.js';
 import { InboxEvents } from '../src/conversations/inbox-events.js';
 import { Message } from '../src/conversations/message.entity.js';
 import { MessagesRepository } from '../src/conversations/messages.repository.js';
-import { dataSourceOptions } from '../src/database/data-source-options.js';
-import { runMigrations } from '../src/database/run-migrations.js';
 import { WebhookEventsRepository } from '../src/webhooks/webhook-events.repository.js';
-import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database.js';
+import { createMigratedDatabase, type MigratedDatabase } from './support/migrated-database.js';
 
 /**
  * The repositories' important statements against a real database of their own (PostgreSQL, or
@@ -23,7 +21,7 @@ import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolate
 const ON_POSTGRES = Boolean(process.env.TEST_DATABASE_SERVER_URL);
 const UNKNOWN_MESSAGE = { maxAttempts: 2, error: 'No message matches this delivery report' };
 
-let database: IsolatedDatabase;
+let database: MigratedDatabase;
 let dataSource: DataSource;
 let webhookEvents: WebhookEventsRepository;
 let messages: MessagesRepository;
@@ -32,9 +30,8 @@ let channelId: string;
 let contactId: string;
 
 beforeAll(async () => {
-  database = await createIsolatedDatabase();
-  dataSource = await new DataSource(dataSourceOptions(database.url, 4)).initialize();
-  await runMigrations(dataSource);
+  database = await createMigratedDatabase(4);
+  dataSource = database.dataSource;
   webhookEvents = new WebhookEventsRepository(dataSource);
   messages = new MessagesRepository(dataSource.getRepository(Message), dataSource);
   conversations = new ConversationsRepository(dataSource.getRepository(Conversation), dataSource);
@@ -48,7 +45,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await dataSource?.destroy();
   await database?.destroy();
 });
 

@@ -1,29 +1,24 @@
 import { randomUUID } from 'node:crypto';
 
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 
-import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { queryRows } from '../src/database/query-rows.js';
-import { runMigrations } from '../src/database/run-migrations.js';
 import { WebhookDeliveriesRepository } from '../src/event-webhooks/webhook-deliveries.repository.js';
-import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database.js';
+import { createMigratedDatabase, type MigratedDatabase } from './support/migrated-database.js';
 
 /** An endpoint's delivery log read page by page, against a real database (PostgreSQL or PGlite). */
 describe('Webhook deliveries repository', () => {
-  let database: IsolatedDatabase;
+  let database: MigratedDatabase;
   let db: DataSource;
   let deliveries: WebhookDeliveriesRepository;
 
   beforeAll(async () => {
-    database = await createIsolatedDatabase();
-    db = new DataSource({ ...dataSourceOptions(database.url, 2), logging: false });
-    await db.initialize();
-    await runMigrations(db);
+    database = await createMigratedDatabase(2);
+    db = database.dataSource;
     deliveries = new WebhookDeliveriesRepository(db);
   });
 
   afterAll(async () => {
-    await db.destroy();
     await database.destroy();
   });
 
