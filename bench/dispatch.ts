@@ -47,6 +47,7 @@ import { loadConfig } from '../src/config/load-config.js';
 import { CampaignMessagesRepository } from '../src/conversations/campaign-messages.repository.js';
 import { withDatabase } from '../src/database/database-url.js';
 import { EmbeddedDatabase } from '../src/database/embedded-database.js';
+import { limitHeapGrowth } from '../src/heap-growth.js';
 import { UsersService } from '../src/users/users.service.js';
 import { AgentProbe, probeRatios } from './support/agent-probe.js';
 import { Api } from './support/api.js';
@@ -241,6 +242,8 @@ async function main(): Promise<void> {
     fake = await FakeSinch.start();
     if (PROFILE) instrumentPg();
 
+    // This process stands in for main.ts, so it runs the app with the same heap settings.
+    limitHeapGrowth();
     peakRss = process.memoryUsage().rss;
     const config = loadConfig({
       NODE_ENV: 'development',

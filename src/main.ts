@@ -2,9 +2,11 @@ import 'reflect-metadata';
 
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { EmbeddedDatabaseInUseError } from './database/embedded-database.js';
+import { limitHeapGrowth } from './heap-growth.js';
 import { PortInUseError, startServer } from './server.js';
 
 async function main(): Promise<void> {
+  limitHeapGrowth();
   const config = loadConfig();
   const server = await startServer(config);
   let stopping = false;
