@@ -18,6 +18,7 @@ import { AscendingRecencyIndexes1732520000000 } from './1732520000000-ascending-
 import { CampaignStatusCounts1732530000000 } from './1732530000000-campaign-status-counts.js';
 import { CampaignMessagesNewestFirst1732540000000 } from './1732540000000-campaign-messages-newest-first.js';
 import { OptedOutContacts1732550000000 } from './1732550000000-opted-out-contacts.js';
+import { InlinableContactSearchName1732560000000 } from './1732560000000-inlinable-contact-search-name.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const migrations = [
@@ -41,4 +42,5 @@ export const migrations = [
   CampaignStatusCounts1732530000000,
   CampaignMessagesNewestFirst1732540000000,
   OptedOutContacts1732550000000,
+  InlinableContactSearchName1732560000000,
 ];

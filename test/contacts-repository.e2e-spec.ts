@@ -95,6 +95,31 @@ describe('ContactsRepository', () => {
     expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => `Pager ${i + 1}`));
   });
 
+  it('pages a term that fills a page only beyond the first walk newest first, whole and in order', async () => {
+    // One contact in 200 matches, the newest of all: the first 5,000 rows hold 25 of a page of 50,
+    // so the walk goes on to fill it, and the later pages come from wherever the search finds them.
+    await dataSource.query(
+      `INSERT INTO contacts (phone, first_name, last_name, created_at)
+       SELECT '+1629555' || lpad(g::text, 5, '0'),
+              CASE WHEN g % 200 = 0 THEN 'Quillon' ELSE 'Other' END, 'Vexmoor ' || g,
+              now() + interval '1 day' + make_interval(secs => g)
+         FROM generate_series(1, 16000) g`,
+    );
+    const expected = Array.from({ length: 80 }, (_, i) => `quillon vexmoor ${16000 - 200 * i}`);
+
+    const seen: string[] = [];
+    let position: { at: string; id: string } | undefined;
+    for (;;) {
+      const rows = await contacts.page({ search: 'Quillon Vexmoor' }, 50, position);
+      seen.push(...rows.slice(0, 50).map((row) => `${row.firstName} ${row.lastName}`.toLowerCase()));
+      if (rows.length <= 50) break;
+      const last = rows[49];
+      position = { at: last.createdAt.toISOString(), id: last.id };
+    }
+
+    expect(seen).toEqual(expected);
+  });
+
   it('finds a name with a number in it by the whole term, not by the number alone', async () => {
     await dataSource.query(
       `INSERT INTO contacts (phone, name) VALUES

@@ -168,4 +168,24 @@ describe('Migrations', () => {
       /messages_provider_message_key/,
     );
   });
+
+  it('builds contact search names as the first body did, from one the planner inlines', async () => {
+    const migrated = await migrateUpTo(migrations.length);
+    const parts = [null, '', ' ', 'Ana', ' Ana ', 'ÉLODIE', 'Łukasz', 'Nguyễn'];
+    const [{ differing }] = await migrated.query<Array<{ differing: number }>>(
+      `SELECT count(*)::int AS differing
+         FROM unnest($1::text[]) n, unnest($1::text[]) f, unnest($1::text[]) l
+        WHERE contact_search_name(n, f, l) IS DISTINCT FROM lower(concat_ws(' ', n, f, l))`,
+      [parts],
+    );
+    expect(differing).toBe(0);
+
+    const plan = await migrated.query<Array<{ 'QUERY PLAN': string }>>(
+      `EXPLAIN (VERBOSE, COSTS OFF)
+       SELECT id FROM contacts WHERE contact_search_name(name, first_name, last_name) LIKE '%ana%'`,
+    );
+    const text = plan.map((row) => row['QUERY PLAN']).join('\n');
+    expect(text).toContain('lower(');
+    expect(text).not.toContain('contact_search_name');
+  });
 });
