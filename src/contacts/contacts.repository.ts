@@ -72,8 +72,9 @@ export class ContactsRepository {
     // An infix search either matches many contacts, and a page is found among the newest few
     // thousand, or few, and the trigram index finds them all at once. PostgreSQL cannot tell which
     // from its statistics (it guesses a tenth of a percent for any infix LIKE, and then reads every
-    // match of a common term to sort them), so the newest rows are walked first, bounded, and the
-    // index is asked only when they do not fill the page.
+    // match of a common term to sort them), so the newest rows are walked first, bounded (further
+    // when the matches found so far promise a page soon), and the index is asked only when the walk
+    // does not fill the page.
     const found: Contact[] = [];
     let after = position;
     let walked = 0;
