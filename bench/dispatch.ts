@@ -23,6 +23,8 @@
  * DATABASE_URL, the embedded PGlite too), sampled every 100 ms from app start until the campaign completes.
  */
 import 'reflect-metadata';
+// This process stands in for main.ts, so it runs the app with the same heap setting, set as early.
+import '../src/heap-growth.js';
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -47,7 +49,6 @@ import { loadConfig } from '../src/config/load-config.js';
 import { CampaignMessagesRepository } from '../src/conversations/campaign-messages.repository.js';
 import { withDatabase } from '../src/database/database-url.js';
 import { EmbeddedDatabase } from '../src/database/embedded-database.js';
-import { limitHeapGrowth } from '../src/heap-growth.js';
 import { UsersService } from '../src/users/users.service.js';
 import { AgentProbe, probeRatios } from './support/agent-probe.js';
 import { Api } from './support/api.js';
@@ -242,8 +243,6 @@ async function main(): Promise<void> {
     fake = await FakeSinch.start();
     if (PROFILE) instrumentPg();
 
-    // This process stands in for main.ts, so it runs the app with the same heap settings.
-    limitHeapGrowth();
     peakRss = process.memoryUsage().rss;
     const config = loadConfig({
       NODE_ENV: 'development',

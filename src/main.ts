@@ -1,12 +1,12 @@
 import 'reflect-metadata';
+// First, so the heap setting holds while the rest of the app loads.
+import './heap-growth.js';
 
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { EmbeddedDatabaseInUseError } from './database/embedded-database.js';
-import { limitHeapGrowth } from './heap-growth.js';
 import { PortInUseError, startServer } from './server.js';
 
 async function main(): Promise<void> {
-  limitHeapGrowth();
   const config = loadConfig();
   const server = await startServer(config);
   let stopping = false;
