@@ -2,9 +2,10 @@
  * Contacts read benchmark. Seeds CONTACTS contacts set-based into a fresh PostgreSQL database (names
  * from short lists, so a name matches hundreds; tags of three frequencies), starts the built server
  * on it and times REQUESTS sequential requests of each contacts read over HTTP: the first page, a tag
- * held by a third and by a hundredth of the contacts, the opted-out contacts (one in 10,000), a name search (common, and first and last name
- * together), a whole number, a number's last seven digits, and an international prefix. Prints one
- * JSON line with p50/p95 per read beside the goal (p95 ≤ 20 ms at 1,000,000 contacts).
+ * held by a third and by a hundredth of the contacts, the opted-out contacts (one in 10,000), a name
+ * search (common, and first and last name together), a whole number, a number's last seven digits,
+ * and an international prefix. Prints one JSON line with p50/p95 per read beside the goal (p95 ≤ 20
+ * ms at 1,000,000 contacts).
  *
  * Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:contacts
  * Options (env): CONTACTS (1000000), REQUESTS (100), WARMUP (10), LOG_LEVEL (warn).

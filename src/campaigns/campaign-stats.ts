@@ -18,7 +18,10 @@ export interface StatusCount {
   count: number;
 }
 
-/** The message rows counted by status (kept counters, see CampaignMessagesRepository.statusCounts) plus the skipped counts recorded at materialisation. */
+/**
+ * The message rows counted by status (kept counters, see CampaignMessagesRepository.statusCounts)
+ * plus the skipped counts recorded at materialisation.
+ */
 export function campaignStats(
   campaign: { total: number; skippedOptedOut: number; skippedInvalid: number },
   counts: readonly StatusCount[],
